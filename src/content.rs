@@ -1,0 +1,186 @@
+//! Chapters: discovery under `content/chapters/`, front matter, order.
+
+use std::path::Path;
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, display_path};
+use crate::project::Fields;
+use crate::yaml;
+
+/// How far a chapter has come; set in its front matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Utkast,
+    Granskning,
+    Klar,
+}
+
+impl Status {
+    pub const NAMES: [(&'static str, Status); 3] =
+        [("utkast", Status::Utkast), ("granskning", Status::Granskning), ("klar", Status::Klar)];
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES.iter().find(|(_, s)| *s == self).map(|(n, _)| *n).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    /// Project-relative path, e.g. `content/chapters/02-forvaltningsberattelse.md`.
+    pub file: String,
+    /// File stem, used for output names: `02-forvaltningsberattelse`.
+    pub slug: String,
+    pub status: Option<Status>,
+    pub owner: Option<String>,
+    /// The Markdown after the front matter.
+    pub body: String,
+    /// Number of file lines before `body` starts, to map body lines back to the file.
+    pub body_line_offset: usize,
+    /// The whole file, for showing source lines in messages.
+    pub source: String,
+}
+
+/// Finds and reads every chapter, sorted by file name (the numeric prefix sets the order).
+pub fn load_chapters(root: &Path) -> Result<Vec<Chapter>, Diagnostics> {
+    let dir = root.join("content/chapters");
+    let mut diagnostics = Diagnostics::new();
+    if !dir.is_dir() {
+        return Err(Diagnostic::error(
+            Some(Location::file("content/chapters")),
+            "the folder for chapters is missing",
+        )
+        .with_hint("create content/chapters/ and put one Markdown file per chapter in it, e.g. 01-inledning.md")
+        .into());
+    }
+    let mut paths: Vec<_> = WalkDir::new(&dir)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    paths.sort();
+    let mut chapters = Vec::new();
+    for path in paths {
+        let file = display_path(root, &path);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            diagnostics.push(
+                Diagnostic::error(Some(Location::file(&file)), "chapters may not be symbolic links")
+                    .with_hint("copy the file into content/chapters/ instead"),
+            );
+            continue;
+        }
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                diagnostics.push(Diagnostic::error(Some(Location::file(&file)), format!("cannot read the file: {e}")));
+                continue;
+            }
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+                diagnostics.push(
+                    Diagnostic::error(Some(Location::new(&file, line, 1)), "the file is not valid UTF-8 text")
+                        .with_hint("save the file as UTF-8 in your editor"),
+                );
+                continue;
+            }
+        };
+        match parse_chapter(&file, &text) {
+            Ok(ch) => chapters.push(ch),
+            Err(e) => diagnostics.extend(e),
+        }
+    }
+    if chapters.is_empty() && !diagnostics.has_errors() {
+        diagnostics.push(
+            Diagnostic::error(Some(Location::file("content/chapters")), "there are no chapters")
+                .with_hint("add a Markdown file such as content/chapters/01-inledning.md"),
+        );
+    }
+    diagnostics.into_result().map(|_| chapters)
+}
+
+/// Splits the front matter (between `---` lines at the very top) from the body.
+pub fn parse_chapter(file: &str, text: &str) -> Result<Chapter, Diagnostics> {
+    let slug = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".md").to_owned();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut chapter = Chapter {
+        file: file.to_owned(),
+        slug,
+        status: None,
+        owner: None,
+        body: text.to_owned(),
+        body_line_offset: 0,
+        source: text.to_owned(),
+    };
+    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+        return Ok(chapter);
+    };
+    let mut offset = 0;
+    let mut end = None;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            end = Some((offset, offset + line.len()));
+            break;
+        }
+        offset += line.len();
+    }
+    let Some((fm_end, body_start)) = end else {
+        return Err(Diagnostic::error(
+            Some(Location::new(file, 1, 1)),
+            "the front matter that starts here is never closed",
+        )
+        .with_hint("end the front matter with a line holding only `---`")
+        .into());
+    };
+    let front = &rest[..fm_end];
+    // Parse the front matter with its real line numbers: pad with the line of the opening `---`.
+    let padded = format!("\n{front}");
+    let node = yaml::parse(&padded, file)?;
+    let mut diagnostics = Diagnostics::new();
+    if node.kind != yaml::NodeKind::Null {
+        let mut f = Fields::new(&node, file, &padded, "the front matter")?;
+        chapter.status = f.optional("status").and_then(|n| f.one_of(Some(n), &Status::NAMES));
+        chapter.owner = f.optional("ansvarig").and_then(|n| f.string(Some(n)));
+        diagnostics.extend(f.finish());
+    }
+    chapter.body = rest[body_start..].to_owned();
+    chapter.body_line_offset = 2 + front.lines().count();
+    diagnostics.into_result().map(|_| chapter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_keeps_line_offsets() {
+        let ch = parse_chapter("content/chapters/02-a.md", "---\nstatus: klar\nansvarig: Ekonom\n---\n# Titel\n").unwrap();
+        assert_eq!(ch.slug, "02-a");
+        assert_eq!(ch.status, Some(Status::Klar));
+        assert_eq!(ch.owner.as_deref(), Some("Ekonom"));
+        assert_eq!(ch.body, "# Titel\n");
+        assert_eq!(ch.body_line_offset, 4);
+    }
+
+    #[test]
+    fn front_matter_errors_point_at_the_file_line() {
+        let err = parse_chapter("c.md", "---\nstatus: klar\nstatsu: klar\n---\n").unwrap_err();
+        let d = err.iter().next().unwrap();
+        assert_eq!(d.location, Some(Location::new("c.md", 3, 1)));
+        assert_eq!(d.hint.as_deref(), Some("did you mean `status`?"));
+    }
+
+    #[test]
+    fn no_front_matter_is_fine() {
+        let ch = parse_chapter("c.md", "# Titel\n\nText.\n").unwrap();
+        assert_eq!(ch.body_line_offset, 0);
+        assert!(ch.status.is_none());
+    }
+}

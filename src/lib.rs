@@ -1,0 +1,17 @@
+//! arsrapport builds Swedish public-sector reports (årsredovisning,
+//! verksamhetsplan och budget, delårsrapport) from Markdown chapters and YAML
+//! figures into an accessible PDF and HTML site.
+
+pub mod cli;
+pub mod content;
+pub mod data;
+pub mod diagnostics;
+pub mod format;
+pub mod markdown;
+pub mod output;
+pub mod pipeline;
+pub mod project;
+pub mod render;
+pub mod templates;
+pub mod theme;
+pub mod yaml;

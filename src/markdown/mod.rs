@@ -1,0 +1,284 @@
+//! Markdown chapters: one pulldown-cmark parse feeds both renderers.
+//!
+//! [`parse`] reads a chapter body once, checks what both outputs need (one
+//! level-1 title, no skipped heading levels, alt text on images, no raw HTML)
+//! and returns a [`Doc`]; [`typst::render`] and [`html::render`] then walk the
+//! same events.
+
+pub mod html;
+pub mod typst;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::format::{format_amount, parse_amount};
+use crate::project::slugify;
+
+pub type Spanned<'a> = (Event<'a>, Range<usize>);
+
+/// A parsed chapter body, ready for either renderer.
+pub struct Doc<'a> {
+    /// The body's events without the footnote definitions.
+    pub events: Vec<Spanned<'a>>,
+    /// Footnote definitions by label, as their inner events.
+    pub footnotes: HashMap<String, Vec<Spanned<'a>>>,
+    /// The level-1 heading's text: the chapter title.
+    pub title: String,
+    /// Every heading in order of appearance, the title first.
+    pub headings: Vec<Heading>,
+    /// Images referenced, as project-relative paths, in order of appearance.
+    pub images: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    /// Unique within the chapter; used as HTML id and typst label suffix.
+    pub id: String,
+}
+
+/// What a renderer needs to know about the chapter it is rendering.
+pub struct ChapterContext<'a> {
+    /// Project-relative path of the chapter file, e.g. `content/chapters/02-a.md`.
+    pub file: &'a str,
+    pub slug: &'a str,
+    /// The expanded body the events were parsed from, and its line index.
+    pub body: &'a str,
+    pub lines: &'a LineIndex,
+    pub line_offset: usize,
+}
+
+/// Maps byte offsets in a body to line and column in the chapter file.
+pub struct LineIndex {
+    starts: Vec<usize>,
+    offset: usize,
+}
+
+impl LineIndex {
+    pub fn new(body: &str, line_offset: usize) -> Self {
+        let starts = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Self { starts, offset: line_offset }
+    }
+
+    /// 1-based line and column of a byte offset in the body.
+    pub fn position(&self, body: &str, byte: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= byte).max(1);
+        let start = self.starts[line - 1];
+        let column = body.get(start..byte).map(|s| s.chars().count()).unwrap_or(0) + 1;
+        (line + self.offset, column)
+    }
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// Parses and checks a chapter body. Errors name the chapter file and line.
+pub fn parse<'a>(body: &'a str, file: &str, chapter_dir: &str, line_offset: usize) -> Result<Doc<'a>, Diagnostics> {
+    let lines = LineIndex::new(body, line_offset);
+    let mut diagnostics = Diagnostics::new();
+    let error_at = |range: &Range<usize>, message: String, hint: &str| {
+        let (line, column) = lines.position(body, range.start);
+        Diagnostic::error(Some(Location::new(file, line, column)), message)
+            .with_hint(hint)
+            .with_source(&format!("{}{body}", "\n".repeat(line_offset)))
+    };
+
+    let mut events = Vec::new();
+    let mut footnotes: HashMap<String, Vec<Spanned<'a>>> = HashMap::new();
+    let mut in_footnote: Option<(String, Vec<Spanned<'a>>)> = None;
+    let mut headings: Vec<Heading> = Vec::new();
+    let mut images = Vec::new();
+    let mut heading_text: Option<(u8, String, Range<usize>)> = None;
+    let mut image_alt: Option<(String, Range<usize>)> = None;
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match &event {
+            Event::Html(_) | Event::InlineHtml(_) => diagnostics.push(error_at(
+                &range,
+                "raw HTML is not allowed in a chapter".into(),
+                "write it in Markdown; HTML would not reach the PDF and could be unsafe on the website",
+            )),
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading_text = Some((level_number(*level), String::new(), range.clone()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, text, start)) = heading_text.take() {
+                    let previous = headings.last().map(|h| h.level);
+                    let problem = match previous {
+                        None if level != 1 => {
+                            Some("a chapter must start with its title as a level-1 heading (`# Title`)".to_owned())
+                        }
+                        Some(_) if level == 1 => Some(
+                            "only the chapter title may be a level-1 heading (`#`); use `##` for sections".to_owned(),
+                        ),
+                        Some(prev) if level > prev + 1 => Some(format!(
+                            "this heading skips a level: a level-{level} heading (`{}`) cannot follow a level-{prev} heading",
+                            "#".repeat(level as usize)
+                        )),
+                        _ => None,
+                    };
+                    if let Some(message) = problem {
+                        diagnostics.push(error_at(
+                            &start,
+                            message,
+                            "heading levels must go down one step at a time so screen readers and the PDF outline make sense",
+                        ));
+                    }
+                    let base = match slugify(&text) {
+                        s if s.is_empty() => "avsnitt".to_owned(),
+                        s => s,
+                    };
+                    let count = used_ids.entry(base.clone()).or_insert(0);
+                    *count += 1;
+                    let id = if *count == 1 { base } else { format!("{base}-{count}") };
+                    headings.push(Heading { level, text: text.trim().to_owned(), id });
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                match resolve_image(chapter_dir, dest_url) {
+                    Ok(path) => images.push(path),
+                    Err(message) => diagnostics.push(error_at(
+                        &range,
+                        message,
+                        "images must be files inside the project, e.g. `![Karta](../images/karta.png)`",
+                    )),
+                }
+                image_alt = Some((String::new(), range.clone()));
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((alt, start)) = image_alt.take()
+                    && alt.trim().is_empty()
+                {
+                    diagnostics.push(error_at(
+                        &start,
+                        "this image has no alt text".into(),
+                        "describe the image between the brackets: `![Karta över Sjuhärad](karta.png)`",
+                    ));
+                }
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, t, _)) = &mut heading_text {
+                    t.push_str(text);
+                }
+                if let Some((alt, _)) = &mut image_alt {
+                    alt.push_str(text);
+                }
+            }
+            _ => {}
+        }
+
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => in_footnote = Some((label.to_string(), Vec::new())),
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some((label, inner)) = in_footnote.take() {
+                    footnotes.insert(label, inner);
+                }
+            }
+            event => match &mut in_footnote {
+                Some((_, inner)) => inner.push((event, range)),
+                None => events.push((event, range)),
+            },
+        }
+    }
+    if headings.is_empty() {
+        diagnostics.push(
+            Diagnostic::error(Some(Location::new(file, line_offset + 1, 1)), "this chapter has no title")
+                .with_hint("start the chapter with a level-1 heading: `# Förvaltningsberättelse`"),
+        );
+    }
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let title = headings[0].text.clone();
+    Ok(Doc { events, footnotes, title, headings, images })
+}
+
+/// Resolves an image reference relative to the chapter's folder to a
+/// project-relative path, refusing anything that leaves the project.
+fn resolve_image(chapter_dir: &str, dest: &str) -> Result<String, String> {
+    if dest.contains("://") || dest.starts_with("//") {
+        return Err(format!("the image `{dest}` is on the web; the report is built offline"));
+    }
+    if dest.starts_with('/') || dest.starts_with('\\') || dest.contains(':') {
+        return Err(format!("the image path `{dest}` is absolute"));
+    }
+    let mut parts: Vec<&str> = chapter_dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in dest.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err(format!("the image `{dest}` lies outside the project"));
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    Ok(parts.join("/"))
+}
+
+/// The text of a table cell as shown: amounts in right-aligned body cells are
+/// reformatted the Swedish way (`-50 970` → `−50 970`), anything else is kept.
+pub fn cell_text(text: &str, numeric_column: bool) -> String {
+    if numeric_column && let Ok(value) = parse_amount(text) {
+        return format_amount(value, None);
+    }
+    text.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(body: &str) -> String {
+        match parse(body, "content/chapters/01-a.md", "content/chapters", 0) {
+            Ok(_) => String::new(),
+            Err(d) => d.to_string(),
+        }
+    }
+
+    #[test]
+    fn checks_headings_images_and_html() {
+        assert_eq!(errors("# T\n\n## A\n\n### B\n"), "");
+        assert!(errors("## A\n").contains("must start with its title"));
+        assert!(errors("# T\n\n### B\n").contains("content/chapters/01-a.md:3:1"));
+        assert!(errors("# T\n\n# U\n").contains("only the chapter title"));
+        assert!(errors("# T\n\n![](../images/a.png)\n").contains("no alt text"));
+        assert!(errors("# T\n\n<script>x</script>\n").contains("raw HTML"));
+        assert!(errors("# T\n\n![a](../../../etc/passwd)\n").contains("outside the project"));
+        assert!(errors("# T\n\n![a](/etc/passwd)\n").contains("absolute"));
+    }
+
+    #[test]
+    fn heading_ids_are_unique_and_ascii() {
+        let doc = parse("# Året\n\n## Resultat\n\n## Resultat\n", "f.md", "content/chapters", 0).unwrap();
+        let ids: Vec<_> = doc.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["aret", "resultat", "resultat-2"]);
+        assert_eq!(doc.title, "Året");
+    }
+
+    #[test]
+    fn line_numbers_include_the_front_matter() {
+        let err = parse("# T\n\n#### X\n", "f.md", "content/chapters", 4).unwrap_err();
+        assert_eq!(err.iter().next().unwrap().location, Some(Location::new("f.md", 7, 1)));
+    }
+
+    #[test]
+    fn resolves_images_inside_the_project() {
+        assert_eq!(resolve_image("content/chapters", "../images/a.png").unwrap(), "content/images/a.png");
+        assert!(resolve_image("content/chapters", "../../../x.png").is_err());
+    }
+}

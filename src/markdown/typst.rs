@@ -1,0 +1,377 @@
+//! Markdown events → typst markup. All text is escaped so it reaches the PDF
+//! literally; structure is written as typst function calls, which do not
+//! depend on line starts or whitespace.
+
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, Tag, TagEnd};
+
+use super::{ChapterContext, Doc, Spanned, cell_text};
+
+/// Escapes text for typst markup. Every ASCII punctuation character that has a
+/// meaning in markup (or could start one: `//`, `--`, `1.`, `= `, `http://`,
+/// `@label`, `<label>`, smart quotes …) gets a backslash; newlines become spaces.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '\\' | '#' | '$' | '*' | '_' | '`' | '<' | '>' | '@' | '[' | ']' | '~' | '=' | '-' | '+' | '/'
+            | '"' | '\'' | '.' | ':' | '{' | '}' | '(' | ')' | '^' | '|' | '&' | '%' | '!' | '?' | ';' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for a typst string literal (`"…"`).
+pub fn escape_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Typst markup for one chapter, with the chapter-file line behind each output line.
+pub struct TypstChapter {
+    pub markup: String,
+    /// `line_map[i]` is the 1-based line in the chapter file that produced
+    /// line `i` (0-based) of `markup`, so typst errors can point at the Markdown.
+    pub line_map: Vec<usize>,
+}
+
+/// Renders a chapter to typst markup. The chapter title gets the label
+/// `<slug>`, other headings `<slug--id>`, so links can point at them.
+pub fn render(doc: &Doc, ctx: &ChapterContext) -> TypstChapter {
+    let mut r = Renderer {
+        doc,
+        ctx,
+        out: String::with_capacity(4096),
+        heading_index: 0,
+        table: None,
+        cell: None,
+        image_index: 0,
+        alt_start: None,
+    };
+    let mut line_map = vec![ctx.line_offset + 1];
+    for (event, range) in &doc.events {
+        let before = r.out.len();
+        r.event(event);
+        let line = ctx.lines.position(ctx.body, range.start).0;
+        let new_lines = r.out[before..].matches('\n').count();
+        line_map.extend(std::iter::repeat_n(line, new_lines));
+    }
+    TypstChapter { markup: r.out, line_map }
+}
+
+struct TableState {
+    aligns: Vec<Alignment>,
+    column: usize,
+    in_head: bool,
+}
+
+/// A numeric body cell being collected, to reformat its amount when it ends.
+struct CellState {
+    start: usize,
+    raw: String,
+    plain: bool,
+}
+
+struct Renderer<'d, 'a> {
+    doc: &'d Doc<'a>,
+    ctx: &'d ChapterContext<'d>,
+    out: String,
+    heading_index: usize,
+    table: Option<TableState>,
+    cell: Option<CellState>,
+    image_index: usize,
+    /// Where the alt text of the image being rendered starts in `out`.
+    alt_start: Option<usize>,
+}
+
+impl Renderer<'_, '_> {
+    fn events(&mut self, events: &[Spanned<'_>]) {
+        for (event, _) in events {
+            self.event(event);
+        }
+    }
+
+    fn event(&mut self, event: &Event<'_>) {
+        if let Some(cell) = &mut self.cell {
+            match event {
+                Event::Text(t) => cell.raw.push_str(t),
+                Event::End(TagEnd::TableCell) => {}
+                _ => cell.plain = false,
+            }
+        }
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(*tag),
+            Event::Text(text) => self.out.push_str(&escape_markup(text)),
+            Event::Code(code) => {
+                self.out.push_str(&format!("#raw(\"{}\")", escape_string(code)));
+            }
+            Event::SoftBreak => self.out.push(' '),
+            Event::HardBreak => self.out.push_str("#linebreak()"),
+            Event::Rule => self.out.push_str("#line(length: 100%)\n\n"),
+            Event::FootnoteReference(label) => {
+                self.out.push_str("#footnote[");
+                if let Some(inner) = self.doc.footnotes.get(label.as_ref()) {
+                    let start = self.out.len();
+                    self.events(inner);
+                    let trimmed = self.out[start..].trim_end().len();
+                    self.out.truncate(start + trimmed);
+                }
+                self.out.push(']');
+            }
+            // Raw HTML and math are refused or disabled when parsing.
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: &Tag<'_>) {
+        match tag {
+            Tag::Paragraph => {}
+            Tag::Heading { level, .. } => {
+                self.out.push_str(&format!("#heading(level: {})[", *level as u8));
+            }
+            Tag::BlockQuote(_) => self.out.push_str("#quote(block: true)["),
+            Tag::CodeBlock(kind) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(lang) if !lang.is_empty() => format!(", lang: \"{}\"", escape_string(lang)),
+                    _ => String::new(),
+                };
+                self.out.push_str(&format!("#raw(block: true{lang}, \""));
+            }
+            Tag::List(None) => self.out.push_str("#list("),
+            Tag::List(Some(start)) => self.out.push_str(&format!("#enum(start: {start}, ")),
+            Tag::Item => self.out.push('['),
+            Tag::Table(aligns) => {
+                let columns: Vec<&str> =
+                    aligns.iter().map(|a| if *a == Alignment::Right { "auto" } else { "1fr" }).collect();
+                let align: Vec<&str> = aligns
+                    .iter()
+                    .map(|a| match a {
+                        Alignment::Right => "right",
+                        Alignment::Center => "center",
+                        _ => "left",
+                    })
+                    .collect();
+                self.out.push_str(&format!(
+                    "#table(columns: ({},), align: ({},),\n",
+                    columns.join(", "),
+                    align.join(", ")
+                ));
+                self.table = Some(TableState { aligns: aligns.clone(), column: 0, in_head: false });
+            }
+            Tag::TableHead => {
+                self.out.push_str("table.header(");
+                if let Some(t) = &mut self.table {
+                    t.in_head = true;
+                    t.column = 0;
+                }
+            }
+            Tag::TableRow => {
+                if let Some(t) = &mut self.table {
+                    t.column = 0;
+                }
+            }
+            Tag::TableCell => {
+                self.out.push('[');
+                if let Some(t) = &self.table
+                    && !t.in_head
+                    && t.aligns.get(t.column) == Some(&Alignment::Right)
+                {
+                    self.cell = Some(CellState { start: self.out.len(), raw: String::new(), plain: true });
+                }
+            }
+            Tag::Emphasis => self.out.push_str("#emph["),
+            Tag::Strong => self.out.push_str("#strong["),
+            Tag::Strikethrough => self.out.push_str("#strike["),
+            Tag::Superscript => self.out.push_str("#super["),
+            Tag::Subscript => self.out.push_str("#sub["),
+            Tag::Link { dest_url, .. } => {
+                let target = link_target(dest_url, self.ctx.slug);
+                self.out.push_str(&format!("#link({target})["));
+            }
+            Tag::Image { .. } => {
+                // The alt text is collected from the image's text events.
+                let path = self.doc.images.get(self.image_index).map(String::as_str).unwrap_or_default();
+                self.image_index += 1;
+                self.out.push_str(&format!("#figure(image(\"/{}\", alt: \"", escape_string(path)));
+                self.alt_start = Some(self.out.len());
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => self.out.push_str("\n\n"),
+            TagEnd::Heading(_) => {
+                let heading = &self.doc.headings[self.heading_index.min(self.doc.headings.len() - 1)];
+                let label = if self.heading_index == 0 {
+                    self.ctx.slug.to_owned()
+                } else {
+                    format!("{}--{}", self.ctx.slug, heading.id)
+                };
+                self.heading_index += 1;
+                self.out.push_str(&format!("] <{label}>\n\n"));
+            }
+            TagEnd::BlockQuote(_) => self.out.push_str("]\n\n"),
+            TagEnd::CodeBlock => self.out.push_str("\")\n\n"),
+            TagEnd::List(_) => self.out.push_str(")\n\n"),
+            TagEnd::Item => self.out.push_str("],"),
+            TagEnd::Table => {
+                self.out.push_str(")\n\n");
+                self.table = None;
+            }
+            TagEnd::TableHead => {
+                self.out.push_str("),\n");
+                if let Some(t) = &mut self.table {
+                    t.in_head = false;
+                }
+            }
+            TagEnd::TableRow => self.out.push('\n'),
+            TagEnd::TableCell => {
+                if let Some(cell) = self.cell.take()
+                    && cell.plain
+                {
+                    self.out.truncate(cell.start);
+                    self.out.push_str(&escape_markup(&cell_text(&cell.raw, true)));
+                }
+                self.out.push_str("], ");
+                if let Some(t) = &mut self.table {
+                    t.column += 1;
+                }
+            }
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Superscript | TagEnd::Subscript => {
+                self.out.push(']')
+            }
+            TagEnd::Link => self.out.push(']'),
+            TagEnd::Image => {
+                if let Some(start) = self.alt_start.take() {
+                    // The alt text was written as markup; make it a string literal instead.
+                    let alt = unescape_markup(&self.out[start..]);
+                    self.out.truncate(start);
+                    self.out.push_str(&escape_string(&alt));
+                }
+                self.out.push_str("\"))\n\n");
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Undoes [`escape_markup`] (used where collected text must become a string).
+fn unescape_markup(markup: &str) -> String {
+    let mut out = String::with_capacity(markup.len());
+    let mut chars = markup.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A link destination as a typst argument: chapters (`03-x.md`, `03-x.md#rubrik`)
+/// and in-page anchors (`#rubrik`) become labels, anything else stays a URL.
+fn link_target(dest: &str, current_slug: &str) -> String {
+    if let Some(anchor) = dest.strip_prefix('#') {
+        return format!("<{current_slug}--{}>", label_safe(anchor));
+    }
+    if !dest.contains("://") && !dest.starts_with("mailto:") {
+        let (file, anchor) = dest.split_once('#').unwrap_or((dest, ""));
+        if let Some(stem) = file.rsplit('/').next().and_then(|f| f.strip_suffix(".md")) {
+            let stem = label_safe(stem);
+            return if anchor.is_empty() {
+                format!("<{stem}>")
+            } else {
+                format!("<{stem}--{}>", label_safe(anchor))
+            };
+        }
+    }
+    format!("\"{}\"", escape_string(dest))
+}
+
+fn label_safe(text: &str) -> String {
+    text.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::parse;
+
+    fn typst(body: &str) -> String {
+        let doc = parse(body, "c.md", "content/chapters", 0).unwrap();
+        let lines = crate::markdown::LineIndex::new(body, 0);
+        let ctx = ChapterContext { file: "c.md", slug: "01-a", body, lines: &lines, line_offset: 0 };
+        render(&doc, &ctx).markup
+    }
+
+    #[test]
+    fn maps_output_lines_to_markdown_lines() {
+        let body = "# T\n\nEtt.\n\nTvå.\n";
+        let doc = parse(body, "c.md", "content/chapters", 0).unwrap();
+        let lines = crate::markdown::LineIndex::new(body, 2);
+        let ctx = ChapterContext { file: "c.md", slug: "01-a", body, lines: &lines, line_offset: 2 };
+        let out = render(&doc, &ctx);
+        let line_of = |needle: &str| {
+            let i = out.markup.lines().position(|l| l.contains(needle)).unwrap();
+            out.line_map[i]
+        };
+        assert_eq!((line_of("Ett"), line_of("Två")), (5, 7), "{:?}", out.line_map);
+    }
+
+    #[test]
+    fn escapes_every_markup_character() {
+        let line = r##"# $ * _ ` < > @ [ ] ~ \ = - + / " ' // http://x.se a@b.se 1. -- ... -5"##;
+        let escaped = escape_markup(line);
+        for (i, c) in escaped.char_indices() {
+            if "#$*_`<>@[]~=+/\"'.".contains(c) {
+                assert_eq!(&escaped[i - 1..i], "\\", "{c} unescaped in {escaped}");
+            }
+        }
+        assert_eq!(unescape_markup(&escaped), line);
+    }
+
+    #[test]
+    fn renders_structure_as_function_calls() {
+        let out = typst("# Titel\n\n## Del\n\nEn *viktig* och **stark** [länk](03-b.md).\n\n- ett\n  1. två\n");
+        assert!(out.starts_with("#heading(level: 1)[Titel] <01-a>\n\n#heading(level: 2)[Del] <01-a--del>"), "{out}");
+        assert!(out.contains("#emph[viktig]") && out.contains("#strong[stark]"), "{out}");
+        assert!(out.contains("#link(<03-b>)[länk]"), "{out}");
+        assert!(out.contains("#list([ett #enum(start: 1, [två],)"), "{out}");
+    }
+
+    #[test]
+    fn tables_right_align_and_reformat_amounts() {
+        let out = typst("# T\n\n| | 2013 |\n|---|---:|\n| Intäkter | -50 970 |\n");
+        assert!(out.contains("columns: (1fr, auto,), align: (left, right,)"), "{out}");
+        assert!(out.contains("table.header([], [2013], )"), "{out}");
+        assert!(out.contains("[\u{2212}50\u{a0}970]"), "{out}");
+    }
+
+    #[test]
+    fn footnotes_are_placed_inline() {
+        let out = typst("# T\n\nText[^1].\n\n[^1]: Källa: SCB.\n");
+        assert!(out.contains("Text#footnote[Källa\\: SCB\\.]\\."), "{out}");
+    }
+}

@@ -1,0 +1,148 @@
+//! The build, stage by stage: load (config, theme, data, chapters) → expand
+//! figures in chapters → parse Markdown once → render PDF and HTML in
+//! parallel. Every stage collects all its problems before the build stops.
+
+use std::time::{Duration, Instant};
+
+use crate::content::{self, Chapter};
+use crate::data::DataFiles;
+use crate::diagnostics::Diagnostics;
+use crate::markdown::{self, ChapterContext, LineIndex};
+use crate::output::OutputFile;
+use crate::project::Project;
+use crate::render::{self, RenderedChapter, Report};
+use crate::templates;
+use crate::theme::Theme;
+
+/// What a successful build produced.
+pub struct Built {
+    pub files: Vec<OutputFile>,
+    pub warnings: Diagnostics,
+    pub pages: usize,
+    pub chapters: Vec<RenderedChapter>,
+    /// Time spent in each phase, in order.
+    pub phases: Vec<(&'static str, Duration)>,
+}
+
+struct Timer {
+    last: Instant,
+    phases: Vec<(&'static str, Duration)>,
+}
+
+impl Timer {
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.phases.push((name, now - self.last));
+        self.last = now;
+    }
+}
+
+/// Builds the project in memory. Nothing is written.
+pub fn build(project: &Project) -> Result<Built, Diagnostics> {
+    let mut timer = Timer { last: Instant::now(), phases: Vec::new() };
+    let config = &project.config;
+
+    let theme = Theme::load(&project.root, &config.theme, &config.language);
+    let data = DataFiles::load(&project.root);
+    let chapters = content::load_chapters(&project.root);
+    let (theme, data, chapters) = match (theme, data, chapters) {
+        (Ok(t), Ok(d), Ok(c)) => (t, d, c),
+        (t, d, c) => {
+            let mut all = Diagnostics::new();
+            for e in [t.err(), d.err(), c.err()].into_iter().flatten() {
+                all.extend(e);
+            }
+            return Err(all);
+        }
+    };
+    timer.lap("load");
+
+    let report = Report { root: project.root.clone(), config, theme: &theme };
+    let rendered = render_chapters(&report, &data, &chapters)?;
+    timer.lap("markdown");
+
+    let pdf_name = format!("{}.pdf", config.output_name);
+    let (pdf, html) = std::thread::scope(|scope| {
+        let html = scope.spawn(|| render::html::render(&report, &rendered, &pdf_name));
+        let pdf = render::pdf::render(&report, &rendered);
+        (pdf, html.join().unwrap_or_else(|_| Err(Diagnostics::new())))
+    });
+    timer.lap("render");
+
+    let (pdf, html) = match (pdf, html) {
+        (Ok(p), Ok(h)) => (p, h),
+        (p, h) => {
+            let mut all = Diagnostics::new();
+            for e in [p.err(), h.err()].into_iter().flatten() {
+                all.extend(e);
+            }
+            return Err(all);
+        }
+    };
+
+    let mut files = vec![OutputFile { path: pdf_name.clone(), bytes: pdf.bytes.clone() }];
+    files.push(OutputFile { path: format!("html/{pdf_name}"), bytes: pdf.bytes });
+    files.extend(html.into_iter().map(|(path, bytes)| OutputFile { path: format!("html/{path}"), bytes }));
+    Ok(Built { files, warnings: pdf.warnings, pages: pdf.pages, chapters: rendered, phases: timer.phases })
+}
+
+/// Expands figures in each chapter and converts it for both outputs.
+fn render_chapters(report: &Report, data: &DataFiles, chapters: &[Chapter]) -> Result<Vec<RenderedChapter>, Diagnostics> {
+    let tera = templates::engine();
+    let mut context = tera::Context::new();
+    context.insert_value("data", data.to_value());
+    context.insert("report", &report.meta());
+    let labels = markdown::html::HtmlLabels {
+        footnotes: report.theme.label("footnotes"),
+        back_to_text: report.theme.label("back_to_text"),
+    };
+
+    let mut diagnostics = Diagnostics::new();
+    let mut rendered = Vec::new();
+    for (i, chapter) in chapters.iter().enumerate() {
+        let body = match templates::expand_chapter(
+            &tera,
+            &chapter.body,
+            &context,
+            &chapter.file,
+            chapter.body_line_offset,
+            &chapter.source,
+        ) {
+            Ok(body) => body,
+            Err(d) => {
+                diagnostics.push(d);
+                continue;
+            }
+        };
+        let chapter_dir = chapter.file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let doc = match markdown::parse(&body, &chapter.file, chapter_dir, chapter.body_line_offset) {
+            Ok(doc) => doc,
+            Err(d) => {
+                diagnostics.extend(d);
+                continue;
+            }
+        };
+        let lines = LineIndex::new(&body, chapter.body_line_offset);
+        let ctx = ChapterContext {
+            file: &chapter.file,
+            slug: &chapter.slug,
+            body: &body,
+            lines: &lines,
+            line_offset: chapter.body_line_offset,
+        };
+        let typst = markdown::typst::render(&doc, &ctx);
+        rendered.push(RenderedChapter {
+            file: chapter.file.clone(),
+            slug: chapter.slug.clone(),
+            title: doc.title.clone(),
+            number: i + 1,
+            status: chapter.status,
+            owner: chapter.owner.clone(),
+            typst: typst.markup,
+            line_map: typst.line_map,
+            html: markdown::html::render(&doc, &labels),
+            images: doc.images.clone(),
+        });
+    }
+    diagnostics.into_result().map(|_| rendered)
+}

@@ -1,0 +1,88 @@
+//! The two renderers. Both take the same [`Report`] and chapters and return
+//! files in memory; writing them is the output module's job.
+
+pub mod html;
+pub mod pdf;
+pub mod world;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::content::Status;
+use crate::project::ReportConfig;
+use crate::theme::Theme;
+
+/// Everything loaded and checked, shared by both renderers.
+pub struct Report<'a> {
+    pub root: PathBuf,
+    pub config: &'a ReportConfig,
+    pub theme: &'a Theme,
+}
+
+/// One chapter, converted for both outputs from a single Markdown parse.
+#[derive(Debug, Clone)]
+pub struct RenderedChapter {
+    pub file: String,
+    pub slug: String,
+    pub title: String,
+    /// 1-based chapter number.
+    pub number: usize,
+    pub status: Option<Status>,
+    pub owner: Option<String>,
+    pub typst: String,
+    /// Chapter-file line for each line of `typst`.
+    pub line_map: Vec<usize>,
+    pub html: String,
+    /// Project-relative paths of the images used.
+    pub images: Vec<String>,
+}
+
+impl RenderedChapter {
+    pub fn href(&self) -> String {
+        format!("{}.html", self.slug)
+    }
+}
+
+/// The document's facts as both renderers present them.
+#[derive(Serialize)]
+pub struct ReportMeta<'a> {
+    pub organisation: &'a str,
+    pub subtitle: &'a str,
+    pub title: &'a str,
+    pub kind: &'a str,
+    pub year: i32,
+    pub decision_body: &'a str,
+    pub decision_date: &'a str,
+    pub language: &'a str,
+    pub description: &'a str,
+    pub chapter_numbers: bool,
+}
+
+impl Report<'_> {
+    pub fn meta(&self) -> ReportMeta<'_> {
+        let c = self.config;
+        ReportMeta {
+            organisation: &c.organisation,
+            subtitle: &c.subtitle,
+            title: &c.title,
+            kind: c.kind.name(),
+            year: c.year,
+            decision_body: c.decision.as_ref().map(|d| d.body.as_str()).unwrap_or_default(),
+            decision_date: c.decision.as_ref().map(|d| d.date.as_str()).unwrap_or_default(),
+            language: &c.language,
+            description: &c.description,
+            chapter_numbers: c.chapter_numbers,
+        }
+    }
+
+    /// `/report.json` for typst: the metadata and the theme's labels.
+    pub fn metadata_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            report: ReportMeta<'a>,
+            labels: &'a std::collections::BTreeMap<String, String>,
+        }
+        serde_json::to_string(&Json { report: self.meta(), labels: &self.theme.labels }).unwrap_or_default()
+    }
+}

@@ -1,0 +1,168 @@
+//! The PDF: a thin `report.typ` rendered by Tera includes the theme's
+//! `lib.typ` and the chapters converted to typst; metadata and labels reach
+//! typst as JSON, never as spliced markup. Compiled and exported in-process.
+
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::{Datetime, Smart};
+use typst::syntax::DiagSpanKind;
+use typst::World;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use super::world::{ReportWorld, file_id};
+use super::{RenderedChapter, Report};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::templates;
+
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+    pub warnings: Diagnostics,
+}
+
+fn chapter_path(slug: &str) -> String {
+    format!("/chapters/{slug}.typ")
+}
+
+/// The document's own date (the decision date, else the last day of the
+/// year), used for the PDF metadata so that builds are reproducible.
+fn document_date(report: &Report) -> (i32, u8, u8) {
+    report
+        .config
+        .decision
+        .as_ref()
+        .and_then(|d| {
+            let mut parts = d.date.split('-').map(|p| p.parse::<u32>().ok());
+            Some((parts.next()?? as i32, parts.next()?? as u8, parts.next()?? as u8))
+        })
+        .unwrap_or((report.config.year, 12, 31))
+}
+
+pub fn render(report: &Report, chapters: &[RenderedChapter]) -> Result<Pdf, Diagnostics> {
+    let theme = report.theme;
+    let (y, m, d) = document_date(report);
+    let today = Datetime::from_ymd(y, m, d).ok_or_else(|| {
+        Diagnostics::from(Diagnostic::error(Some(Location::file("content/report.yaml")), "the decision date is not a real date"))
+    })?;
+    let fonts: Vec<&[u8]> = theme
+        .files_under("fonts/")
+        .filter(|(p, _)| p.ends_with(".ttf") || p.ends_with(".otf"))
+        .map(|(_, f)| f.bytes.as_slice())
+        .collect();
+    let mut world = ReportWorld::new(&report.root, &fonts, today);
+
+    let paths: Vec<String> = chapters.iter().map(|c| chapter_path(&c.slug)).collect();
+    let mut context = tera::Context::new();
+    context.insert("chapters", &paths);
+    let mut tera = templates::engine();
+    let entry = theme.text("typst/report.typ")?;
+    tera.add_raw_template("typst/report.typ", entry)
+        .map_err(|e| Diagnostics::from(templates::to_diagnostic(&e, |n| theme.display_name(n), 0)))?;
+    let main = tera
+        .render("typst/report.typ", &context)
+        .map_err(|e| Diagnostics::from(templates::to_diagnostic(&e, |n| theme.display_name(n), 0)))?;
+    world.add_source("/report.typ", main);
+    for (path, file) in theme.files_under("typst/") {
+        if path != "typst/report.typ" {
+            let name = format!("/{}", path.trim_start_matches("typst/"));
+            match std::str::from_utf8(&file.bytes) {
+                Ok(text) if name.ends_with(".typ") => world.add_source(&name, text.to_owned()),
+                _ => world.add_file(&name, file.bytes.clone()),
+            }
+        }
+    }
+    world.add_file("/report.json", report.metadata_json().into_bytes());
+    for (chapter, path) in chapters.iter().zip(&paths) {
+        world.add_source(path, chapter.typst.clone());
+    }
+
+    let warned = typst::compile::<PagedDocument>(&world);
+    let mut warnings = Diagnostics::new();
+    for w in &warned.warnings {
+        warnings.push(to_diagnostic(&world, report, chapters, w));
+    }
+    let document = warned.output.map_err(|errors| {
+        let mut all = Diagnostics::new();
+        for e in &errors {
+            all.push(to_diagnostic(&world, report, chapters, e));
+        }
+        all
+    })?;
+
+    let standards = report.pdf_standards().map_err(Diagnostics::from)?;
+    let options = PdfOptions {
+        ident: Smart::Custom(report.config.output_name.clone()),
+        creator: Smart::Custom(Some("arsrapport".into())),
+        timestamp: Some(Timestamp::new_utc(
+            Datetime::from_ymd_hms(y, m, d, 0, 0, 0).unwrap_or(today),
+        )),
+        page_ranges: None,
+        standards,
+        tagged: true,
+        pretty: false,
+    };
+    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| {
+        let mut all = Diagnostics::new();
+        for e in &errors {
+            all.push(to_diagnostic(&world, report, chapters, e));
+        }
+        all
+    })?;
+    Ok(Pdf { bytes, pages: document.pages().len(), warnings })
+}
+
+impl Report<'_> {
+    fn pdf_standards(&self) -> Result<PdfStandards, Diagnostic> {
+        let list: &[PdfStandard] = if self.config.accessible_pdf { &[PdfStandard::Ua_1, PdfStandard::A_2a] } else { &[] };
+        PdfStandards::new(list).map_err(|e| Diagnostic::error(None, format!("PDF standards: {}", e.message())))
+    }
+}
+
+/// Maps a typst diagnostic back to the file the user wrote: a chapter's
+/// Markdown file for generated chapter code, the theme file otherwise.
+fn to_diagnostic(world: &ReportWorld, report: &Report, chapters: &[RenderedChapter], diag: &SourceDiagnostic) -> Diagnostic {
+    let mut location = None;
+    if let DiagSpanKind::Number { id, .. } | DiagSpanKind::Range { id, .. } = diag.span.get() {
+        let vpath = id.vpath().get_without_slash().to_owned();
+        let chapter = chapters.iter().find(|c| chapter_path(&c.slug).trim_start_matches('/') == vpath);
+        location = match chapter {
+            Some(ch) => {
+                let line = world
+                    .range(diag.span)
+                    .and_then(|r| world.source(id).ok().and_then(|s| s.lines().byte_to_line(r.start)))
+                    .and_then(|line| ch.line_map.get(line).copied())
+                    .unwrap_or(0);
+                Some(if line > 0 { Location::new(&ch.file, line, 1) } else { Location::file(&ch.file) })
+            }
+            None => {
+                let theme_name = report.theme.display_name(&format!("typst/{vpath}"));
+                let position = world.range(diag.span).and_then(|r| {
+                    world.source(id).ok().and_then(|s| s.lines().byte_to_line_column(r.start))
+                });
+                let source = world.source(id).ok();
+                let (line, column) = position.map(|(l, c)| (l + 1, c + 1)).unwrap_or((0, 0));
+                let loc = if line > 0 { Location::new(theme_name, line, column) } else { Location::file(theme_name) };
+                return finish(diag, Some(loc), source.as_ref().map(|s| s.text()));
+            }
+        };
+    }
+    finish(diag, location, None)
+}
+
+fn finish(diag: &SourceDiagnostic, location: Option<Location>, source: Option<&str>) -> Diagnostic {
+    let message = format!("typesetting: {}", diag.message);
+    let mut d = match diag.severity {
+        TypstSeverity::Error => Diagnostic::error(location, message),
+        TypstSeverity::Warning => Diagnostic::warning(location, message),
+    };
+    if let Some(source) = source {
+        d = d.with_source(source);
+    }
+    let hints: Vec<String> = diag.hints.iter().map(|h| h.v.to_string()).collect();
+    if !hints.is_empty() {
+        d = d.with_hint(hints.join("; "));
+    }
+    d
+}
+
+use typst::WorldExt;

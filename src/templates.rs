@@ -1,0 +1,124 @@
+//! Tera: figures in chapter bodies (`{{ data.nyckeltal.arets_resultat | belopp }}`)
+//! and the theme's page templates. Errors point into the chapter or theme file.
+
+use rust_decimal::Decimal;
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::format::{format_amount, format_percent, parse_amount};
+
+/// A Tera engine with the document filters registered.
+pub fn engine() -> Tera {
+    let mut tera = Tera::new();
+    tera.register_filter("belopp", |value: &Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        Ok(format_amount(decimal(value, "belopp")?, decimals(&kwargs)?))
+    });
+    tera.register_filter("procent", |value: &Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        Ok(format_percent(decimal(value, "procent")?, decimals(&kwargs)?))
+    });
+    tera
+}
+
+fn decimals(kwargs: &Kwargs) -> tera::TeraResult<Option<u32>> {
+    kwargs.get::<u32>("decimaler")
+}
+
+/// The exact decimal behind a template value: an integer, or the text of an amount.
+fn decimal(value: &Value, filter: &str) -> tera::TeraResult<Decimal> {
+    if let Some(i) = value.as_i128() {
+        return Decimal::try_from_i128_with_scale(i, 0)
+            .map_err(|_| tera::Error::message(format!("the number {i} is too large for `{filter}`")));
+    }
+    if let Some(text) = value.as_str() {
+        return parse_amount(text).map_err(|e| tera::Error::message(format!("`{filter}`: {e}")));
+    }
+    if value.is_undefined() {
+        return Err(tera::Error::message(format!("`{filter}` was given a figure that does not exist")));
+    }
+    Err(tera::Error::message(format!("`{filter}` expects a number, found {}", value.name())))
+}
+
+/// Expands the Tera expressions in a chapter body. Bodies without any are returned as they are.
+pub fn expand_chapter(
+    tera: &Tera,
+    body: &str,
+    context: &Context,
+    file: &str,
+    line_offset: usize,
+    full_source: &str,
+) -> Result<String, Diagnostic> {
+    if !(body.contains("{{") || body.contains("{%") || body.contains("{#")) {
+        return Ok(body.to_owned());
+    }
+    tera.render_str(body, context, false)
+        .map_err(|e| to_diagnostic(&e, |_| file.to_owned(), line_offset).with_source(full_source))
+}
+
+/// Converts a Tera error into a diagnostic. `file_for` maps a template name to
+/// the file shown to the user; `line_offset` is added to the reported line.
+pub fn to_diagnostic(err: &tera::Error, file_for: impl Fn(&str) -> String, line_offset: usize) -> Diagnostic {
+    use tera::ErrorKind;
+    match err.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let location = Location::new(file_for(report.filename()), span.start_line + line_offset, span.start_col + 1);
+            let message = plain_message(report.message(), err);
+            Diagnostic::error(Some(location), message).with_hint(hint_for(report.message()))
+        }
+        _ => Diagnostic::error(None, plain_message(&err.to_string(), err)),
+    }
+}
+
+/// Tera's message, followed by the cause a filter gave, if any.
+fn plain_message(message: &str, err: &tera::Error) -> String {
+    let mut text = message.to_owned();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+fn hint_for(message: &str) -> &'static str {
+    if message.contains("not found") || message.contains("undefined") || message.contains("does not exist") {
+        "figures come from content/data/<file>.yaml and are written `{{ data.<file>.<key> | belopp }}`"
+    } else {
+        "template expressions are written `{{ … }}`; check the brackets and names"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(body: &str, data: &str) -> Result<String, Diagnostic> {
+        let node = crate::yaml::parse(data, "d.yaml").unwrap();
+        let mut files = crate::data::DataFiles::default();
+        files.files.insert("nyckeltal".into(), node);
+        let mut context = Context::new();
+        context.insert_value("data", files.to_value());
+        expand_chapter(&engine(), body, &context, "content/chapters/02-a.md", 3, body)
+    }
+
+    #[test]
+    fn belopp_formats_the_swedish_way() {
+        let out = render(
+            "Resultat {{ data.nyckeltal.r | belopp }}, {{ data.nyckeltal.k | belopp }}, {{ data.nyckeltal.x | belopp(decimaler=1) }}, {{ data.nyckeltal.p | procent }}.",
+            "r: 2702\nk: -50 970\nx: 29 716,54\np: 3,2\n",
+        )
+        .unwrap();
+        assert_eq!(out, "Resultat 2\u{a0}702, \u{2212}50\u{a0}970, 29\u{a0}716,5, 3,2\u{a0}%.");
+    }
+
+    #[test]
+    fn a_missing_figure_names_the_chapter_line() {
+        let err = render("Rad ett\n\nResultat {{ data.nyckeltal.saknas | belopp }}.", "r: 1\n").unwrap_err();
+        let loc = err.location.clone().unwrap();
+        assert_eq!((loc.file.as_str(), loc.line), ("content/chapters/02-a.md", 6), "{err}");
+    }
+}

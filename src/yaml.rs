@@ -1,0 +1,224 @@
+//! YAML loaded into a small tree that keeps the source text and position of
+//! every value. Amounts are parsed later from the scalar's own text, so no
+//! figure ever passes through a float.
+
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    /// 1-based line and column of the value in its file.
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Null,
+    /// A scalar with its text as written (after YAML unquoting); `quoted` is
+    /// true for any quoted or block scalar, which is always a string.
+    Scalar {
+        text: String,
+        quoted: bool,
+    },
+    Seq(Vec<Node>),
+    /// Keys are kept as nodes so errors can point at them; order is preserved.
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.kind {
+            NodeKind::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// Looks up a key of a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v)
+    }
+
+    /// What kind of value this is, in words, for "expected …, found …" messages.
+    pub fn describe(&self) -> String {
+        match &self.kind {
+            NodeKind::Null => "nothing".to_owned(),
+            NodeKind::Scalar { text, .. } => format!("`{text}`"),
+            NodeKind::Seq(_) => "a list".to_owned(),
+            NodeKind::Map(_) => "a mapping".to_owned(),
+        }
+    }
+
+    pub fn location(&self, file: &str) -> Location {
+        Location::new(file, self.line, self.column)
+    }
+}
+
+/// Parses one YAML document. `file` is the project-relative path used in messages.
+/// An empty document gives a `Null` node.
+pub fn parse(source: &str, file: &str) -> Result<Node, Diagnostics> {
+    let mut builder = TreeBuilder { file, stack: Vec::new(), root: None, diagnostics: Diagnostics::new() };
+    for event in Parser::new_from_str(source) {
+        match event {
+            Ok((event, span)) => {
+                let (line, column) = (span.start.line(), span.start.col() + 1);
+                builder.event(event, line, column);
+            }
+            Err(err) => {
+                let mark = err.marker();
+                let loc = Location::new(file, mark.line(), mark.col() + 1);
+                builder.diagnostics.push(
+                    Diagnostic::error(Some(loc), format!("this is not valid YAML: {}", err.info()))
+                        .with_hint("check the indentation and that every `key: value` has a space after the colon")
+                        .with_source(source),
+                );
+                return Err(builder.diagnostics);
+            }
+        }
+    }
+    if builder.diagnostics.has_errors() {
+        return Err(attach_sources(builder.diagnostics, source));
+    }
+    Ok(builder.root.unwrap_or(Node { kind: NodeKind::Null, line: 1, column: 1 }))
+}
+
+fn attach_sources(diagnostics: Diagnostics, source: &str) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    for d in diagnostics.iter() {
+        out.push(d.clone().with_source(source));
+    }
+    out
+}
+
+enum Frame {
+    Seq(Node),
+    Map { node: Node, pending_key: Option<Node> },
+}
+
+struct TreeBuilder<'a> {
+    file: &'a str,
+    stack: Vec<Frame>,
+    root: Option<Node>,
+    diagnostics: Diagnostics,
+}
+
+impl TreeBuilder<'_> {
+    fn event(&mut self, event: Event<'_>, line: usize, column: usize) {
+        match event {
+            Event::Scalar(text, style, _, _) => {
+                let quoted = !matches!(style, ScalarStyle::Plain);
+                let kind = if !quoted && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL") {
+                    NodeKind::Null
+                } else {
+                    NodeKind::Scalar { text: text.into_owned(), quoted }
+                };
+                self.finish(Node { kind, line, column });
+            }
+            Event::SequenceStart(..) => {
+                self.stack.push(Frame::Seq(Node { kind: NodeKind::Seq(Vec::new()), line, column }))
+            }
+            Event::MappingStart(..) => self.stack.push(Frame::Map {
+                node: Node { kind: NodeKind::Map(Vec::new()), line, column },
+                pending_key: None,
+            }),
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some(Frame::Seq(node) | Frame::Map { node, .. }) = self.stack.pop() {
+                    self.finish(node);
+                }
+            }
+            Event::Alias(_) | Event::UnresolvedAlias(_) => {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Some(Location::new(self.file, line, column)),
+                        "YAML aliases (`*name`) are not supported",
+                    )
+                    .with_hint("write the value out; each figure is typed once at its source"),
+                );
+                self.finish(Node { kind: NodeKind::Null, line, column });
+            }
+            _ => {}
+        }
+    }
+
+    /// Places a completed node into its parent (or makes it the root).
+    fn finish(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq(seq)) => {
+                if let NodeKind::Seq(items) = &mut seq.kind {
+                    items.push(node);
+                }
+            }
+            Some(Frame::Map { node: map, pending_key }) => match pending_key.take() {
+                None => *pending_key = Some(node),
+                Some(key) => {
+                    if let NodeKind::Map(entries) = &mut map.kind {
+                        if let Some((first, _)) =
+                            entries.iter().find(|(k, _)| k.as_str().is_some() && k.as_str() == key.as_str())
+                        {
+                            self.diagnostics.push(
+                                Diagnostic::error(
+                                    Some(key.location(self.file)),
+                                    format!(
+                                        "the key `{}` appears twice in this mapping (first on line {})",
+                                        key.as_str().unwrap_or_default(),
+                                        first.line
+                                    ),
+                                )
+                                .with_hint("remove one of them"),
+                            );
+                        }
+                        entries.push((key, node));
+                    }
+                }
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_scalar_text_and_positions() {
+        let node = parse("a: 1.10\nb:\n  - '29 716'\n  - -50 970\n", "x.yaml").unwrap();
+        let a = node.get("a").unwrap();
+        assert_eq!(a.as_str(), Some("1.10"));
+        assert_eq!((a.line, a.column), (1, 4));
+        let b = node.get("b").unwrap().as_seq().unwrap();
+        assert_eq!(b[0].kind, NodeKind::Scalar { text: "29 716".into(), quoted: true });
+        assert_eq!(b[1].as_str(), Some("-50 970"));
+        assert_eq!(b[1].line, 4);
+    }
+
+    #[test]
+    fn reports_duplicate_keys_and_syntax_errors_with_lines() {
+        let err = parse("a: 1\nb: 2\na: 3\n", "x.yaml").unwrap_err();
+        let d = err.iter().next().unwrap();
+        assert_eq!(d.location.as_ref().unwrap().line, 3);
+        assert!(d.message.contains("appears twice"), "{d}");
+
+        let err = parse("a: [1, 2\nb: 3\n", "x.yaml").unwrap_err();
+        assert!(err.iter().next().unwrap().message.contains("not valid YAML"));
+    }
+}
