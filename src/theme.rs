@@ -108,7 +108,7 @@ impl Theme {
         self.files.iter().filter(move |(p, _)| p.starts_with(prefix)).map(|(p, f)| (p.as_str(), f))
     }
 
-    pub fn label(&self, key: &str) -> &str {
+    pub fn label<'a>(&'a self, key: &'a str) -> &'a str {
         self.labels.get(key).map(String::as_str).unwrap_or(key)
     }
 

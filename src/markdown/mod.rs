@@ -20,6 +20,7 @@ use crate::project::slugify;
 pub type Spanned<'a> = (Event<'a>, Range<usize>);
 
 /// A parsed chapter body, ready for either renderer.
+#[derive(Debug)]
 pub struct Doc<'a> {
     /// The body's events without the footnote definitions.
     pub events: Vec<Spanned<'a>>,

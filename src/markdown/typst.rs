@@ -64,14 +64,20 @@ pub fn render(doc: &Doc, ctx: &ChapterContext) -> TypstChapter {
         image_index: 0,
         alt_start: None,
     };
-    let mut line_map = vec![ctx.line_offset + 1];
+    // Each output line is attributed to the event that writes its first text.
+    let mut line_map = Vec::new();
+    let mut output_line = 0;
+    let mut line = ctx.line_offset + 1;
     for (event, range) in &doc.events {
+        line = ctx.lines.position(ctx.body, range.start).0;
+        if line_map.len() <= output_line {
+            line_map.push(line);
+        }
         let before = r.out.len();
         r.event(event);
-        let line = ctx.lines.position(ctx.body, range.start).0;
-        let new_lines = r.out[before..].matches('\n').count();
-        line_map.extend(std::iter::repeat_n(line, new_lines));
+        output_line += r.out[before..].matches('\n').count();
     }
+    line_map.resize(output_line + 1, line);
     TypstChapter { markup: r.out, line_map }
 }
 
@@ -358,7 +364,7 @@ mod tests {
         assert!(out.starts_with("#heading(level: 1)[Titel] <01-a>\n\n#heading(level: 2)[Del] <01-a--del>"), "{out}");
         assert!(out.contains("#emph[viktig]") && out.contains("#strong[stark]"), "{out}");
         assert!(out.contains("#link(<03-b>)[länk]"), "{out}");
-        assert!(out.contains("#list([ett #enum(start: 1, [två],)"), "{out}");
+        assert!(out.contains("#list([ett#enum(start: 1, [två],)"), "{out}");
     }
 
     #[test]

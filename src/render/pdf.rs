@@ -9,7 +9,7 @@ use typst::World;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use super::world::{ReportWorld, file_id};
+use super::world::ReportWorld;
 use super::{RenderedChapter, Report};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::templates;

@@ -1,0 +1,205 @@
+//! End-to-end tests through the real binary, each in its own temporary project.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_arsrapport"))
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A temporary copy of the example project in `content/`.
+fn example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("content"), &dir.path().join("content"));
+    dir
+}
+
+/// A minimal project with the given chapters.
+fn project(chapters: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(content.join("chapters")).unwrap();
+    std::fs::write(
+        content.join("report.yaml"),
+        "organisation: Testförbundet\ntitle: Årsredovisning 2013\nkind: arsredovisning\nyear: 2013\ndecision:\n  body: Direktionen\n  date: 2014-02-06\n",
+    )
+    .unwrap();
+    for (name, text) in chapters {
+        std::fs::write(content.join("chapters").join(name), text).unwrap();
+    }
+    dir
+}
+
+fn run(cmd: &mut Command) -> (Output, String, String) {
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out, stdout, stderr)
+}
+
+fn build(root: &Path) -> (Output, String, String) {
+    run(bin().arg("build").arg("--root").arg(root))
+}
+
+/// The PDF's text, with no-break spaces made plain so tests read naturally.
+fn pdf_text(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    pdf_extract::extract_text_from_mem(&bytes).unwrap().replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+/// Every file under `dir` with its bytes, for comparing whole outputs.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn builds_the_example_into_a_pdf_and_a_site() {
+    let dir = example();
+    let (out, stdout, stderr) = build(dir.path());
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.starts_with("Built arsredovisning-2013: "), "{stdout}");
+    assert!(stdout.trim_end().ends_with(" s"), "the summary gives the time taken: {stdout}");
+
+    let output = dir.path().join("output");
+    let text = pdf_text(&output.join("arsredovisning-2013.pdf"));
+    for expected in ["Årsredovisning 2013", "Sjuhärads kommunalförbund", "29 716", "58 985", "Medarbetarcentrum"] {
+        assert!(text.contains(expected), "the PDF lacks {expected:?}");
+    }
+
+    let html = output.join("html");
+    let index = std::fs::read_to_string(html.join("index.html")).unwrap();
+    assert!(index.contains("lang=\"sv\""));
+    let chapters: Vec<_> = std::fs::read_dir(dir.path().join("content/chapters"))
+        .unwrap()
+        .map(|e| e.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(chapters.len() >= 8);
+    for stem in &chapters {
+        let page = format!("{stem}.html");
+        assert!(html.join(&page).is_file(), "{page} missing");
+        assert!(index.contains(&format!("href=\"{page}\"")), "the index does not link {page}");
+    }
+    assert!(html.join("arsredovisning-2013.pdf").is_file(), "the PDF is copied into the site");
+    assert!(html.join("assets/style.css").is_file());
+}
+
+#[test]
+fn figures_in_text_come_from_data_formatted_the_swedish_way() {
+    let dir = project(&[(
+        "01-resultat.md",
+        "# Resultat\n\nÅrets resultat blev {{ data.nyckeltal.resultat | belopp }} tkr och kostnaderna {{ data.nyckeltal.kostnader | belopp }} tkr.\n",
+    )]);
+    std::fs::create_dir_all(dir.path().join("content/data")).unwrap();
+    std::fs::write(dir.path().join("content/data/nyckeltal.yaml"), "resultat: 2702\nkostnader: -50 970\n").unwrap();
+    let (out, _, stderr) = build(dir.path());
+    assert!(out.status.success(), "{stderr}");
+    let page = std::fs::read_to_string(dir.path().join("output/html/01-resultat.html")).unwrap();
+    assert!(page.contains("blev 2\u{a0}702 tkr och kostnaderna \u{2212}50\u{a0}970 tkr"), "{page}");
+    let text = pdf_text(&dir.path().join("output/arsredovisning-2013.pdf"));
+    assert!(text.contains("2 702") && text.contains("\u{2212}50 970"), "{text}");
+}
+
+#[test]
+fn any_text_reaches_the_pdf_literally() {
+    // Each line is its own paragraph; Markdown escapes keep list markers literal.
+    let lines = [
+        ("# $ * _ ` < > @ [ ] ~ \\ = - + / \" '", r#"\# \$ \* \_ \` \< \> \@ \[ \] \~ \\ = - + / " '"#),
+        ("1. januari är inte en lista", r"1\. januari är inte en lista"),
+        ("+ 3,2 % jämfört med 2012", r"\+ 3,2 % jämfört med 2012"),
+        ("- inte heller en punkt", r"\- inte heller en punkt"),
+        ("= ingen rubrik", r"\= ingen rubrik"),
+        ("// ingen kommentar", r"// ingen kommentar"),
+        ("Skriv till kansli@borasregionen.se", r"Skriv till kansli@borasregionen.se"),
+        ("Räntan var < 0,5 % och -- inget tankstreck ...", r"Räntan var \< 0,5 % och -- inget tankstreck ..."),
+        ("http://example.se och <etikett> och @ref", r"http://example.se och \<etikett\> och @ref"),
+    ];
+    let body: String = lines.iter().map(|(_, md)| format!("{md}\n\n")).collect();
+    let dir = project(&[("01-tecken.md", &format!("# Tecken\n\n{body}"))]);
+    let (out, _, stderr) = build(dir.path());
+    assert!(out.status.success(), "{stderr}");
+    let text = pdf_text(&dir.path().join("output/arsredovisning-2013.pdf"));
+    let pdf_lines: Vec<&str> = text.lines().map(str::trim).collect();
+    for (expected, _) in lines {
+        assert!(pdf_lines.contains(&expected), "{expected:?} is not a line of the PDF text:\n{text}");
+    }
+}
+
+#[test]
+fn building_twice_gives_identical_bytes() {
+    let dir = example();
+    assert!(build(dir.path()).0.status.success());
+    let first = snapshot(&dir.path().join("output"));
+    assert!(build(dir.path()).0.status.success());
+    let second = snapshot(&dir.path().join("output"));
+    assert_eq!(first.len(), second.len());
+    for ((path, a), (_, b)) in first.iter().zip(&second) {
+        assert!(a == b, "{} differs between builds", path.display());
+    }
+}
+
+#[test]
+fn finds_the_project_root_from_a_subfolder() {
+    let dir = project(&[("01-a.md", "# A\n\nText.\n")]);
+    let (out, stdout, stderr) = run(bin().arg("build").current_dir(dir.path().join("content/chapters")));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("Built arsredovisning-2013"), "{stdout}");
+    assert!(dir.path().join("output/html/01-a.html").is_file());
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (out, _, stderr) = run(bin().arg("build").current_dir(elsewhere.path()));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("no project found"), "{stderr}");
+}
+
+#[test]
+fn broken_input_reports_every_problem_and_keeps_the_last_good_output() {
+    let dir = project(&[("01-a.md", "# A\n\nText.\n"), ("02-b.md", "# B\n\nText.\n")]);
+    assert!(build(dir.path()).0.status.success());
+    let before = snapshot(&dir.path().join("output"));
+
+    std::fs::write(dir.path().join("content/chapters/01-a.md"), "# A\n\n### Hoppar över en nivå\n").unwrap();
+    std::fs::write(dir.path().join("content/chapters/02-b.md"), "# B\n\n{{ data.saknas.x | belopp }}\n").unwrap();
+    let (out, stdout, stderr) = build(dir.path());
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("content/chapters/01-a.md:3:1"), "{stderr}");
+    assert!(stderr.contains("skips a level"), "{stderr}");
+    assert!(stderr.contains("content/chapters/02-b.md:3:"), "{stderr}");
+    assert!(stderr.contains("2 errors found; nothing was written."), "{stderr}");
+    assert_eq!(snapshot(&dir.path().join("output")), before, "the previous output is untouched");
+}
+
+#[test]
+fn check_writes_nothing_and_usage_errors_exit_with_2() {
+    let dir = project(&[("01-a.md", "# A\n\nText.\n")]);
+    let (out, stdout, _) = run(bin().arg("check").arg("--root").arg(dir.path()));
+    assert!(out.status.success());
+    assert!(stdout.starts_with("Checked"), "{stdout}");
+    assert!(!dir.path().join("output").exists());
+
+    let (out, _, _) = run(bin().arg("bygg"));
+    assert_eq!(out.status.code(), Some(2));
+}
