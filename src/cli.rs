@@ -13,7 +13,11 @@ use crate::project::Project;
 use crate::{output, pipeline};
 
 #[derive(Parser)]
-#[command(name = "arsrapport", version, about = "Builds annual reports from Markdown and YAML into an accessible PDF and HTML site")]
+#[command(
+    name = "arsrapport",
+    version,
+    about = "Builds annual reports from Markdown and YAML into an accessible PDF and HTML site"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

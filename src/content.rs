@@ -46,12 +46,9 @@ pub fn load_chapters(root: &Path) -> Result<Vec<Chapter>, Diagnostics> {
     let dir = root.join("content/chapters");
     let mut diagnostics = Diagnostics::new();
     if !dir.is_dir() {
-        return Err(Diagnostic::error(
-            Some(Location::file("content/chapters")),
-            "the folder for chapters is missing",
-        )
-        .with_hint("create content/chapters/ and put one Markdown file per chapter in it, e.g. 01-inledning.md")
-        .into());
+        return Err(Diagnostic::error(Some(Location::file("content/chapters")), "the folder for chapters is missing")
+            .with_hint("create content/chapters/ and put one Markdown file per chapter in it, e.g. 01-inledning.md")
+            .into());
     }
     let mut paths: Vec<_> = WalkDir::new(&dir)
         .min_depth(1)
@@ -161,7 +158,8 @@ mod tests {
 
     #[test]
     fn splits_front_matter_and_keeps_line_offsets() {
-        let ch = parse_chapter("content/chapters/02-a.md", "---\nstatus: klar\nansvarig: Ekonom\n---\n# Titel\n").unwrap();
+        let ch =
+            parse_chapter("content/chapters/02-a.md", "---\nstatus: klar\nansvarig: Ekonom\n---\n# Titel\n").unwrap();
         assert_eq!(ch.slug, "02-a");
         assert_eq!(ch.status, Some(Status::Klar));
         assert_eq!(ch.owner.as_deref(), Some("Ekonom"));

@@ -42,8 +42,13 @@ impl DataFiles {
             let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
             if stem.is_empty() || !stem.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 diagnostics.push(
-                    Diagnostic::error(Some(Location::file(&file)), format!("the data file name `{stem}` cannot be used in a chapter"))
-                        .with_hint("use ASCII letters, digits and `_` only, e.g. `nyckeltal.yaml`, used as `data.nyckeltal`"),
+                    Diagnostic::error(
+                        Some(Location::file(&file)),
+                        format!("the data file name `{stem}` cannot be used in a chapter"),
+                    )
+                    .with_hint(
+                        "use ASCII letters, digits and `_` only, e.g. `nyckeltal.yaml`, used as `data.nyckeltal`",
+                    ),
                 );
                 continue;
             }
@@ -57,7 +62,8 @@ impl DataFiles {
                     continue;
                 }
                 Err(e) => {
-                    diagnostics.push(Diagnostic::error(Some(Location::file(&file)), format!("cannot read the file: {e}")));
+                    diagnostics
+                        .push(Diagnostic::error(Some(Location::file(&file)), format!("cannot read the file: {e}")));
                     continue;
                 }
             };
@@ -89,7 +95,9 @@ fn check_amounts(node: &Node, file: &str, source: &str) -> Diagnostics {
             NodeKind::Scalar { text, quoted: false } => {
                 let digits = text.chars().filter(char::is_ascii_digit).count();
                 let numeric_looking = digits > 0
-                    && text.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | ',' | '.' | '-' | '+' | '\u{2212}' | '\u{a0}'))
+                    && text.chars().all(|c| {
+                        c.is_ascii_digit() || matches!(c, ' ' | ',' | '.' | '-' | '+' | '\u{2212}' | '\u{a0}')
+                    })
                     && !is_date_like(text);
                 if numeric_looking && let Err(message) = parse_amount(text) {
                     diagnostics.push(
@@ -120,10 +128,7 @@ fn to_value(node: &Node) -> tera::Value {
             "true" => tera::Value::from(true),
             "false" => tera::Value::from(false),
             _ => match parse_amount(text) {
-                Ok(d) if d.scale() == 0 => match i128::try_from(d.mantissa()) {
-                    Ok(i) => tera::Value::from(i),
-                    Err(_) => tera::Value::from(d.to_string()),
-                },
+                Ok(d) if d.scale() == 0 => tera::Value::from(d.mantissa()),
                 // Kept as exact text; the number filters parse it back exactly.
                 Ok(d) => tera::Value::from(d.to_string()),
                 Err(_) => tera::Value::from(text.as_str()),
@@ -131,10 +136,8 @@ fn to_value(node: &Node) -> tera::Value {
         },
         NodeKind::Seq(items) => tera::Value::from(items.iter().map(to_value).collect::<Vec<_>>()),
         NodeKind::Map(entries) => {
-            let map: BTreeMap<String, tera::Value> = entries
-                .iter()
-                .map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), to_value(v)))
-                .collect();
+            let map: BTreeMap<String, tera::Value> =
+                entries.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), to_value(v))).collect();
             tera::Value::from(map)
         }
     }

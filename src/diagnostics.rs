@@ -43,13 +43,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(location: Option<Location>, message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Error,
-            location,
-            message: message.into(),
-            hint: None,
-            source_line: None,
-        }
+        Self { severity: Severity::Error, location, message: message.into(), hint: None, source_line: None }
     }
 
     pub fn warning(location: Option<Location>, message: impl Into<String>) -> Self {
@@ -173,8 +167,5 @@ impl fmt::Display for Diagnostics {
 /// The path of `path` relative to `root`, with `/` separators, for messages.
 pub fn display_path(root: &Path, path: &Path) -> String {
     let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }

@@ -87,7 +87,11 @@ pub fn build(project: &Project) -> Result<Built, Diagnostics> {
 }
 
 /// Expands figures in each chapter and converts it for both outputs.
-fn render_chapters(report: &Report, data: &DataFiles, chapters: &[Chapter]) -> Result<Vec<RenderedChapter>, Diagnostics> {
+fn render_chapters(
+    report: &Report,
+    data: &DataFiles,
+    chapters: &[Chapter],
+) -> Result<Vec<RenderedChapter>, Diagnostics> {
     let tera = templates::engine();
     let mut context = tera::Context::new();
     context.insert_value("data", data.to_value());

@@ -87,11 +87,8 @@ impl Project {
             }
             None => find_root(start).ok_or_else(|| {
                 Diagnostics::from(
-                    Diagnostic::error(
-                        None,
-                        format!("no project found in {} or any folder above it", start.display()),
-                    )
-                    .with_hint("run inside a project (a folder with content/report.yaml) or pass --root DIR"),
+                    Diagnostic::error(None, format!("no project found in {} or any folder above it", start.display()))
+                        .with_hint("run inside a project (a folder with content/report.yaml) or pass --root DIR"),
                 )
             })?,
         };
@@ -155,7 +152,11 @@ impl<'a> Fields<'a> {
         let found = self.optional(key);
         if found.is_none() {
             let node = self.node;
-            self.error(node, format!("the key `{key}` is missing"), Some(format!("add a line such as `{key}: {example}`")));
+            self.error(
+                node,
+                format!("the key `{key}` is missing"),
+                Some(format!("add a line such as `{key}: {example}`")),
+            );
         }
         found
     }
@@ -192,7 +193,11 @@ impl<'a> Fields<'a> {
             Some(text.to_owned())
         } else {
             let found = node.describe();
-            self.error(node, format!("expected a date written YYYY-MM-DD, found {found}"), Some("for example `2014-02-06`".into()));
+            self.error(
+                node,
+                format!("expected a date written YYYY-MM-DD, found {found}"),
+                Some("for example `2014-02-06`".into()),
+            );
             None
         }
     }
@@ -252,7 +257,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
 fn is_iso_date(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     let [y, m, d] = parts.as_slice() else { return false };
-    let num = |s: &str, len: usize| (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten();
+    let num = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten()
+    };
     matches!((num(y, 4), num(m, 2), num(d, 2)), (Some(_), Some(1..=12), Some(1..=31)))
 }
 

@@ -61,7 +61,8 @@ pub fn to_diagnostic(err: &tera::Error, file_for: impl Fn(&str) -> String, line_
     match err.kind() {
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
             let span = report.span();
-            let location = Location::new(file_for(report.filename()), span.start_line + line_offset, span.start_col + 1);
+            let location =
+                Location::new(file_for(report.filename()), span.start_line + line_offset, span.start_col + 1);
             let message = plain_message(report.message(), err);
             Diagnostic::error(Some(location), message).with_hint(hint_for(report.message()))
         }

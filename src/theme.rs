@@ -49,8 +49,11 @@ impl Theme {
                 let rel_in_project = display_path(root, entry.path());
                 if entry.path_is_symlink() {
                     diagnostics.push(
-                        Diagnostic::error(Some(Location::file(&rel_in_project)), "theme files may not be symbolic links")
-                            .with_hint("copy the file into the theme folder instead"),
+                        Diagnostic::error(
+                            Some(Location::file(&rel_in_project)),
+                            "theme files may not be symbolic links",
+                        )
+                        .with_hint("copy the file into the theme folder instead"),
                     );
                     continue;
                 }
@@ -84,9 +87,10 @@ impl Theme {
 
     /// A theme file as text. Errors if it is missing or not UTF-8.
     pub fn text(&self, path: &str) -> Result<&str, Diagnostics> {
-        let file = self.files.get(path).ok_or_else(|| {
-            Diagnostics::from(Diagnostic::error(None, format!("the theme has no file `{path}`")))
-        })?;
+        let file = self
+            .files
+            .get(path)
+            .ok_or_else(|| Diagnostics::from(Diagnostic::error(None, format!("the theme has no file `{path}`"))))?;
         std::str::from_utf8(&file.bytes).map_err(|_| {
             Diagnostics::from(Diagnostic::error(
                 Some(Location::file(self.display_name(path))),
@@ -133,8 +137,11 @@ impl Theme {
                     labels.insert(k.clone(), v.clone());
                 }
                 _ => diagnostics.push(
-                    Diagnostic::error(Some(value.location(&name)), format!("expected a label text, found {}", value.describe()))
-                        .with_source(source),
+                    Diagnostic::error(
+                        Some(value.location(&name)),
+                        format!("expected a label text, found {}", value.describe()),
+                    )
+                    .with_source(source),
                 ),
             }
         }

@@ -52,10 +52,7 @@ impl Node {
 
     /// Looks up a key of a mapping.
     pub fn get(&self, key: &str) -> Option<&Node> {
-        self.as_map()?
-            .iter()
-            .find(|(k, _)| k.as_str() == Some(key))
-            .map(|(_, v)| v)
+        self.as_map()?.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v)
     }
 
     /// What kind of value this is, in words, for "expected …, found …" messages.
@@ -136,10 +133,9 @@ impl TreeBuilder<'_> {
             Event::SequenceStart(..) => {
                 self.stack.push(Frame::Seq(Node { kind: NodeKind::Seq(Vec::new()), line, column }))
             }
-            Event::MappingStart(..) => self.stack.push(Frame::Map {
-                node: Node { kind: NodeKind::Map(Vec::new()), line, column },
-                pending_key: None,
-            }),
+            Event::MappingStart(..) => self
+                .stack
+                .push(Frame::Map { node: Node { kind: NodeKind::Map(Vec::new()), line, column }, pending_key: None }),
             Event::SequenceEnd | Event::MappingEnd => {
                 if let Some(Frame::Seq(node) | Frame::Map { node, .. }) = self.stack.pop() {
                     self.finish(node);

@@ -245,13 +245,7 @@ impl Renderer<'_, '_> {
                     self.out.truncate(cell.start);
                     self.out.push_str(&escape_html(&cell_text(&cell.raw, true)));
                 }
-                let close = if t.in_head {
-                    "</th>"
-                } else if t.column == 0 {
-                    "</th>"
-                } else {
-                    "</td>"
-                };
+                let close = if t.in_head || t.column == 0 { "</th>" } else { "</td>" };
                 self.out.push_str(close);
                 t.column += 1;
             }

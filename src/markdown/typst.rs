@@ -13,8 +13,8 @@ pub fn escape_markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {
         match c {
-            '\\' | '#' | '$' | '*' | '_' | '`' | '<' | '>' | '@' | '[' | ']' | '~' | '=' | '-' | '+' | '/'
-            | '"' | '\'' | '.' | ':' | '{' | '}' | '(' | ')' | '^' | '|' | '&' | '%' | '!' | '?' | ';' => {
+            '\\' | '#' | '$' | '*' | '_' | '`' | '<' | '>' | '@' | '[' | ']' | '~' | '=' | '-' | '+' | '/' | '"'
+            | '\'' | '.' | ':' | '{' | '}' | '(' | ')' | '^' | '|' | '&' | '%' | '!' | '?' | ';' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -85,7 +85,14 @@ struct TableState {
     aligns: Vec<Alignment>,
     column: usize,
     in_head: bool,
+    /// Where the table's markup starts in the output, and its body row count.
+    start: usize,
+    rows: usize,
 }
+
+/// Tables up to this many body rows are kept on one page, so that no table
+/// leaves a lone row behind; longer ones break with their header repeated.
+const UNBREAKABLE_ROWS: usize = 25;
 
 /// A numeric body cell being collected, to reformat its amount when it ends.
 struct CellState {
@@ -174,12 +181,13 @@ impl Renderer<'_, '_> {
                         _ => "left",
                     })
                     .collect();
+                let start = self.out.len();
                 self.out.push_str(&format!(
                     "#table(columns: ({},), align: ({},),\n",
                     columns.join(", "),
                     align.join(", ")
                 ));
-                self.table = Some(TableState { aligns: aligns.clone(), column: 0, in_head: false });
+                self.table = Some(TableState { aligns: aligns.clone(), column: 0, in_head: false, start, rows: 0 });
             }
             Tag::TableHead => {
                 self.out.push_str("table.header(");
@@ -191,6 +199,7 @@ impl Renderer<'_, '_> {
             Tag::TableRow => {
                 if let Some(t) = &mut self.table {
                     t.column = 0;
+                    t.rows += 1;
                 }
             }
             Tag::TableCell => {
@@ -240,8 +249,14 @@ impl Renderer<'_, '_> {
             TagEnd::List(_) => self.out.push_str(")\n\n"),
             TagEnd::Item => self.out.push_str("],"),
             TagEnd::Table => {
-                self.out.push_str(")\n\n");
-                self.table = None;
+                self.out.push(')');
+                if let Some(t) = self.table.take()
+                    && t.rows <= UNBREAKABLE_ROWS
+                {
+                    self.out.insert_str(t.start, "#block(breakable: false)[");
+                    self.out.push(']');
+                }
+                self.out.push_str("\n\n");
             }
             TagEnd::TableHead => {
                 self.out.push_str("),\n");
@@ -306,11 +321,7 @@ fn link_target(dest: &str, current_slug: &str) -> String {
         let (file, anchor) = dest.split_once('#').unwrap_or((dest, ""));
         if let Some(stem) = file.rsplit('/').next().and_then(|f| f.strip_suffix(".md")) {
             let stem = label_safe(stem);
-            return if anchor.is_empty() {
-                format!("<{stem}>")
-            } else {
-                format!("<{stem}--{}>", label_safe(anchor))
-            };
+            return if anchor.is_empty() { format!("<{stem}>") } else { format!("<{stem}--{}>", label_safe(anchor)) };
         }
     }
     format!("\"{}\"", escape_string(dest))

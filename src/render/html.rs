@@ -30,7 +30,11 @@ fn link(ch: &RenderedChapter) -> ChapterLink<'_> {
 }
 
 /// Renders every page; returns `(site-relative path, bytes)` pairs.
-pub fn render(report: &Report, chapters: &[RenderedChapter], pdf_name: &str) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+pub fn render(
+    report: &Report,
+    chapters: &[RenderedChapter],
+    pdf_name: &str,
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     let theme = report.theme;
     let mut tera = templates::engine();
     let mut templates = Vec::new();
@@ -39,8 +43,9 @@ pub fn render(report: &Report, chapters: &[RenderedChapter], pdf_name: &str) -> 
             templates.push((path.trim_start_matches("html/"), theme.text(path)?));
         }
     }
-    tera.add_raw_templates(templates)
-        .map_err(|e| Diagnostics::from(templates::to_diagnostic(&e, |n| theme.display_name(&format!("html/{n}")), 0)))?;
+    tera.add_raw_templates(templates).map_err(|e| {
+        Diagnostics::from(templates::to_diagnostic(&e, |n| theme.display_name(&format!("html/{n}")), 0))
+    })?;
 
     let mut base = Context::new();
     base.insert("report", &report.meta());

@@ -2,10 +2,10 @@
 //! `lib.typ` and the chapters converted to typst; metadata and labels reach
 //! typst as JSON, never as spliced markup. Compiled and exported in-process.
 
+use typst::World;
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Datetime, Smart};
 use typst::syntax::DiagSpanKind;
-use typst::World;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
@@ -42,7 +42,10 @@ pub fn render(report: &Report, chapters: &[RenderedChapter]) -> Result<Pdf, Diag
     let theme = report.theme;
     let (y, m, d) = document_date(report);
     let today = Datetime::from_ymd(y, m, d).ok_or_else(|| {
-        Diagnostics::from(Diagnostic::error(Some(Location::file("content/report.yaml")), "the decision date is not a real date"))
+        Diagnostics::from(Diagnostic::error(
+            Some(Location::file("content/report.yaml")),
+            "the decision date is not a real date",
+        ))
     })?;
     let fonts: Vec<&[u8]> = theme
         .files_under("fonts/")
@@ -93,9 +96,7 @@ pub fn render(report: &Report, chapters: &[RenderedChapter]) -> Result<Pdf, Diag
     let options = PdfOptions {
         ident: Smart::Custom(report.config.output_name.clone()),
         creator: Smart::Custom(Some("arsrapport".into())),
-        timestamp: Some(Timestamp::new_utc(
-            Datetime::from_ymd_hms(y, m, d, 0, 0, 0).unwrap_or(today),
-        )),
+        timestamp: Some(Timestamp::new_utc(Datetime::from_ymd_hms(y, m, d, 0, 0, 0).unwrap_or(today))),
         page_ranges: None,
         standards,
         tagged: true,
@@ -113,14 +114,20 @@ pub fn render(report: &Report, chapters: &[RenderedChapter]) -> Result<Pdf, Diag
 
 impl Report<'_> {
     fn pdf_standards(&self) -> Result<PdfStandards, Diagnostic> {
-        let list: &[PdfStandard] = if self.config.accessible_pdf { &[PdfStandard::Ua_1, PdfStandard::A_2a] } else { &[] };
+        let list: &[PdfStandard] =
+            if self.config.accessible_pdf { &[PdfStandard::Ua_1, PdfStandard::A_2a] } else { &[] };
         PdfStandards::new(list).map_err(|e| Diagnostic::error(None, format!("PDF standards: {}", e.message())))
     }
 }
 
 /// Maps a typst diagnostic back to the file the user wrote: a chapter's
 /// Markdown file for generated chapter code, the theme file otherwise.
-fn to_diagnostic(world: &ReportWorld, report: &Report, chapters: &[RenderedChapter], diag: &SourceDiagnostic) -> Diagnostic {
+fn to_diagnostic(
+    world: &ReportWorld,
+    report: &Report,
+    chapters: &[RenderedChapter],
+    diag: &SourceDiagnostic,
+) -> Diagnostic {
     let mut location = None;
     if let DiagSpanKind::Number { id, .. } | DiagSpanKind::Range { id, .. } = diag.span.get() {
         let vpath = id.vpath().get_without_slash().to_owned();
@@ -136,9 +143,9 @@ fn to_diagnostic(world: &ReportWorld, report: &Report, chapters: &[RenderedChapt
             }
             None => {
                 let theme_name = report.theme.display_name(&format!("typst/{vpath}"));
-                let position = world.range(diag.span).and_then(|r| {
-                    world.source(id).ok().and_then(|s| s.lines().byte_to_line_column(r.start))
-                });
+                let position = world
+                    .range(diag.span)
+                    .and_then(|r| world.source(id).ok().and_then(|s| s.lines().byte_to_line_column(r.start)));
                 let source = world.source(id).ok();
                 let (line, column) = position.map(|(l, c)| (l + 1, c + 1)).unwrap_or((0, 0));
                 let loc = if line > 0 { Location::new(theme_name, line, column) } else { Location::file(theme_name) };
