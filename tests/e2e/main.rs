@@ -1,0 +1,5 @@
+//! The one integration-test binary: every end-to-end test module is listed here,
+//! so typst is linked into a single test executable.
+
+mod build;
+mod common;
