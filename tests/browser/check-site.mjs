@@ -1,0 +1,365 @@
+// Checks the built HTML site in headless Chromium:
+//
+//   node check-site.mjs [SITE_DIR]        (default: ../../output/html)
+//
+// For every page (*.html) of the site it
+//   - runs axe-core (all rules axe enables by default: WCAG 2.0/2.1 A and AA and
+//     best practices) at 1280 px and at 360 px wide, the latter with the
+//     navigation disclosure opened, and on the search page also with results shown;
+//   - fails when any request leaves the site, any file is missing, or the page
+//     logs an error;
+//   - fails when the page scrolls sideways at 360 px (wide tables must scroll
+//     inside their own wrapper);
+//   - tabs through the page and fails when a focused element shows no focus
+//     outline or is not visible;
+//   - opens the page again from disk (file://) and fails when a resource there
+//     cannot be loaded or lies outside the site folder.
+//
+// The site is served from a sub-path of a server on 127.0.0.1, so any link that
+// is not relative fails. Chromium is Debian's (/usr/bin/chromium, or $CHROMIUM),
+// started with a fresh profile and without background networking.
+//
+// Set SCREENSHOTS=DIR to also save full-page screenshots at both widths.
+// Exit status: 0 when every page passes, 1 when anything failed, 2 on a usage
+// or set-up error.
+
+import { createServer } from 'node:http';
+import { mkdtemp, readFile, readdir, rm, mkdir, realpath } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const siteArg = process.argv[2] ?? path.join(here, '..', '..', 'output', 'html');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SCREENSHOTS = process.env.SCREENSHOTS;
+/** The site is served from here, not from the server root, to catch root-relative links. */
+const BASE = '/publicering/arsredovisning/';
+const VIEWPORTS = [
+  { name: '1280', width: 1280, height: 900 },
+  { name: '360', width: 360, height: 740 },
+];
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.pdf': 'application/pdf',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.svg': 'image/svg+xml',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+function usage(message) {
+  console.error(`check-site: ${message}`);
+  process.exit(2);
+}
+
+async function listPages(dir, prefix = '') {
+  const pages = [];
+  for (const entry of await readdir(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) pages.push(...(await listPages(dir, rel)));
+    else if (entry.name.endsWith('.html')) pages.push(rel);
+  }
+  return pages.sort();
+}
+
+/** A static file server for `root`, mounted at BASE, on a free port of 127.0.0.1. */
+async function serve(root) {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    let rel;
+    try {
+      rel = decodeURIComponent(url.pathname);
+    } catch {
+      rel = '';
+    }
+    if (!rel.startsWith(BASE)) {
+      res.writeHead(404).end();
+      return;
+    }
+    rel = rel.slice(BASE.length) || 'index.html';
+    const file = path.resolve(root, rel);
+    if (!file.startsWith(root + path.sep)) {
+      res.writeHead(404).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return { server, origin: `http://127.0.0.1:${server.address().port}` };
+}
+
+/** Watches a page: requests outside the site, failed loads, errors logged. */
+function watch(page, isInside) {
+  const problems = [];
+  page.on('request', (req) => {
+    const url = req.url();
+    if (url.startsWith('data:') || url.startsWith('about:')) return;
+    if (!isInside(url)) problems.push(`request leaves the site: ${url}`);
+  });
+  page.on('requestfailed', (req) => {
+    const url = req.url();
+    // A PDF link is never followed here; anything else that fails is missing.
+    if (isInside(url)) problems.push(`could not load ${url}: ${req.failure()?.errorText ?? 'failed'}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`);
+  });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`script error: ${err.message}`));
+  return problems;
+}
+
+async function runAxe(page, axeSource) {
+  const loaded = await page.evaluate(() => typeof window.axe !== 'undefined');
+  if (!loaded) await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
+    }));
+  });
+}
+
+function formatViolations(violations) {
+  const lines = [];
+  for (const v of violations) {
+    lines.push(`    ${v.id} (${v.impact}): ${v.help}`);
+    for (const n of v.nodes.slice(0, 5)) {
+      lines.push(`      at ${n.target}`);
+      if (n.summary) lines.push(...n.summary.split('\n').map((l) => `        ${l}`));
+    }
+    if (v.nodes.length > 5) lines.push(`      … and ${v.nodes.length - 5} more`);
+  }
+  return lines;
+}
+
+/**
+ * Tabs through the page from the top. Every element that takes focus must be
+ * visible and show an outline of at least 2 px (or a box shadow).
+ */
+async function checkFocus(page) {
+  const problems = [];
+  await page.evaluate(() => {
+    document.activeElement?.blur();
+    window.scrollTo(0, 0);
+  });
+  const seen = new Set();
+  for (let i = 0; i < 1000; i++) {
+    await page.keyboard.press('Tab');
+    const info = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body || el === document.documentElement) return null;
+      const parts = [];
+      for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+        const index = e.parentElement ? Array.prototype.indexOf.call(e.parentElement.children, e) : 0;
+        parts.unshift(`${e.tagName.toLowerCase()}:nth-child(${index + 1})`);
+      }
+      const style = getComputedStyle(el);
+      const rect = el.getBoundingClientRect();
+      const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+      const shadow = style.boxShadow && style.boxShadow !== 'none';
+      const text = (el.textContent || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+      return {
+        key: parts.join(' > '),
+        label: `<${el.tagName.toLowerCase()}> "${text}"`,
+        indicated: outline || shadow,
+        visible: rect.width >= 4 && rect.height >= 4 && style.visibility !== 'hidden',
+      };
+    });
+    if (!info || seen.has(info.key)) break;
+    seen.add(info.key);
+    if (!info.indicated) problems.push(`no visible focus indicator on ${info.label}`);
+    if (!info.visible) problems.push(`focused element is not visible: ${info.label}`);
+  }
+  if (seen.size === 0) problems.push('nothing on the page takes keyboard focus');
+  return { stops: seen.size, problems };
+}
+
+async function noSidewaysScroll(page) {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
+  return scrollWidth > clientWidth + 1 ? [`the page scrolls sideways: ${scrollWidth} px content in ${clientWidth} px`] : [];
+}
+
+async function settle(page) {
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+}
+
+/** On the search page: search for a word every report has and check the result list. */
+async function exerciseSearch(page, axeSource) {
+  const problems = [];
+  const input = page.locator('input[type="search"]').first();
+  if ((await input.count()) === 0 || !(await input.isVisible())) {
+    return { searched: false, problems: ['the search page shows no search field'] };
+  }
+  const word = await page.evaluate(() => {
+    const first = document.querySelector('.site-nav__label');
+    return first ? first.textContent.trim().split(/\s+/)[0] : '';
+  });
+  await input.fill(word);
+  await input.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('[data-search-results] li').length > 0, null, {
+    timeout: 5000,
+  }).catch(() => problems.push(`searching for "${word}" found nothing`));
+  const violations = await runAxe(page, axeSource);
+  return { searched: word, violations, problems };
+}
+
+async function main() {
+  let siteDir;
+  try {
+    siteDir = await realpath(siteArg);
+  } catch {
+    usage(`no site at ${siteArg}: run \`cargo run --release -- build\` first`);
+  }
+  const pages = await listPages(siteDir);
+  if (pages.length === 0) usage(`no .html pages in ${siteDir}`);
+  const require = createRequire(import.meta.url);
+  const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const axeVersion = require('axe-core/package.json').version;
+
+  const { server, origin } = await serve(siteDir);
+  const siteUrl = `${origin}${BASE}`;
+  const fileRoot = pathToFileURL(siteDir + path.sep).href;
+  const isInside = (url) => url.startsWith(siteUrl) || url.startsWith(fileRoot);
+
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'arsrapport-chromium-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1280, height: 900 },
+      locale: 'sv-SE',
+      offline: false,
+    });
+  } catch (e) {
+    server.close();
+    await rm(profile, { recursive: true, force: true });
+    usage(`cannot start Chromium (${CHROMIUM}): ${e.message}`);
+  }
+  // Nothing outside the site is ever fetched: such requests are recorded by
+  // `watch` and then refused here.
+  await context.route('**/*', (route) => (isInside(route.request().url()) ? route.continue() : route.abort()));
+
+  if (SCREENSHOTS) await mkdir(SCREENSHOTS, { recursive: true });
+  console.log(`axe-core ${axeVersion} in ${CHROMIUM}, ${pages.length} pages from ${siteDir}`);
+  console.log(`served at ${siteUrl}`);
+
+  let passed = 0;
+  let failed = 0;
+  let totalViolations = 0;
+  const page = context.pages()[0] ?? (await context.newPage());
+  for (const rel of pages) {
+    const problems = [];
+    const counts = [];
+    const details = [];
+    const watched = watch(page, isInside);
+
+    for (const vp of VIEWPORTS) {
+      await page.setViewportSize({ width: vp.width, height: vp.height });
+      await page.goto(siteUrl + rel, { waitUntil: 'load' });
+      await settle(page);
+      if (vp.width < 600) {
+        problems.push(...(await noSidewaysScroll(page)).map((p) => `${vp.name} px: ${p}`));
+        // Open the navigation, so its links are checked too.
+        const toggle = page.locator('summary').first();
+        if ((await toggle.count()) > 0 && (await toggle.isVisible())) await toggle.click();
+      }
+      if (SCREENSHOTS) {
+        const name = `${rel.replace(/\//g, '_').replace(/\.html$/, '')}-${vp.name}.png`;
+        await page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
+      }
+      const violations = await runAxe(page, axeSource);
+      counts.push(`${vp.name} px: ${violations.length}`);
+      totalViolations += violations.length;
+      if (violations.length) details.push(`  at ${vp.name} px:`, ...formatViolations(violations));
+
+      if (vp.width >= 1000) {
+        const focus = await checkFocus(page);
+        problems.push(...focus.problems);
+      }
+      if (await page.locator('[data-search-results]').count()) {
+        const search = await exerciseSearch(page, axeSource);
+        problems.push(...search.problems);
+        if (search.violations) {
+          counts.push(`${vp.name} px with results: ${search.violations.length}`);
+          totalViolations += search.violations.length;
+          if (search.violations.length) {
+            details.push(`  at ${vp.name} px with search results:`, ...formatViolations(search.violations));
+          }
+        }
+      }
+    }
+
+    // The same page opened from disk.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(fileRoot + rel, { waitUntil: 'load' });
+    await settle(page);
+    problems.push(...watched.splice(0));
+    page.removeAllListeners('request');
+    page.removeAllListeners('requestfailed');
+    page.removeAllListeners('response');
+    page.removeAllListeners('console');
+    page.removeAllListeners('pageerror');
+
+    const ok = problems.length === 0 && details.length === 0;
+    if (ok) passed++;
+    else failed++;
+    console.log(`${ok ? 'ok  ' : 'FAIL'} ${rel.padEnd(36)} axe violations: ${counts.join(', ')}`);
+    for (const line of details) console.log(line);
+    for (const p of [...new Set(problems)]) console.log(`  ${p}`);
+  }
+
+  await context.close();
+  server.close();
+  await rm(profile, { recursive: true, force: true });
+  console.log(`axe violations in all: ${totalViolations}`);
+  console.log(`pages: ${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(2);
+});
