@@ -1,16 +1,13 @@
-//! The command line: `build` and `check`. Exit codes: 0 fine, 1 problems in
-//! the project, 2 wrong usage.
+//! The command line. Each command lives in its own module under `cmd/`.
+//! Exit codes: 0 fine, 1 problems in the project, 2 wrong usage.
 
-use std::io::Write;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::project::Project;
-use crate::{output, pipeline};
+use crate::cmd;
 
 #[derive(Parser)]
 #[command(
@@ -25,26 +22,68 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Create a new project in DIR that builds at once.
+    New {
+        /// The folder to create; it must not exist or be empty.
+        dir: PathBuf,
+        /// The organisation's name, e.g. "Sjuhärads kommunalförbund".
+        #[arg(long)]
+        organisation: Option<String>,
+        /// The year the report covers. Default: last year.
+        #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=2200))]
+        year: Option<i32>,
+    },
     /// Build the PDF and the HTML site into output/.
     Build {
         #[command(flatten)]
         args: ProjectArgs,
-        /// Also print the time of each phase.
-        #[arg(long)]
-        verbose: bool,
+        #[command(flatten)]
+        options: BuildOptions,
     },
     /// Load, check and typeset everything, writing nothing.
     Check {
+        #[command(flatten)]
+        args: ProjectArgs,
+        #[command(flatten)]
+        options: BuildOptions,
+    },
+    /// Preview the report in a browser; rebuilds and reloads the page on every save.
+    Serve {
+        #[command(flatten)]
+        args: ProjectArgs,
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The address to listen on. Other machines can reach the preview only
+        /// if this is not a loopback address such as 127.0.0.1.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: IpAddr,
+        /// Also print the time of each phase of every rebuild.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// List the chapters with their status and who is responsible for each.
+    Status {
         #[command(flatten)]
         args: ProjectArgs,
     },
 }
 
 #[derive(clap::Args)]
-struct ProjectArgs {
+pub struct ProjectArgs {
     /// The project folder (the one holding content/report.yaml). Default: found from the current folder upwards.
     #[arg(long, value_name = "DIR")]
-    root: Option<PathBuf>,
+    pub root: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Clone, Copy)]
+pub struct BuildOptions {
+    /// Also print the time of each phase.
+    #[arg(long)]
+    pub verbose: bool,
+    /// Refuse to build unless every chapter has `status: klar`.
+    #[arg(long = "final")]
+    pub final_version: bool,
 }
 
 pub fn run() -> ExitCode {
@@ -56,63 +95,10 @@ pub fn run() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Build { args, verbose } => build(&args, true, verbose),
-        Command::Check { args } => build(&args, false, false),
+        Command::New { dir, organisation, year } => cmd::new::run(&dir, organisation.as_deref(), year),
+        Command::Build { args, options } => cmd::build::run(&args, options, cmd::build::Mode::Write),
+        Command::Check { args, options } => cmd::build::run(&args, options, cmd::build::Mode::Check),
+        Command::Serve { args, port, host, verbose } => cmd::serve::run(&args, host, port, verbose),
+        Command::Status { args } => cmd::status::run(&args),
     }
-}
-
-fn report(diagnostics: &Diagnostics) {
-    let mut err = std::io::stderr().lock();
-    for d in diagnostics.iter() {
-        let _ = writeln!(err, "{d}");
-    }
-}
-
-fn fail(diagnostics: &Diagnostics) -> ExitCode {
-    report(diagnostics);
-    eprintln!(
-        "{} error{} found; nothing was written.",
-        diagnostics.error_count(),
-        if diagnostics.error_count() == 1 { "" } else { "s" }
-    );
-    ExitCode::from(1)
-}
-
-fn build(args: &ProjectArgs, write: bool, verbose: bool) -> ExitCode {
-    let started = Instant::now();
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let project = match Project::load(args.root.as_deref(), &cwd) {
-        Ok(p) => p,
-        Err(d) => return fail(&d),
-    };
-    let built = match pipeline::build(&project) {
-        Ok(b) => b,
-        Err(d) => return fail(&d),
-    };
-    report(&built.warnings);
-    if write {
-        let out = project.output_dir();
-        if let Err(e) = output::write(&out, &built.files) {
-            return fail(&Diagnostic::error(None, format!("cannot write to {}: {e}", out.display())).into());
-        }
-    }
-    if verbose {
-        for (phase, time) in &built.phases {
-            eprintln!("  {phase:<10} {:>7.1} ms", time.as_secs_f64() * 1000.0);
-        }
-    }
-    let warnings = match built.warnings.warning_count() {
-        0 => String::new(),
-        1 => ", 1 warning".to_owned(),
-        n => format!(", {n} warnings"),
-    };
-    let what = if write { "Built" } else { "Checked" };
-    println!(
-        "{what} {}: {} pages, {} chapters{warnings} in {:.2} s",
-        project.config.output_name,
-        built.pages,
-        built.chapters.len(),
-        started.elapsed().as_secs_f64()
-    );
-    ExitCode::SUCCESS
 }

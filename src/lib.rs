@@ -3,6 +3,7 @@
 //! figures into an accessible PDF and HTML site.
 
 pub mod cli;
+pub mod cmd;
 pub mod content;
 pub mod data;
 pub mod diagnostics;

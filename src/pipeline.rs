@@ -94,7 +94,8 @@ fn render_chapters(
 ) -> Result<Vec<RenderedChapter>, Diagnostics> {
     let tera = templates::engine();
     let mut context = tera::Context::new();
-    context.insert_value("data", data.to_value());
+    let data_value = data.to_value();
+    context.insert_value("data", data_value.clone());
     context.insert("report", &report.meta());
     let labels = markdown::html::HtmlLabels {
         footnotes: report.theme.label("footnotes"),
@@ -114,7 +115,7 @@ fn render_chapters(
         ) {
             Ok(body) => body,
             Err(d) => {
-                diagnostics.push(d);
+                diagnostics.extend(crate::cmd::suggest::chapter_error(d, chapter, &data_value));
                 continue;
             }
         };
@@ -134,7 +135,10 @@ fn render_chapters(
             lines: &lines,
             line_offset: chapter.body_line_offset,
         };
-        let typst = markdown::typst::render(&doc, &ctx);
+        let mut typst = markdown::typst::render(&doc, &ctx);
+        if chapter.status.is_some_and(|s| s != content::Status::Klar) {
+            mark_as_draft(&mut typst, report.theme.label("draft"));
+        }
         rendered.push(RenderedChapter {
             file: chapter.file.clone(),
             slug: chapter.slug.clone(),
@@ -149,4 +153,16 @@ fn render_chapters(
         });
     }
     diagnostics.into_result().map(|_| rendered)
+}
+
+/// Puts the theme's draft label (`UTKAST`) across every page of a chapter
+/// that is not `klar`. The set rule is one extra first line, so the line map
+/// gets one entry for it (0: no particular chapter line).
+fn mark_as_draft(chapter: &mut markdown::typst::TypstChapter, label: &str) {
+    let label = markdown::typst::escape_markup(&label.to_uppercase());
+    chapter.markup = format!(
+        "#set page(background: place(center + horizon, rotate(-40deg, text(size: 90pt, fill: luma(88%), weight: \"bold\")[{label}])))\n{}",
+        chapter.markup
+    );
+    chapter.line_map.insert(0, 0);
 }

@@ -1,0 +1,510 @@
+//! `arsrapport serve`: a live preview. The project is built in memory (nothing
+//! is written to `output/`), the site and the PDF are served over HTTP, and
+//! `content/` and `themes/` are watched. After each save the project is built
+//! again; a good build replaces what is served and the open pages reload, a
+//! broken one is reported in the terminal and over the page, while the last
+//! good version stays served.
+
+use std::collections::{HashMap, HashSet};
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecursiveMode, Watcher};
+use tiny_http::{Header, Method, Request, Response, Server};
+
+use super::{count, current_dir, fail, report};
+use crate::cli::ProjectArgs;
+use crate::diagnostics::Diagnostics;
+use crate::pipeline;
+use crate::project::{self, CONFIG_FILE, Project};
+
+/// Quiet time after the last file event before a rebuild starts: editors
+/// often write a file in several steps (temporary file, rename, attributes).
+const DEBOUNCE: Duration = Duration::from_millis(60);
+/// A steady stream of events still gets a rebuild after this long.
+const MAX_DELAY: Duration = Duration::from_millis(500);
+/// How long a browser's poll waits for a change before the server answers anyway.
+const POLL_WAIT: Duration = Duration::from_secs(25);
+/// Everything the preview adds lives under this path, outside the site's own names.
+const PREFIX: &str = "/__arsrapport/";
+const LIVE_JS: &str = include_str!("serve/live.js");
+
+pub fn run(args: &ProjectArgs, host: IpAddr, port: u16, verbose: bool) -> ExitCode {
+    let root = match project_root(args) {
+        Ok(root) => root,
+        Err(d) => return fail(&d, "nothing is served"),
+    };
+    let server = match Server::http(SocketAddr::new(host, port)) {
+        Ok(server) => server,
+        Err(e) => {
+            let d = crate::diagnostics::Diagnostic::error(None, format!("cannot listen on {host}:{port}: {e}"))
+                .with_hint("another program may be using the port; choose another one with --port, e.g. --port 8001");
+            return fail(&d.into(), "nothing is served");
+        }
+    };
+    let port = server.server_addr().to_ip().map_or(port, |a| a.port());
+    let shared = Arc::new(Shared::default());
+
+    // Watch before the first build, so that no save after it goes unnoticed.
+    let (events, changes) = mpsc::channel();
+    let mut watch = match Watch::new(&root, events) {
+        Ok(w) => w,
+        Err(e) => {
+            let d = crate::diagnostics::Diagnostic::error(None, format!("cannot watch the project's files: {e}"));
+            return fail(&d.into(), "nothing is served");
+        }
+    };
+
+    let first = Builder { root: root.clone(), verbose }.build(&shared, None);
+
+    let shown_host = if host.is_unspecified() { IpAddr::from([127, 0, 0, 1]) } else { host };
+    let base = format!("http://{}/", SocketAddr::new(shown_host, port));
+    match &first {
+        Some(name) => println!("Serving the preview at {base} (the PDF: {base}{name}.pdf)"),
+        None => println!("Serving the preview at {base} (it shows the problems until they are corrected)"),
+    }
+    if !host.is_loopback() {
+        eprintln!("warning: listening on {host}: other machines on the network can see the preview");
+    }
+    println!("Watching content/ and themes/ for changes; press Ctrl+C to stop.");
+
+    let http = Arc::clone(&shared);
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let shared = Arc::clone(&http);
+            std::thread::spawn(move || handle(request, &shared));
+        }
+    });
+
+    let builder = Builder { root, verbose };
+    while let Some(changed) = watch.next_batch(&changes) {
+        builder.build(&shared, Some(&changed));
+    }
+    ExitCode::SUCCESS
+}
+
+/// The root from `--root` or the current folder; the config itself may still
+/// be broken, which the preview shows like any other problem.
+fn project_root(args: &ProjectArgs) -> Result<PathBuf, Diagnostics> {
+    let cwd = current_dir();
+    let found = match &args.root {
+        Some(root) => root.join(CONFIG_FILE).is_file().then(|| root.clone()),
+        None => project::find_root(&cwd),
+    };
+    match found {
+        Some(root) => Ok(root.canonicalize().unwrap_or(root)),
+        // Let the project loader explain what is missing, in its usual words.
+        None => Err(Project::load(args.root.as_deref(), &cwd).err().unwrap_or_default()),
+    }
+}
+
+/// The site as served: paths relative to the site root, e.g. `index.html`.
+#[derive(PartialEq)]
+struct Site {
+    files: HashMap<String, Vec<u8>>,
+}
+
+#[derive(Default)]
+struct State {
+    /// The last good build, served until a newer good build replaces it.
+    site: Option<Arc<Site>>,
+    /// Counts good builds that changed the site: a page from an older one reloads.
+    build: u64,
+    /// Counts every change of this state, for the browsers' polls.
+    generation: u64,
+    /// The problems of the last build, if it failed.
+    problems: Option<String>,
+}
+
+#[derive(Default)]
+struct Shared {
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+struct Builder {
+    root: PathBuf,
+    verbose: bool,
+}
+
+impl Builder {
+    /// Builds the project and publishes the result. Returns the output name on success.
+    fn build(&self, shared: &Shared, changed: Option<&[String]>) -> Option<String> {
+        let started = Instant::now();
+        let result = Project::load(Some(&self.root), &self.root)
+            .and_then(|project| pipeline::build(&project).map(|built| (project, built)));
+        let elapsed = started.elapsed();
+        // Keep typst's cache from growing without bound over a long session.
+        typst::comemo::evict(10);
+        let what = match changed {
+            None => "Built".to_owned(),
+            Some([one]) => format!("{one} changed; rebuilt"),
+            Some(files) => format!("{} changed; rebuilt", count(files.len(), "file", "files")),
+        };
+        match result {
+            Ok((project, built)) => {
+                report(&built.warnings);
+                if self.verbose {
+                    for (phase, time) in &built.phases {
+                        eprintln!("  {phase:<10} {:>7.1} ms", time.as_secs_f64() * 1000.0);
+                    }
+                }
+                let site = Site {
+                    files: built
+                        .files
+                        .into_iter()
+                        .filter_map(|f| f.path.strip_prefix("html/").map(|p| (p.to_owned(), f.bytes)))
+                        .collect(),
+                };
+                let mut state = shared.lock();
+                if state.site.as_deref() != Some(&site) {
+                    state.site = Some(Arc::new(site));
+                    state.build += 1;
+                }
+                state.problems = None;
+                state.generation += 1;
+                drop(state);
+                shared.changed.notify_all();
+                println!(
+                    "{what} {}: {}, {} in {:.2} s",
+                    project.config.output_name,
+                    count(built.pages, "page", "pages"),
+                    count(built.chapters.len(), "chapter", "chapters"),
+                    elapsed.as_secs_f64()
+                );
+                Some(project.config.output_name)
+            }
+            Err(problems) => {
+                report(&problems);
+                let n = problems.error_count();
+                eprintln!(
+                    "{} found in {:.2} s; the preview keeps showing the last good version.",
+                    count(n, "error", "errors"),
+                    elapsed.as_secs_f64()
+                );
+                let mut state = shared.lock();
+                state.problems = Some(problems.to_string());
+                state.generation += 1;
+                drop(state);
+                shared.changed.notify_all();
+                None
+            }
+        }
+    }
+}
+
+/// Watches `content/` and `themes/` (recursively) and the project folder
+/// itself, so that a `themes/` folder created later is watched too.
+struct Watch {
+    root: PathBuf,
+    watcher: notify::RecommendedWatcher,
+    watched: HashSet<PathBuf>,
+}
+
+type Events = mpsc::Receiver<notify::Result<notify::Event>>;
+
+impl Watch {
+    fn new(root: &Path, events: mpsc::Sender<notify::Result<notify::Event>>) -> notify::Result<Watch> {
+        let mut watcher = notify::recommended_watcher(move |event| {
+            let _ = events.send(event);
+        })?;
+        watcher.watch(root, RecursiveMode::NonRecursive)?;
+        let mut watch = Watch { root: root.to_path_buf(), watcher, watched: HashSet::new() };
+        watch.watch_folders();
+        Ok(watch)
+    }
+
+    fn watch_folders(&mut self) {
+        for name in ["content", "themes"] {
+            let dir = self.root.join(name);
+            if !dir.is_dir() {
+                self.watched.remove(&dir);
+            } else if !self.watched.contains(&dir) && self.watcher.watch(&dir, RecursiveMode::Recursive).is_ok() {
+                self.watched.insert(dir);
+            }
+        }
+    }
+
+    /// Waits for a change to the project's sources and for the quiet moment
+    /// after it; returns the changed files, or `None` when watching has ended.
+    fn next_batch(&mut self, events: &Events) -> Option<Vec<String>> {
+        let mut changed: Vec<String> = Vec::new();
+        let mut first: Option<Instant> = None;
+        loop {
+            let event = match first {
+                None => events.recv().ok()?,
+                Some(at) => match events.recv_timeout(DEBOUNCE) {
+                    Ok(event) if at.elapsed() < MAX_DELAY => event,
+                    Ok(_) | Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => return None,
+                },
+            };
+            let Ok(event) = event else { continue };
+            if matches!(event.kind, EventKind::Access(_)) {
+                continue;
+            }
+            for path in &event.paths {
+                if let Some(name) = self.source_name(path) {
+                    first.get_or_insert_with(Instant::now);
+                    if !changed.contains(&name) {
+                        changed.push(name);
+                    }
+                }
+            }
+        }
+        self.watch_folders();
+        Some(changed)
+    }
+
+    /// The project-relative name of a file the build reads, or `None` for
+    /// anything else (the output, editors' temporary and backup files).
+    fn source_name(&self, path: &Path) -> Option<String> {
+        let rel = path.strip_prefix(&self.root).ok()?;
+        let top = rel.components().next()?.as_os_str();
+        if top != "content" && top != "themes" {
+            return None;
+        }
+        let file = rel.file_name()?.to_string_lossy();
+        let temporary = file.starts_with('.')
+            || file.starts_with('#')
+            || file.ends_with('~')
+            || file.ends_with(".swp")
+            || file.ends_with(".swx")
+            || file.ends_with(".tmp")
+            || file == "4913";
+        (!temporary).then(|| crate::diagnostics::display_path(&self.root, path))
+    }
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+}
+
+fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>) {
+    let response = Response::from_data(body)
+        .with_status_code(status)
+        .with_header(header("Content-Type", content_type))
+        .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("X-Content-Type-Options", "nosniff"));
+    let _ = request.respond(response);
+}
+
+fn handle(request: Request, shared: &Shared) {
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        let response = Response::from_string("only GET and HEAD are served\n")
+            .with_status_code(405)
+            .with_header(header("Allow", "GET, HEAD"));
+        let _ = request.respond(response);
+        return;
+    }
+    let url = request.url().to_owned();
+    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    if let Some(own) = path.strip_prefix(PREFIX) {
+        return match own {
+            "live.js" => respond(request, 200, "text/javascript; charset=utf-8", LIVE_JS.into()),
+            "poll" => {
+                let since = query
+                    .split('&')
+                    .find_map(|pair| pair.strip_prefix("since="))
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                respond(request, 200, "application/json", poll(shared, since).into_bytes());
+            }
+            _ => respond(request, 404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
+        };
+    }
+    let Some(name) = site_path(path) else {
+        return respond(request, 400, "text/plain; charset=utf-8", b"this path is outside the site\n".to_vec());
+    };
+    let (site, build) = {
+        let state = shared.lock();
+        (state.site.clone(), state.build)
+    };
+    let Some(site) = site else {
+        let page = placeholder(
+            "The report could not be built yet",
+            "The problems are listed below and in the terminal. Correct them and save; this page updates by itself.",
+        );
+        return respond(request, 503, "text/html; charset=utf-8", with_live_script(&page, build));
+    };
+    match site.files.get(&name) {
+        Some(bytes) => {
+            let content_type = content_type(&name);
+            let body = if content_type.starts_with("text/html") {
+                with_live_script(&String::from_utf8_lossy(bytes), build)
+            } else {
+                bytes.clone()
+            };
+            respond(request, 200, content_type, body);
+        }
+        None => {
+            let page = placeholder(
+                "Not found",
+                "There is no such page in the report. <a href=\"/\">Go to the start page</a>.",
+            );
+            respond(request, 404, "text/html; charset=utf-8", with_live_script(&page, build));
+        }
+    }
+}
+
+/// Answers a browser's poll: at once if the state has changed since
+/// `since`, otherwise when it changes or after [`POLL_WAIT`].
+fn poll(shared: &Shared, since: u64) -> String {
+    let deadline = Instant::now() + POLL_WAIT;
+    let mut state = shared.lock();
+    while state.generation == since {
+        let Some(left) = deadline.checked_duration_since(Instant::now()) else { break };
+        state = shared.changed.wait_timeout(state, left).map(|(s, _)| s).unwrap_or_else(|p| p.into_inner().0);
+    }
+    serde_json::json!({
+        "generation": state.generation,
+        "build": state.build,
+        "error": state.problems,
+    })
+    .to_string()
+}
+
+/// The site-relative file a URL path names: percent-decoded, `index.html`
+/// for a folder. `None` for anything that could leave the site (`..`,
+/// backslashes, NUL) or is not valid UTF-8.
+fn site_path(path: &str) -> Option<String> {
+    let decoded = percent_decode(path)?;
+    let mut parts = Vec::new();
+    for part in decoded.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return None,
+            p if p.contains(['\\', '\0']) || p.contains(':') => return None,
+            p => parts.push(p),
+        }
+    }
+    if decoded.ends_with('/') || parts.is_empty() {
+        parts.push("index.html");
+    }
+    Some(parts.join("/"))
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).as_deref() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json",
+        Some("pdf") => "application/pdf",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("woff2") => "font/woff2",
+        Some("woff") => "font/woff",
+        Some("ttf") => "font/ttf",
+        Some("otf") => "font/otf",
+        Some("txt") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The page with the preview script added before `</body>`.
+fn with_live_script(html: &str, build: u64) -> Vec<u8> {
+    let script = format!("<script src=\"{PREFIX}live.js\" data-build=\"{build}\"></script>\n");
+    let at = html.rfind("</body>").unwrap_or(html.len());
+    let mut page = String::with_capacity(html.len() + script.len());
+    page.push_str(&html[..at]);
+    page.push_str(&script);
+    page.push_str(&html[at..]);
+    page.into_bytes()
+}
+
+/// A minimal page of the preview itself. `text` is trusted markup.
+fn placeholder(title: &str, text: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title} – arsrapport preview</title>\n</head>\n<body style=\"font:16px/1.5 system-ui,sans-serif;margin:2rem\">\n<main>\n<h1>{title}</h1>\n<p>{text}</p>\n</main>\n</body>\n</html>\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_inside_the_site() {
+        assert_eq!(site_path("/").as_deref(), Some("index.html"));
+        assert_eq!(site_path("/02-a.html").as_deref(), Some("02-a.html"));
+        assert_eq!(site_path("/assets/fonts/Inter%20Bold.woff2").as_deref(), Some("assets/fonts/Inter Bold.woff2"));
+        assert_eq!(site_path("/assets/").as_deref(), Some("assets/index.html"));
+        assert_eq!(site_path("//./a.html").as_deref(), Some("a.html"));
+        for outside in
+            ["/../content/report.yaml", "/a/%2e%2e/%2e%2e/etc/passwd", "/a%5c..%5cb", "/%00", "/C:/x", "/%zz"]
+        {
+            assert_eq!(site_path(outside), None, "{outside}");
+        }
+    }
+
+    #[test]
+    fn the_script_goes_before_the_end_of_the_body() {
+        let page = String::from_utf8(with_live_script("<html><body><p>x</p></body></html>", 7)).unwrap();
+        assert_eq!(
+            page,
+            "<html><body><p>x</p><script src=\"/__arsrapport/live.js\" data-build=\"7\"></script>\n</body></html>"
+        );
+    }
+
+    #[test]
+    fn a_poll_answers_at_once_when_something_changed() {
+        let shared = Shared::default();
+        {
+            let mut state = shared.lock();
+            state.generation = 3;
+            state.build = 2;
+            state.problems = Some("error: x".into());
+        }
+        let answer: serde_json::Value = serde_json::from_str(&poll(&shared, 1)).unwrap();
+        assert_eq!(answer, serde_json::json!({ "generation": 3, "build": 2, "error": "error: x" }));
+    }
+
+    #[test]
+    fn a_poll_waits_for_the_next_change() {
+        let shared = Arc::new(Shared::default());
+        let waiting = {
+            let shared = Arc::clone(&shared);
+            std::thread::spawn(move || poll(&shared, 0))
+        };
+        // Whether the poll is already waiting or not yet, it must answer with this change.
+        {
+            let mut state = shared.lock();
+            state.generation = 1;
+            state.build = 1;
+        }
+        shared.changed.notify_all();
+        let answer: serde_json::Value = serde_json::from_str(&waiting.join().unwrap()).unwrap();
+        assert_eq!(answer["generation"], 1);
+    }
+}

@@ -1,0 +1,80 @@
+// Live preview for `arsrapport serve`. It is added only to pages the preview
+// server sends, never to a built site. It asks the server (long polling)
+// whether anything changed: after a successful rebuild it reloads the page;
+// while the last save cannot be built it shows the problems over the page,
+// which keeps showing the last version that could be built.
+(() => {
+  "use strict";
+  const build = Number(document.currentScript.dataset.build);
+  let since = 0;
+  let overlay = null;
+
+  function show(text) {
+    if (!overlay) {
+      overlay = document.createElement("section");
+      overlay.id = "arsrapport-problems";
+      overlay.setAttribute("role", "alert");
+      overlay.setAttribute("aria-labelledby", "arsrapport-problems-title");
+      overlay.style.cssText =
+        "position:fixed;inset:auto 1rem 1rem 1rem;max-height:70vh;overflow:auto;z-index:2147483647;" +
+        "background:#fff;color:#1a1a1a;border:3px solid #b3261e;border-radius:6px;padding:1rem 1.25rem;" +
+        "box-shadow:0 8px 32px rgba(0,0,0,.35);font:16px/1.45 system-ui,sans-serif;text-align:left";
+      const title = document.createElement("h2");
+      title.id = "arsrapport-problems-title";
+      title.style.cssText = "margin:0 0 .4rem;font-size:1.15rem;color:#b3261e";
+      title.textContent = "The last save could not be built";
+      const note = document.createElement("p");
+      note.style.cssText = "margin:0 0 .75rem";
+      note.textContent =
+        "The page shows the last version that could be built. Correct the problem below and save " +
+        "again; the page updates by itself.";
+      const details = document.createElement("pre");
+      details.style.cssText =
+        "margin:0 0 .75rem;padding:.75rem;background:#f6f6f6;border-radius:4px;white-space:pre-wrap;" +
+        "font:14px/1.4 ui-monospace,monospace";
+      const hide = document.createElement("button");
+      hide.type = "button";
+      hide.textContent = "Hide";
+      hide.style.cssText = "font:inherit;padding:.3rem .9rem";
+      hide.addEventListener("click", () => { overlay.style.display = "none"; });
+      overlay.append(title, note, details, hide);
+      document.body.append(overlay);
+    }
+    overlay.querySelector("pre").textContent = text;
+    overlay.style.display = "block";
+  }
+
+  function clear() {
+    if (overlay) {
+      overlay.remove();
+      overlay = null;
+    }
+  }
+
+  async function watch() {
+    let wait = 500;
+    for (;;) {
+      try {
+        const response = await fetch("/__arsrapport/poll?since=" + since, { cache: "no-store" });
+        const state = await response.json();
+        wait = 500;
+        if (state.build !== build) {
+          location.reload();
+          return;
+        }
+        since = state.generation;
+        if (state.error) {
+          show(state.error);
+        } else {
+          clear();
+        }
+      } catch (_) {
+        // The server is stopped or restarting: try again a little later.
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        wait = Math.min(wait * 2, 5000);
+      }
+    }
+  }
+
+  watch();
+})();
