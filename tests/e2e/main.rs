@@ -1,6 +1,7 @@
 //! The one integration-test binary: every end-to-end test module is listed here,
 //! so typst is linked into a single test executable.
 
+mod authoring;
 mod build;
 mod common;
 mod site;
