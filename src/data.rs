@@ -15,6 +15,10 @@ use crate::yaml::{self, Node, NodeKind};
 #[derive(Debug, Default, Clone)]
 pub struct DataFiles {
     pub files: BTreeMap<String, Node>,
+    /// Project-relative path of each file, by name.
+    pub paths: BTreeMap<String, String>,
+    /// The text of each file, by project-relative path, for messages.
+    pub sources: BTreeMap<String, String>,
 }
 
 impl DataFiles {
@@ -70,7 +74,9 @@ impl DataFiles {
             match yaml::parse(&source, &file) {
                 Ok(node) => {
                     diagnostics.extend(check_amounts(&node, &file, &source));
-                    data.files.insert(stem, node);
+                    data.files.insert(stem.clone(), node);
+                    data.paths.insert(stem, file.clone());
+                    data.sources.insert(file, source);
                 }
                 Err(e) => diagnostics.extend(e),
             }

@@ -7,6 +7,7 @@ pub mod cmd;
 pub mod content;
 pub mod data;
 pub mod diagnostics;
+pub mod figures;
 pub mod format;
 pub mod markdown;
 pub mod output;

@@ -2,12 +2,15 @@
 //! figures in chapters → parse Markdown once → render PDF and HTML in
 //! parallel. Every stage collects all its problems before the build stops.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use crate::content::{self, Chapter};
 use crate::data::DataFiles;
-use crate::diagnostics::Diagnostics;
-use crate::markdown::{self, ChapterContext, LineIndex};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::figures::Figures;
+use crate::figures::view::TableLabels;
+use crate::markdown::{self, ChapterContext, LineIndex, TableBlocks};
 use crate::output::OutputFile;
 use crate::project::Project;
 use crate::render::{self, RenderedChapter, Report};
@@ -57,8 +60,12 @@ pub fn build(project: &Project) -> Result<Built, Diagnostics> {
     };
     timer.lap("load");
 
+    let table_labels = TableLabels { amounts_in: theme.label("amounts_in") };
+    let (figures, mut warnings) = Figures::load(&data, &table_labels)?;
+    timer.lap("validate");
+
     let report = Report { root: project.root.clone(), config, theme: &theme };
-    let rendered = render_chapters(&report, &data, &chapters)?;
+    let rendered = render_chapters(&report, &data, &figures, &chapters)?;
     timer.lap("markdown");
 
     let pdf_name = format!("{}.pdf", config.output_name);
@@ -83,29 +90,37 @@ pub fn build(project: &Project) -> Result<Built, Diagnostics> {
     let mut files = vec![OutputFile { path: pdf_name.clone(), bytes: pdf.bytes.clone() }];
     files.push(OutputFile { path: format!("html/{pdf_name}"), bytes: pdf.bytes });
     files.extend(html.into_iter().map(|(path, bytes)| OutputFile { path: format!("html/{path}"), bytes }));
-    Ok(Built { files, warnings: pdf.warnings, pages: pdf.pages, chapters: rendered, phases: timer.phases })
+    warnings.extend(pdf.warnings);
+    Ok(Built { files, warnings, pages: pdf.pages, chapters: rendered, phases: timer.phases })
 }
 
 /// Expands figures in each chapter and converts it for both outputs.
 fn render_chapters(
     report: &Report,
     data: &DataFiles,
+    figures: &Figures,
     chapters: &[Chapter],
 ) -> Result<Vec<RenderedChapter>, Diagnostics> {
-    let tera = templates::engine();
+    let theme = report.theme;
+    let mut tera = templates::engine();
+    templates::register_figures(&mut tera, figures, theme.label("note"));
     let mut context = tera::Context::new();
     let data_value = data.to_value();
     context.insert_value("data", data_value.clone());
+    let figures_value = figures.to_value();
+    context.insert_value("figures", figures_value.clone());
     context.insert("report", &report.meta());
     let labels = markdown::html::HtmlLabels {
-        footnotes: report.theme.label("footnotes"),
-        back_to_text: report.theme.label("back_to_text"),
+        footnotes: theme.label("footnotes"),
+        back_to_text: theme.label("back_to_text"),
     };
 
+    // First expand every chapter, so that each table's chapter is known
+    // before any chapter links to it.
     let mut diagnostics = Diagnostics::new();
-    let mut rendered = Vec::new();
-    for (i, chapter) in chapters.iter().enumerate() {
-        let body = match templates::expand_chapter(
+    let mut expanded = Vec::new();
+    for chapter in chapters {
+        match templates::expand_chapter(
             &tera,
             &chapter.body,
             &context,
@@ -113,31 +128,54 @@ fn render_chapters(
             chapter.body_line_offset,
             &chapter.source,
         ) {
-            Ok(body) => body,
-            Err(d) => {
-                diagnostics.extend(crate::cmd::suggest::chapter_error(d, chapter, &data_value));
-                continue;
+            Ok(body) => expanded.push((chapter, body)),
+            Err(d) => diagnostics.extend(crate::cmd::suggest::chapter_error(d, chapter, &[("data", &data_value), ("figures", &figures_value)])),
+        }
+    }
+    let mut placements: HashMap<String, String> = HashMap::new();
+    for (chapter, body) in &expanded {
+        for id in markdown::placed_tables(body) {
+            if let Some(first) = placements.insert(id.clone(), chapter.slug.clone()) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Some(Location::file(&chapter.file)),
+                        format!("the table `{id}` is placed twice (also in {first})"),
+                    )
+                    .with_hint("place each table once; refer to it elsewhere with a link"),
+                );
             }
-        };
+        }
+    }
+    let blocks = TableBlocks {
+        views: &figures.views,
+        placements: &placements,
+        note: theme.label("note"),
+        item: theme.label("item"),
+        refers_to: theme.label("refers_to"),
+    };
+
+    let mut rendered = Vec::new();
+    for (i, (chapter, body)) in expanded.iter().enumerate() {
         let chapter_dir = chapter.file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        let doc = match markdown::parse(&body, &chapter.file, chapter_dir, chapter.body_line_offset) {
+        let doc = match markdown::parse(body, &chapter.file, chapter_dir, chapter.body_line_offset) {
             Ok(doc) => doc,
             Err(d) => {
                 diagnostics.extend(d);
                 continue;
             }
         };
-        let lines = LineIndex::new(&body, chapter.body_line_offset);
+        let lines = LineIndex::new(body, chapter.body_line_offset);
         let ctx = ChapterContext {
             file: &chapter.file,
             slug: &chapter.slug,
-            body: &body,
+            body,
             lines: &lines,
             line_offset: chapter.body_line_offset,
+            tables: Some(&blocks),
         };
         let mut typst = markdown::typst::render(&doc, &ctx);
         if chapter.status.is_some_and(|s| s != content::Status::Klar) {
-            mark_as_draft(&mut typst, report.theme.label("draft"));
+            mark_as_draft(&mut typst, theme.label("draft"));
         }
         rendered.push(RenderedChapter {
             file: chapter.file.clone(),
@@ -148,7 +186,7 @@ fn render_chapters(
             owner: chapter.owner.clone(),
             typst: typst.markup,
             line_map: typst.line_map,
-            html: markdown::html::render(&doc, &labels),
+            html: markdown::html::render(&doc, &labels, Some(&blocks)),
             images: doc.images.clone(),
         });
     }

@@ -5,7 +5,9 @@ use rust_decimal::Decimal;
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::diagnostics::{Diagnostic, Location};
+use crate::figures::Figures;
 use crate::format::{format_amount, format_percent, parse_amount};
+use crate::project::nearest;
 
 /// A Tera engine with the document filters registered.
 pub fn engine() -> Tera {
@@ -17,6 +19,41 @@ pub fn engine() -> Tera {
         Ok(format_percent(decimal(value, "procent")?, decimals(&kwargs)?))
     });
     tera
+}
+
+/// Registers `table(id="rr")`, which places a figures table, and
+/// `notes(level=2)`, which places every note under its own heading.
+pub fn register_figures(tera: &mut Tera, figures: &Figures, note_label: &str) {
+    let ids: Vec<String> = figures.views.keys().cloned().collect();
+    tera.register_function("table", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        let id: &str = kwargs.must_get("id")?;
+        if !ids.iter().any(|i| i == id) {
+            let names: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let hint = nearest(id, &names).map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
+            return Err(tera::Error::message(format!("there is no table `{id}`{hint}")));
+        }
+        Ok(Value::safe_string(&table_block(id)))
+    });
+    let notes: Vec<(String, usize, String)> = figures
+        .notes
+        .iter()
+        .filter_map(|id| figures.views.get(id))
+        .map(|v| (v.id.clone(), v.note_number.unwrap_or(0), v.title.clone()))
+        .collect();
+    let note_label = note_label.to_owned();
+    tera.register_function("notes", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        let level = kwargs.get::<usize>("level")?.unwrap_or(2).clamp(2, 6);
+        let mut out = String::new();
+        for (id, number, title) in &notes {
+            out.push_str(&format!("\n{} {note_label} {number} {title} {{#not-{id}}}\n", "#".repeat(level)));
+            out.push_str(&table_block(id));
+        }
+        Ok(Value::safe_string(&out))
+    });
+}
+
+fn table_block(id: &str) -> String {
+    format!("\n```{}\n{id}\n```\n", crate::markdown::TABLE_BLOCK)
 }
 
 fn decimals(kwargs: &Kwargs) -> tera::TeraResult<Option<u32>> {

@@ -4,7 +4,8 @@
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, Tag, TagEnd};
 
-use super::{Doc, Spanned, cell_text};
+use super::{Doc, Spanned, TABLE_BLOCK, TableBlocks, cell_text};
+use crate::figures::view::RowKind;
 
 /// Labels the HTML body needs, from the theme's language file.
 pub struct HtmlLabels<'a> {
@@ -32,9 +33,11 @@ pub fn image_href(path: &str) -> String {
     format!("media/{}", path.strip_prefix("content/").unwrap_or(path))
 }
 
-pub fn render(doc: &Doc, labels: &HtmlLabels) -> String {
+pub fn render(doc: &Doc, labels: &HtmlLabels, tables: Option<&TableBlocks>) -> String {
     let mut r = Renderer {
         doc,
+        tables,
+        table_block: None,
         out: String::with_capacity(8192),
         heading_index: 0,
         last_heading: doc.title.clone(),
@@ -63,6 +66,9 @@ struct CellState {
 
 struct Renderer<'d, 'a> {
     doc: &'d Doc<'a>,
+    tables: Option<&'d TableBlocks<'d>>,
+    /// The id of a figures table being read from its fenced block.
+    table_block: Option<String>,
     out: String,
     heading_index: usize,
     /// The text of the latest heading, used as the caption of the tables under it.
@@ -83,6 +89,17 @@ impl Renderer<'_, '_> {
     }
 
     fn event(&mut self, event: &Event<'_>) {
+        if let Some(id) = &mut self.table_block {
+            match event {
+                Event::Text(t) => id.push_str(t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let id = self.table_block.take().unwrap_or_default();
+                    self.figures_table(id.trim());
+                }
+                _ => {}
+            }
+            return;
+        }
         if let Some(alt) = &mut self.alt {
             match event {
                 Event::Text(t) | Event::Code(t) => alt.push_str(t),
@@ -141,6 +158,9 @@ impl Renderer<'_, '_> {
                 self.last_heading = heading.text.clone();
             }
             Tag::BlockQuote(_) => self.out.push_str("<blockquote>\n"),
+            Tag::CodeBlock(CodeBlockKind::Fenced(lang)) if lang.as_ref() == TABLE_BLOCK => {
+                self.table_block = Some(String::new());
+            }
             Tag::CodeBlock(kind) => {
                 let class = match kind {
                     CodeBlockKind::Fenced(lang) if !lang.is_empty() => {
@@ -269,6 +289,66 @@ impl Renderer<'_, '_> {
         }
     }
 
+    /// A figures table: caption with unit, row headers, note numbers linking to
+    /// their notes, and for a note, links back to the lines it explains.
+    fn figures_table(&mut self, id: &str) {
+        let Some(blocks) = self.tables else { return };
+        let Some(view) = blocks.views.get(id) else { return };
+        let caption = escape_html(&view.caption);
+        let out = &mut self.out;
+        out.push_str(&format!(
+            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{caption}\">\n<table class=\"figures\" id=\"{}\">\n<caption>{caption}</caption>\n<thead>\n<tr><td></td>",
+            escape_html(&view.id)
+        ));
+        for label in &view.columns {
+            out.push_str(&format!("<th scope=\"col\" class=\"num\">{}</th>", escape_html(label)));
+        }
+        if view.has_note_column {
+            out.push_str(&format!("<th scope=\"col\" class=\"num\">{}</th>", escape_html(blocks.note)));
+        }
+        out.push_str("</tr>\n</thead>\n<tbody>\n");
+        for row in &view.rows {
+            let id = row.anchor.as_ref().map(|a| format!(" id=\"{}\"", escape_html(a))).unwrap_or_default();
+            let class = match row.kind {
+                RowKind::Total => " class=\"total\"",
+                RowKind::Heading => " class=\"heading\"",
+                RowKind::Normal => "",
+            };
+            out.push_str(&format!("<tr{id}{class}><th scope=\"row\">{}</th>", escape_html(&row.label)));
+            for cell in &row.cells {
+                out.push_str(&format!("<td class=\"num\">{}</td>", escape_html(cell)));
+            }
+            if view.has_note_column {
+                let note = match &row.note {
+                    Some(link) => match blocks.note_target(&link.note_id) {
+                        Some((slug, anchor)) => format!("<a href=\"{slug}.html#{anchor}\">{}</a>", link.number),
+                        None => link.number.to_string(),
+                    },
+                    None => String::new(),
+                };
+                out.push_str(&format!("<td class=\"num\">{note}</td>"));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table>\n</div>\n");
+        let links: Vec<String> = view
+            .referenced_by
+            .iter()
+            .filter_map(|r| {
+                let slug = blocks.placements.get(&r.table_id)?;
+                Some(format!(
+                    "<a href=\"{slug}.html#{}\">{} ({})</a>",
+                    escape_html(&r.anchor),
+                    escape_html(&r.label),
+                    escape_html(&r.table_title)
+                ))
+            })
+            .collect();
+        if view.note_number.is_some() && !links.is_empty() {
+            out.push_str(&format!("<p class=\"note-refs\">{} {}</p>\n", escape_html(blocks.refers_to), links.join(", ")));
+        }
+    }
+
     fn footnote_section(&mut self, labels: &HtmlLabels) {
         if self.footnote_refs.is_empty() {
             return;
@@ -329,7 +409,7 @@ mod tests {
     const LABELS: HtmlLabels = HtmlLabels { footnotes: "Fotnoter", back_to_text: "Tillbaka till texten" };
 
     fn html(body: &str) -> String {
-        render(&parse(body, "c.md", "content/chapters", 0).unwrap(), &LABELS)
+        render(&parse(body, "c.md", "content/chapters", 0).unwrap(), &LABELS, None)
     }
 
     #[test]

@@ -8,14 +8,47 @@
 pub mod html;
 pub mod typst;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::figures::view::TableView;
 use crate::format::{format_amount, parse_amount};
 use crate::project::slugify;
+
+/// The fenced-block language that places a figures table: the block's text is the table id.
+/// Chapters write `{{ table(id="rr") }}`, which expands to such a block.
+pub const TABLE_BLOCK: &str = "arsrapport-table";
+
+/// Figures tables that chapters may place, and where each one is placed.
+pub struct TableBlocks<'a> {
+    pub views: &'a BTreeMap<String, TableView>,
+    /// Table id → slug of the chapter that shows it.
+    pub placements: &'a HashMap<String, String>,
+    /// Labels: the "Not" column header, the row-header column's hidden name,
+    /// and the words before a note's link back to its line.
+    pub note: &'a str,
+    pub item: &'a str,
+    pub refers_to: &'a str,
+}
+
+impl TableBlocks<'_> {
+    /// The chapter slug and anchor of a placed note, for links to it.
+    pub fn note_target(&self, note_id: &str) -> Option<(&str, String)> {
+        self.placements.get(note_id).map(|slug| (slug.as_str(), format!("not-{note_id}")))
+    }
+}
+
+/// The ids of the figures tables placed in an expanded chapter body, in order.
+pub fn placed_tables(body: &str) -> Vec<String> {
+    let fence = format!("```{TABLE_BLOCK}\n");
+    body.match_indices(&fence)
+        .filter_map(|(i, _)| body[i + fence.len()..].lines().next())
+        .map(|id| id.trim().to_owned())
+        .collect()
+}
 
 pub type Spanned<'a> = (Event<'a>, Range<usize>);
 
@@ -51,6 +84,8 @@ pub struct ChapterContext<'a> {
     pub body: &'a str,
     pub lines: &'a LineIndex,
     pub line_offset: usize,
+    /// The figures tables this chapter may place.
+    pub tables: Option<&'a TableBlocks<'a>>,
 }
 
 /// Maps byte offsets in a body to line and column in the chapter file.
@@ -104,6 +139,7 @@ pub fn parse<'a>(body: &'a str, file: &str, chapter_dir: &str, line_offset: usiz
     let mut heading_text: Option<(u8, String, Range<usize>)> = None;
     let mut image_alt: Option<(String, Range<usize>)> = None;
     let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut explicit_id: Option<String> = None;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match &event {
@@ -112,7 +148,8 @@ pub fn parse<'a>(body: &'a str, file: &str, chapter_dir: &str, line_offset: usiz
                 "raw HTML is not allowed in a chapter".into(),
                 "write it in Markdown; HTML would not reach the PDF and could be unsafe on the website",
             )),
-            Event::Start(Tag::Heading { level, .. }) => {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                explicit_id = id.as_ref().map(|i| i.to_string());
                 heading_text = Some((level_number(*level), String::new(), range.clone()));
             }
             Event::End(TagEnd::Heading(_)) => {
@@ -138,7 +175,7 @@ pub fn parse<'a>(body: &'a str, file: &str, chapter_dir: &str, line_offset: usiz
                             "heading levels must go down one step at a time so screen readers and the PDF outline make sense",
                         ));
                     }
-                    let base = match slugify(&text) {
+                    let base = match explicit_id.take().unwrap_or_else(|| slugify(&text)) {
                         s if s.is_empty() => "avsnitt".to_owned(),
                         s => s,
                     };

@@ -4,7 +4,8 @@
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, Tag, TagEnd};
 
-use super::{ChapterContext, Doc, Spanned, cell_text};
+use super::{ChapterContext, Doc, Spanned, TABLE_BLOCK, cell_text};
+use crate::figures::view::{RowKind, TableView};
 
 /// Escapes text for typst markup. Every ASCII punctuation character that has a
 /// meaning in markup (or could start one: `//`, `--`, `1.`, `= `, `http://`,
@@ -63,6 +64,7 @@ pub fn render(doc: &Doc, ctx: &ChapterContext) -> TypstChapter {
         cell: None,
         image_index: 0,
         alt_start: None,
+        table_block: None,
     };
     // Each output line is attributed to the event that writes its first text.
     let mut line_map = Vec::new();
@@ -111,6 +113,8 @@ struct Renderer<'d, 'a> {
     image_index: usize,
     /// Where the alt text of the image being rendered starts in `out`.
     alt_start: Option<usize>,
+    /// The id of a figures table being read from its fenced block.
+    table_block: Option<String>,
 }
 
 impl Renderer<'_, '_> {
@@ -121,6 +125,17 @@ impl Renderer<'_, '_> {
     }
 
     fn event(&mut self, event: &Event<'_>) {
+        if let Some(id) = &mut self.table_block {
+            match event {
+                Event::Text(t) => id.push_str(t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let id = self.table_block.take().unwrap_or_default();
+                    self.figures_table(id.trim());
+                }
+                _ => {}
+            }
+            return;
+        }
         if let Some(cell) = &mut self.cell {
             match event {
                 Event::Text(t) => cell.raw.push_str(t),
@@ -160,6 +175,9 @@ impl Renderer<'_, '_> {
                 self.out.push_str(&format!("#heading(level: {})[", *level as u8));
             }
             Tag::BlockQuote(_) => self.out.push_str("#quote(block: true)["),
+            Tag::CodeBlock(CodeBlockKind::Fenced(lang)) if lang.as_ref() == TABLE_BLOCK => {
+                self.table_block = Some(String::new());
+            }
             Tag::CodeBlock(kind) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(lang) if !lang.is_empty() => format!(", lang: \"{}\"", escape_string(lang)),
@@ -295,6 +313,88 @@ impl Renderer<'_, '_> {
     }
 }
 
+impl Renderer<'_, '_> {
+    /// A figures table: caption with unit, right-aligned figures, totals set
+    /// apart, note numbers linking to their notes, and for a note, links back
+    /// to the statement lines it explains.
+    fn figures_table(&mut self, id: &str) {
+        let Some(blocks) = self.ctx.tables else { return };
+        let Some(view) = blocks.views.get(id) else { return };
+        let slug = self.ctx.slug;
+        let figure_columns = view.columns.len() + usize::from(view.has_note_column);
+        let columns = std::iter::once("1fr").chain(std::iter::repeat_n("auto", figure_columns)).collect::<Vec<_>>();
+        let align = std::iter::once("left").chain(std::iter::repeat_n("right", figure_columns)).collect::<Vec<_>>();
+        let breakable = view.rows.len() > UNBREAKABLE_ROWS;
+        let out = &mut self.out;
+        if breakable {
+            out.push_str("#[#show figure: set block(breakable: true)\n");
+        }
+        out.push_str(&format!(
+            "#figure(kind: table, numbering: none, supplement: none, caption: figure.caption(position: top)[{}], table(columns: ({},), align: ({},),\n",
+            escape_markup(&view.caption),
+            columns.join(", "),
+            align.join(", ")
+        ));
+        out.push_str("table.header([], ");
+        for label in &view.columns {
+            out.push_str(&format!("[{}], ", escape_markup(label)));
+        }
+        if view.has_note_column {
+            out.push_str(&format!("[{}], ", escape_markup(blocks.note)));
+        }
+        out.push_str("),\n");
+        for row in &view.rows {
+            let strong = |text: String| if row.kind == RowKind::Normal { text } else { format!("#strong[{text}]") };
+            if row.kind == RowKind::Total {
+                out.push_str("table.hline(stroke: 0.6pt),\n");
+            }
+            let mut label = strong(escape_markup(&row.label));
+            if let Some(anchor) = &row.anchor {
+                label = format!("#box[{label}] <{slug}--{anchor}>");
+            }
+            out.push_str(&format!("[{label}], "));
+            for cell in &row.cells {
+                out.push_str(&format!("[{}], ", strong(escape_markup(cell))));
+            }
+            if view.has_note_column {
+                let note = match &row.note {
+                    Some(link) => match blocks.note_target(&link.note_id) {
+                        Some((note_slug, anchor)) => format!("#link(<{note_slug}--{anchor}>)[{}]", link.number),
+                        None => link.number.to_string(),
+                    },
+                    None => String::new(),
+                };
+                out.push_str(&format!("[{note}], "));
+            }
+            out.push('\n');
+        }
+        out.push_str("))");
+        if breakable {
+            out.push(']');
+        }
+        out.push_str("\n\n");
+        self.note_back_links(view, blocks);
+    }
+
+    fn note_back_links(&mut self, view: &TableView, blocks: &super::TableBlocks) {
+        let links: Vec<String> = view
+            .referenced_by
+            .iter()
+            .filter_map(|r| {
+                let slug = blocks.placements.get(&r.table_id)?;
+                Some(format!(
+                    "#link(<{slug}--{}>)[{}]",
+                    r.anchor,
+                    escape_markup(&format!("{} ({})", r.label, r.table_title))
+                ))
+            })
+            .collect();
+        if view.note_number.is_some() && !links.is_empty() {
+            self.out.push_str(&format!("#text(size: 0.85em)[{} {}]\n\n", escape_markup(blocks.refers_to), links.join(", ")));
+        }
+    }
+}
+
 /// Undoes [`escape_markup`] (used where collected text must become a string).
 fn unescape_markup(markup: &str) -> String {
     let mut out = String::with_capacity(markup.len());
@@ -339,7 +439,7 @@ mod tests {
     fn typst(body: &str) -> String {
         let doc = parse(body, "c.md", "content/chapters", 0).unwrap();
         let lines = crate::markdown::LineIndex::new(body, 0);
-        let ctx = ChapterContext { file: "c.md", slug: "01-a", body, lines: &lines, line_offset: 0 };
+        let ctx = ChapterContext { file: "c.md", slug: "01-a", body, lines: &lines, line_offset: 0, tables: None };
         render(&doc, &ctx).markup
     }
 
@@ -348,7 +448,7 @@ mod tests {
         let body = "# T\n\nEtt.\n\nTvå.\n";
         let doc = parse(body, "c.md", "content/chapters", 0).unwrap();
         let lines = crate::markdown::LineIndex::new(body, 2);
-        let ctx = ChapterContext { file: "c.md", slug: "01-a", body, lines: &lines, line_offset: 2 };
+        let ctx = ChapterContext { file: "c.md", slug: "01-a", body, lines: &lines, line_offset: 2, tables: None };
         let out = render(&doc, &ctx);
         let line_of = |needle: &str| {
             let i = out.markup.lines().position(|l| l.contains(needle)).unwrap();

@@ -1,0 +1,438 @@
+//! Computing every line from what was typed once, and checking each written
+//! total and declared relation against the computation.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use super::model::{Amount, Check, ColumnKind, RowSource, Table};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::format::format_amount;
+use crate::project::nearest;
+
+/// Values of one line, one per column of its table (`None`: empty).
+pub type Line = Vec<Option<Decimal>>;
+
+#[derive(Clone, Copy, PartialEq)]
+enum State {
+    Unvisited,
+    Visiting,
+    Done,
+}
+
+/// All tables (statements and notes) with every line computed.
+pub struct Computed {
+    pub tables: Vec<Table>,
+    pub index: HashMap<String, usize>,
+    /// `lines[table][row]`.
+    pub lines: Vec<Vec<Line>>,
+    /// For each note table: the statement lines that refer to it.
+    pub referenced_by: HashMap<usize, Vec<(usize, usize)>>,
+}
+
+impl Computed {
+    pub fn table(&self, id: &str) -> Option<&Table> {
+        self.index.get(id).map(|&i| &self.tables[i])
+    }
+
+    /// The line whose values stand for a note: its last total (a computed
+    /// line, or one marked `total: true`), else its only line, else (`None`)
+    /// the sum of its lines.
+    pub fn note_total_row(table: &Table) -> Option<usize> {
+        if let Some(i) = table.rows.iter().rposition(|r| r.total) {
+            return Some(i);
+        }
+        let figures: Vec<usize> =
+            (0..table.rows.len()).filter(|&i| !matches!(table.rows[i].source, RowSource::Heading)).collect();
+        (figures.len() == 1).then(|| figures[0])
+    }
+}
+
+fn fmt(d: Decimal) -> String {
+    format_amount(d, None)
+}
+
+struct Resolver<'a> {
+    tables: &'a [Table],
+    index: &'a HashMap<String, usize>,
+    state: Vec<Vec<State>>,
+    lines: Vec<Vec<Line>>,
+    diagnostics: Diagnostics,
+    sources: &'a HashMap<String, String>,
+}
+
+impl Resolver<'_> {
+    fn error(&mut self, loc: &Location, message: String, hint: Option<String>) {
+        let mut d = Diagnostic::error(Some(loc.clone()), message);
+        if let Some(source) = self.sources.get(&loc.file) {
+            d = d.with_source(source);
+        }
+        if let Some(h) = hint {
+            d = d.with_hint(h);
+        }
+        self.diagnostics.push(d);
+    }
+
+    fn empty(&self, t: usize) -> Line {
+        vec![None; self.tables[t].columns.len()]
+    }
+
+    /// Maps a line of table `from` onto the columns of table `to`, by column id.
+    fn map_columns(&self, from: usize, line: &Line, to: usize, negate: bool) -> Line {
+        self.tables[to]
+            .columns
+            .iter()
+            .map(|c| {
+                let v = self.tables[from].column_index(&c.id).and_then(|i| line[i]);
+                if negate { v.map(|x| -x) } else { v }
+            })
+            .collect()
+    }
+
+    fn find_table(&mut self, id: &str, loc: &Location) -> Option<usize> {
+        match self.index.get(id) {
+            Some(&t) => Some(t),
+            None => {
+                let names: Vec<&str> = self.index.keys().map(String::as_str).collect();
+                let hint = nearest(id, &names).map(|n| format!("did you mean `{n}`?"));
+                self.error(loc, format!("there is no table or note `{id}`"), hint);
+                None
+            }
+        }
+    }
+
+    fn find_row(&mut self, t: usize, id: &str, loc: &Location) -> Option<usize> {
+        match self.tables[t].row_index(id) {
+            Some(r) => Some(r),
+            None => {
+                let names: Vec<&str> = self.tables[t].rows.iter().filter_map(|r| r.id.as_deref()).collect();
+                let hint = match nearest(id, &names) {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None => "give the line an `id:` to refer to it".to_owned(),
+                };
+                let table = self.tables[t].id.clone();
+                self.error(loc, format!("the table `{table}` has no line `{id}`"), Some(hint));
+                None
+            }
+        }
+    }
+
+    fn add(into: &mut Line, line: &Line, negate: bool) {
+        for (acc, v) in into.iter_mut().zip(line) {
+            if let Some(v) = v {
+                let v = if negate { -*v } else { *v };
+                *acc = Some(acc.unwrap_or_default() + v);
+            }
+        }
+    }
+
+    /// The full line (all columns) of row `r` of table `t`.
+    fn line(&mut self, t: usize, r: usize) -> Option<Line> {
+        match self.state[t][r] {
+            State::Done => return Some(self.lines[t][r].clone()),
+            State::Visiting => {
+                let row = &self.tables[t].rows[r];
+                let (loc, label) = (row.loc.clone(), row.label.clone());
+                self.error(
+                    &loc,
+                    format!("the line `{label}` depends on itself through its `sum`, `note` or `from`"),
+                    Some("a computed line cannot include itself, directly or through other lines".into()),
+                );
+                return None;
+            }
+            State::Unvisited => {}
+        }
+        self.state[t][r] = State::Visiting;
+        let line = self.compute(t, r);
+        self.state[t][r] = State::Done;
+        let line = line?;
+        self.lines[t][r] = line.clone();
+        Some(line)
+    }
+
+    fn compute(&mut self, t: usize, r: usize) -> Option<Line> {
+        let table = &self.tables[t];
+        let row = &table.rows[r];
+        let mut line = self.empty(t);
+        match row.source.clone() {
+            RowSource::Heading => {}
+            RowSource::Values(values) => {
+                let inputs: Vec<usize> = table.input_columns().map(|(i, _)| i).collect();
+                for (i, v) in inputs.into_iter().zip(values) {
+                    line[i] = v.map(|a| a.value);
+                }
+            }
+            RowSource::Note { note, loc } => {
+                let n = self.find_table(&note, &loc)?;
+                if self.tables[n].note_number.is_none() {
+                    self.error(&loc, format!("`{note}` is a table, not a note"), Some("notes are listed under `notes:`".into()));
+                    return None;
+                }
+                let total = self.note_total(n)?;
+                line = self.map_columns(n, &total, t, row.negate);
+            }
+            RowSource::From(term) => {
+                let other = self.find_table(term.table.as_deref().unwrap_or_default(), &term.loc)?;
+                let source_row = self.find_row(other, &term.row, &term.loc)?;
+                let source_line = self.line(other, source_row)?;
+                line = self.map_columns(other, &source_line, t, row.negate != term.negate);
+            }
+            RowSource::Sum(terms) => {
+                for term in terms {
+                    let part = self.find_row(t, &term.row, &term.loc)?;
+                    let part_line = self.line(t, part)?;
+                    Self::add(&mut line, &part_line, term.negate);
+                }
+            }
+            RowSource::SumAll => {
+                for part in 0..self.tables[t].rows.len() {
+                    if matches!(self.tables[t].rows[part].source, RowSource::Values(_) | RowSource::Note { .. } | RowSource::From(_)) {
+                        let part_line = self.line(t, part)?;
+                        Self::add(&mut line, &part_line, false);
+                    }
+                }
+            }
+        }
+        self.computed_columns(t, &mut line);
+        Some(line)
+    }
+
+    fn computed_columns(&mut self, t: usize, line: &mut Line) {
+        let table = &self.tables[t];
+        for (i, column) in table.columns.iter().enumerate() {
+            if let ColumnKind::Computed(terms) = &column.kind {
+                let mut value: Option<Decimal> = None;
+                for term in terms {
+                    match table.column_index(&term.row) {
+                        Some(c) => {
+                            if let Some(v) = line[c] {
+                                let v = if term.negate { -v } else { v };
+                                value = Some(value.unwrap_or_default() + v);
+                            }
+                        }
+                        None => {
+                            let (loc, row) = (term.loc.clone(), term.row.clone());
+                            let names: Vec<&str> = table.columns.iter().map(|c| c.id.as_str()).collect();
+                            let hint = nearest(&row, &names).map(|n| format!("did you mean `{n}`?"));
+                            self.error(&loc, format!("this table has no column `{row}`"), hint);
+                            return;
+                        }
+                    }
+                }
+                line[i] = value;
+            }
+        }
+    }
+
+    fn note_total(&mut self, n: usize) -> Option<Line> {
+        match Computed::note_total_row(&self.tables[n]) {
+            Some(r) => self.line(n, r),
+            None => {
+                let mut total = self.empty(n);
+                for r in 0..self.tables[n].rows.len() {
+                    let part = self.line(n, r)?;
+                    Self::add(&mut total, &part, false);
+                }
+                Some(total)
+            }
+        }
+    }
+}
+
+/// Computes every line and runs every check. Errors stop the build; differences
+/// within a table's tolerance come back as warnings.
+pub fn compute(tables: Vec<Table>, checks: &[Check], sources: &HashMap<String, String>) -> Result<(Computed, Diagnostics), Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    let mut index = HashMap::new();
+    for (i, table) in tables.iter().enumerate() {
+        if let Some(&first) = index.get(&table.id) {
+            let first: &Table = &tables[first];
+            diagnostics.push(
+                Diagnostic::error(Some(table.loc.clone()), format!("the id `{}` is used twice", table.id))
+                    .with_hint(format!("it is also used at {}:{}; every table and note needs its own id", first.loc.file, first.loc.line)),
+            );
+        } else {
+            index.insert(table.id.clone(), i);
+        }
+        for (r, row) in table.rows.iter().enumerate() {
+            if let Some(id) = &row.id
+                && table.rows[..r].iter().any(|o| o.id.as_ref() == Some(id))
+            {
+                diagnostics.push(
+                    Diagnostic::error(Some(row.loc.clone()), format!("the line id `{id}` is used twice in the table `{}`", table.id))
+                        .with_hint("give each line its own id"),
+                );
+            }
+        }
+    }
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+
+    let mut resolver = Resolver {
+        tables: &tables,
+        index: &index,
+        state: tables.iter().map(|t| vec![State::Unvisited; t.rows.len()]).collect(),
+        lines: tables.iter().map(|t| vec![vec![None; t.columns.len()]; t.rows.len()]).collect(),
+        diagnostics,
+        sources,
+    };
+    for t in 0..tables.len() {
+        for r in 0..tables[t].rows.len() {
+            resolver.line(t, r);
+        }
+    }
+    let lines = resolver.lines;
+    let mut diagnostics = resolver.diagnostics;
+
+    let mut referenced_by: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    for (t, table) in tables.iter().enumerate() {
+        for (r, row) in table.rows.iter().enumerate() {
+            if let RowSource::Note { note, .. } = &row.source
+                && let Some(&n) = index.get(note)
+            {
+                referenced_by.entry(n).or_default().push((t, r));
+            }
+        }
+    }
+    let computed = Computed { tables, index, lines, referenced_by };
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+
+    let warn_or_fail = |diagnostics: &mut Diagnostics, loc: &Location, diff: Decimal, tolerance: Decimal, message: String, hint: String| {
+        let d = if diff <= tolerance {
+            Diagnostic::warning(Some(loc.clone()), format!("{message} (within the tolerance of {})", fmt(tolerance)))
+        } else {
+            Diagnostic::error(Some(loc.clone()), message)
+        };
+        let d = d.with_hint(hint);
+        diagnostics.push(match sources.get(&loc.file) {
+            Some(s) => d.with_source(s),
+            None => d,
+        });
+    };
+
+    // Every note is referred to by a statement line.
+    for (n, table) in computed.tables.iter().enumerate() {
+        if table.note_number.is_some() && !computed.referenced_by.contains_key(&n) {
+            let d = Diagnostic::error(
+                Some(table.loc.clone()),
+                format!("note {} `{}` is not referred to by any statement line", table.note_number.unwrap_or(0), table.id),
+            )
+            .with_hint(format!("add `note: {}` to the line it explains, or remove the note", table.id));
+            diagnostics.push(d);
+        }
+    }
+
+    // Written figures on computed lines are claims: check them.
+    for (t, table) in computed.tables.iter().enumerate() {
+        let inputs: Vec<(usize, String)> = table.input_columns().map(|(i, c)| (i, c.label.clone())).collect();
+        for (r, row) in table.rows.iter().enumerate() {
+            for ((c, column), claim) in inputs.iter().zip(&row.claimed) {
+                let Some(Amount { value: claimed, loc }) = claim else { continue };
+                let computed_value = computed.lines[t][r][*c];
+                let how = match &row.source {
+                    RowSource::Note { note, .. } => format!("the total of note `{note}`"),
+                    RowSource::Sum(terms) => format!(
+                        "the sum of {}",
+                        terms.iter().map(|t| format!("{}{}", if t.negate { "−" } else { "" }, t.row)).collect::<Vec<_>>().join(", ")
+                    ),
+                    RowSource::SumAll => "the sum of the table's lines".to_owned(),
+                    RowSource::From(term) => format!("the line `{}.{}`", term.table.as_deref().unwrap_or_default(), term.row),
+                    _ => "the line's figures".to_owned(),
+                };
+                match computed_value {
+                    Some(v) if v == *claimed => {}
+                    Some(v) => warn_or_fail(
+                        &mut diagnostics,
+                        loc,
+                        (v - claimed).abs(),
+                        table.tolerance,
+                        format!("{} {column}: {} is written here, but {how} is {}", row.label, fmt(*claimed), fmt(v)),
+                        "the figure shown is the computed one; correct the figure that is wrong".into(),
+                    ),
+                    None => warn_or_fail(
+                        &mut diagnostics,
+                        loc,
+                        Decimal::MAX,
+                        table.tolerance,
+                        format!("{} {column}: {} is written here, but {how} is empty", row.label, fmt(*claimed)),
+                        "fill in the figures the line is computed from".into(),
+                    ),
+                }
+            }
+        }
+    }
+
+    for check in checks {
+        run_check(&computed, check, &mut diagnostics, sources, &warn_or_fail);
+    }
+    diagnostics.into_result().map(|warnings| (computed, warnings))
+}
+
+type WarnOrFail<'a> = dyn Fn(&mut Diagnostics, &Location, Decimal, Decimal, String, String) + 'a;
+
+fn run_check(computed: &Computed, check: &Check, diagnostics: &mut Diagnostics, sources: &HashMap<String, String>, warn_or_fail: &WarnOrFail) {
+    let error = |diagnostics: &mut Diagnostics, message: String, hint: Option<String>| {
+        let mut d = Diagnostic::error(Some(check.loc.clone()), message);
+        if let Some(s) = sources.get(&check.loc.file) {
+            d = d.with_source(s);
+        }
+        if let Some(h) = hint {
+            d = d.with_hint(h);
+        }
+        diagnostics.push(d);
+    };
+    // Resolve each term to (table, row).
+    let mut resolved = Vec::new();
+    for term in check.left.iter().chain(&check.right) {
+        let id = term.table.as_deref().unwrap_or_default();
+        let Some(&t) = computed.index.get(id) else {
+            let names: Vec<&str> = computed.index.keys().map(String::as_str).collect();
+            error(diagnostics, format!("the check refers to `{id}`, which is no table or note"), nearest(id, &names).map(|n| format!("did you mean `{n}`?")));
+            return;
+        };
+        let Some(r) = computed.tables[t].row_index(&term.row) else {
+            let names: Vec<&str> = computed.tables[t].rows.iter().filter_map(|r| r.id.as_deref()).collect();
+            error(
+                diagnostics,
+                format!("the check refers to `{id}.{}`, but that table has no such line", term.row),
+                nearest(&term.row, &names).map(|n| format!("did you mean `{n}`?")),
+            );
+            return;
+        };
+        resolved.push((t, r));
+    }
+    // Without explicit columns the check holds for every column of the first table.
+    let columns: Vec<Option<String>> = if check.left.iter().chain(&check.right).all(|t| t.column.is_none()) {
+        computed.tables[resolved[0].0].columns.iter().map(|c| Some(c.id.clone())).collect()
+    } else {
+        vec![None]
+    };
+    let tolerance = check.tolerance.unwrap_or_else(|| resolved.iter().map(|(t, _)| computed.tables[*t].tolerance).max().unwrap_or_default());
+    let n_left = check.left.len();
+    for column in columns {
+        let mut sides = [Decimal::ZERO, Decimal::ZERO];
+        for (i, (term, (t, r))) in check.left.iter().chain(&check.right).zip(&resolved).enumerate() {
+            let col_id = term.column.as_ref().or(column.as_ref()).cloned().unwrap_or_default();
+            let Some(c) = computed.tables[*t].column_index(&col_id) else {
+                error(diagnostics, format!("the table `{}` has no column `{col_id}`", computed.tables[*t].id), None);
+                return;
+            };
+            let v = computed.lines[*t][*r][c].unwrap_or_default();
+            sides[usize::from(i >= n_left)] += if term.negate { -v } else { v };
+        }
+        if sides[0] != sides[1] {
+            let which = column.map(|c| format!(" for {c}")).unwrap_or_default();
+            warn_or_fail(
+                diagnostics,
+                &check.loc,
+                (sides[0] - sides[1]).abs(),
+                tolerance,
+                format!("`{}` does not hold{which}: the left side is {}, the right side {}", check.text, fmt(sides[0]), fmt(sides[1])),
+                "one of the figures involved is wrong".into(),
+            );
+        }
+    }
+}

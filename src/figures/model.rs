@@ -1,0 +1,659 @@
+//! The financial tables as a communicator writes them in YAML, with the
+//! position of every value so checks can point at the exact line.
+
+use rust_decimal::Decimal;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::format::parse_amount;
+use crate::project::Fields;
+use crate::yaml::{Node, NodeKind};
+
+/// A figure typed in a data file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Amount {
+    pub value: Decimal,
+    pub loc: Location,
+}
+
+/// Units amounts are typed and shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Kr,
+    Tkr,
+    Mnkr,
+    /// Counts and other plain numbers (visitors, pupils).
+    Antal,
+}
+
+impl Unit {
+    pub const NAMES: [(&'static str, Unit); 4] =
+        [("kr", Unit::Kr), ("tkr", Unit::Tkr), ("mnkr", Unit::Mnkr), ("antal", Unit::Antal)];
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES.iter().find(|(_, u)| *u == self).map(|(n, _)| *n).unwrap_or_default()
+    }
+
+    /// How many kronor one of this unit is (1 for counts).
+    pub fn kronor(self) -> Decimal {
+        match self {
+            Unit::Kr | Unit::Antal => Decimal::ONE,
+            Unit::Tkr => Decimal::from(1_000),
+            Unit::Mnkr => Decimal::from(1_000_000),
+        }
+    }
+}
+
+/// `id` or `-id` in a sum; `table.row` or `table.row[column]` in a check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    pub negate: bool,
+    pub table: Option<String>,
+    pub row: String,
+    pub column: Option<String>,
+    pub loc: Location,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnKind {
+    /// Typed in each row.
+    Input,
+    /// Computed from other columns of the same row, e.g. `[utfall, -budget]`.
+    Computed(Vec<Term>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub id: String,
+    pub label: String,
+    pub kind: ColumnKind,
+    pub loc: Location,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowSource {
+    /// Typed values, one per input column (`None`: left empty).
+    Values(Vec<Option<Amount>>),
+    /// The total of a note.
+    Note { note: String, loc: Location },
+    /// The same line of another table: `rr.arets_resultat`.
+    From(Term),
+    /// A subtotal of rows of this table.
+    Sum(Vec<Term>),
+    /// The sum of every typed, note or referenced row of this table.
+    SumAll,
+    /// A heading line without figures.
+    Heading,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub id: Option<String>,
+    pub label: String,
+    pub source: RowSource,
+    /// Shows referenced figures with the opposite sign (costs in a resultaträkning).
+    pub negate: bool,
+    /// Figures also written for a computed line: checked, never trusted.
+    pub claimed: Vec<Option<Amount>>,
+    /// Set apart as a total (computed lines are by default).
+    pub total: bool,
+    pub loc: Location,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub id: String,
+    pub title: String,
+    /// Unit shown; `input_unit` is the unit typed.
+    pub unit: Unit,
+    pub input_unit: Unit,
+    pub decimals: u32,
+    /// A difference up to this much (in the typed unit) is a warning, beyond it an error.
+    pub tolerance: Decimal,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    /// Set for notes: their number, in order of the notes list.
+    pub note_number: Option<usize>,
+    pub file: String,
+    pub loc: Location,
+}
+
+impl Table {
+    pub fn input_columns(&self) -> impl Iterator<Item = (usize, &Column)> {
+        self.columns.iter().enumerate().filter(|(_, c)| c.kind == ColumnKind::Input)
+    }
+
+    pub fn column_index(&self, id: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.id == id)
+    }
+
+    pub fn row_index(&self, id: &str) -> Option<usize> {
+        self.rows.iter().position(|r| r.id.as_deref() == Some(id))
+    }
+}
+
+/// A relation between figures that must hold: `left = right`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    pub text: String,
+    pub left: Vec<Term>,
+    pub right: Vec<Term>,
+    pub tolerance: Option<Decimal>,
+    pub loc: Location,
+}
+
+/// Defaults shared by the tables of one file.
+#[derive(Debug, Clone)]
+struct Defaults {
+    unit: Unit,
+    input_unit: Option<Unit>,
+    decimals: u32,
+    tolerance: Decimal,
+    columns: Option<Vec<Column>>,
+}
+
+/// What one figures file declares.
+#[derive(Debug, Default)]
+pub struct FileFigures {
+    pub tables: Vec<Table>,
+    pub notes: Vec<Table>,
+    pub checks: Vec<Check>,
+}
+
+/// Whether a data file declares figures (rather than free data).
+pub fn is_figures_file(node: &Node) -> bool {
+    ["tables", "notes", "checks"].iter().any(|k| node.get(k).is_some())
+}
+
+pub fn parse_file(node: &Node, file: &str, source: &str) -> Result<FileFigures, Diagnostics> {
+    let mut f = Fields::new(node, file, source, "a figures file")?;
+    let mut diagnostics = Diagnostics::new();
+    let mut defaults = Defaults { unit: Unit::Tkr, input_unit: None, decimals: 0, tolerance: Decimal::ZERO, columns: None };
+    if let Some(d) = f.optional("defaults") {
+        match parse_defaults(d, file, source, &defaults) {
+            Ok(d) => defaults = d,
+            Err(e) => diagnostics.extend(e),
+        }
+    }
+    let mut out = FileFigures::default();
+    for (key, target) in [("tables", false), ("notes", true)] {
+        let Some(list) = f.optional(key) else { continue };
+        let Some(items) = list.as_seq() else {
+            diagnostics.push(
+                Diagnostic::error(Some(list.location(file)), format!("expected a list of tables under `{key}`, found {}", list.describe()))
+                    .with_source(source),
+            );
+            continue;
+        };
+        for item in items {
+            match parse_table(item, file, source, &defaults) {
+                Ok(t) if target => out.notes.push(t),
+                Ok(t) => out.tables.push(t),
+                Err(e) => diagnostics.extend(e),
+            }
+        }
+    }
+    if let Some(list) = f.optional("checks") {
+        for item in list.as_seq().unwrap_or_default() {
+            match parse_check(item, file, source) {
+                Ok(c) => out.checks.push(c),
+                Err(e) => diagnostics.extend(e),
+            }
+        }
+    }
+    diagnostics.extend(f.finish());
+    diagnostics.into_result().map(|_| out)
+}
+
+fn parse_defaults(node: &Node, file: &str, source: &str, base: &Defaults) -> Result<Defaults, Diagnostics> {
+    let mut f = Fields::new(node, file, source, "the defaults")?;
+    let mut d = base.clone();
+    if let Some(u) = f.optional("unit").and_then(|n| f.one_of(Some(n), &Unit::NAMES)) {
+        d.unit = u;
+    }
+    d.input_unit = f.optional("input_unit").and_then(|n| f.one_of(Some(n), &Unit::NAMES));
+    if let Some(n) = f.optional("decimals") {
+        d.decimals = parse_small(n, file, source, &mut f.diagnostics).unwrap_or(0);
+    }
+    if let Some(n) = f.optional("tolerance") {
+        d.tolerance = amount(n, file, source, &mut f.diagnostics).map(|a| a.value).unwrap_or_default();
+    }
+    if let Some(n) = f.optional("columns") {
+        d.columns = parse_columns(n, file, source, &mut f.diagnostics);
+    }
+    let diagnostics = f.finish();
+    diagnostics.into_result().map(|_| d)
+}
+
+fn parse_small(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnostics) -> Option<u32> {
+    match node.as_str().and_then(|t| t.parse::<u32>().ok()).filter(|n| *n <= 6) {
+        Some(n) => Some(n),
+        None => {
+            diagnostics.push(
+                Diagnostic::error(Some(node.location(file)), format!("expected a number of decimals from 0 to 6, found {}", node.describe()))
+                    .with_source(source),
+            );
+            None
+        }
+    }
+}
+
+fn amount(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnostics) -> Option<Amount> {
+    let text = match &node.kind {
+        NodeKind::Scalar { text, .. } => text,
+        _ => {
+            diagnostics.push(
+                Diagnostic::error(Some(node.location(file)), format!("expected an amount, found {}", node.describe()))
+                    .with_source(source),
+            );
+            return None;
+        }
+    };
+    match parse_amount(text) {
+        Ok(value) => Some(Amount { value, loc: node.location(file) }),
+        Err(message) => {
+            diagnostics.push(
+                Diagnostic::error(Some(node.location(file)), message)
+                    .with_hint("write amounts like `29 716`, `-50 970` or `29 716,5`")
+                    .with_source(source),
+            );
+            None
+        }
+    }
+}
+
+fn ident(node: &Node, file: &str, source: &str, what: &str, diagnostics: &mut Diagnostics) -> Option<String> {
+    let text = node.as_str().unwrap_or_default();
+    if !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return Some(text.to_owned());
+    }
+    diagnostics.push(
+        Diagnostic::error(Some(node.location(file)), format!("expected {what} made of ASCII letters, digits, `_` or `-`, found {}", node.describe()))
+            .with_hint("ids are for references; the label is what readers see")
+            .with_source(source),
+    );
+    None
+}
+
+fn parse_columns(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnostics) -> Option<Vec<Column>> {
+    let Some(items) = node.as_seq() else {
+        diagnostics.push(
+            Diagnostic::error(Some(node.location(file)), format!("expected a list of columns, found {}", node.describe()))
+                .with_hint("for example `columns: [\"2013\", \"2012\"]`")
+                .with_source(source),
+        );
+        return None;
+    };
+    let mut columns = Vec::new();
+    for item in items {
+        // Short form: just the id, which is also the label.
+        if let NodeKind::Scalar { .. } = item.kind {
+            if let Some(id) = ident(item, file, source, "a column id", diagnostics) {
+                columns.push(Column { label: id.clone(), id, kind: ColumnKind::Input, loc: item.location(file) });
+            }
+            continue;
+        }
+        let Ok(mut f) = Fields::new(item, file, source, "a column") else {
+            diagnostics.push(Diagnostic::error(Some(item.location(file)), "expected a column id or `{id: …, label: …}`").with_source(source));
+            continue;
+        };
+        let id = f.required("id", "\"2013\"").and_then(|n| ident(n, file, source, "a column id", &mut f.diagnostics));
+        let label = f.optional("label").and_then(|n| f.string(Some(n)));
+        let kind = match f.optional("sum") {
+            Some(n) => parse_terms(n, file, source, &mut f.diagnostics, false).map(ColumnKind::Computed),
+            None => Some(ColumnKind::Input),
+        };
+        diagnostics.extend(f.finish());
+        if let (Some(id), Some(kind)) = (id, kind) {
+            columns.push(Column { label: label.unwrap_or_else(|| id.clone()), id, kind, loc: item.location(file) });
+        }
+    }
+    Some(columns)
+}
+
+/// Parses `[a, -b]` (or a single `a`) into terms. With `qualified`, terms are
+/// `table.row` or `table.row[column]`.
+fn parse_terms(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnostics, qualified: bool) -> Option<Vec<Term>> {
+    let items: Vec<&Node> = match &node.kind {
+        NodeKind::Seq(items) => items.iter().collect(),
+        NodeKind::Scalar { .. } => vec![node],
+        _ => {
+            diagnostics.push(
+                Diagnostic::error(Some(node.location(file)), format!("expected a list of line ids, found {}", node.describe()))
+                    .with_source(source),
+            );
+            return None;
+        }
+    };
+    let mut terms = Vec::new();
+    let mut ok = true;
+    for item in items {
+        match parse_term(item.as_str().unwrap_or_default(), item.location(file), qualified) {
+            Ok(t) => terms.push(t),
+            Err(message) => {
+                ok = false;
+                diagnostics.push(Diagnostic::error(Some(item.location(file)), message).with_source(source));
+            }
+        }
+    }
+    ok.then_some(terms)
+}
+
+pub fn parse_term(text: &str, loc: Location, qualified: bool) -> Result<Term, String> {
+    let text = text.trim();
+    let (negate, rest) = match text.strip_prefix('-').or_else(|| text.strip_prefix('\u{2212}')) {
+        Some(rest) => (true, rest.trim()),
+        None => (false, text.strip_prefix('+').unwrap_or(text).trim()),
+    };
+    let (path, column) = match rest.split_once('[') {
+        Some((p, c)) => match c.strip_suffix(']') {
+            Some(c) => (p, Some(c.trim().trim_matches('"').to_owned())),
+            None => return Err(format!("`{text}`: a column is written in brackets, e.g. `rr.arets_resultat[2013]`")),
+        },
+        None => (rest, None),
+    };
+    let valid = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let (table, row) = match path.split_once('.') {
+        Some((t, r)) if valid(t) && valid(r) => (Some(t.to_owned()), r.to_owned()),
+        None if valid(path) && !qualified => (None, path.to_owned()),
+        _ => {
+            let form = if qualified { "`table.line` or `table.line[column]`" } else { "a line id such as `intakter` or `-kostnader`" };
+            return Err(format!("expected {form}, found `{text}`"));
+        }
+    };
+    Ok(Term { negate, table, row, column, loc })
+}
+
+/// Values written as a list in column order, or as a mapping by column id.
+fn parse_values(
+    node: &Node,
+    columns: &[Column],
+    file: &str,
+    source: &str,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Option<Amount>> {
+    let inputs: Vec<&Column> = columns.iter().filter(|c| c.kind == ColumnKind::Input).collect();
+    let mut values = vec![None; inputs.len()];
+    match &node.kind {
+        NodeKind::Seq(items) => {
+            if items.len() != inputs.len() {
+                let ids: Vec<&str> = inputs.iter().map(|c| c.id.as_str()).collect();
+                diagnostics.push(
+                    Diagnostic::error(
+                        Some(node.location(file)),
+                        format!("expected {} values (for {}), found {}", inputs.len(), ids.join(", "), items.len()),
+                    )
+                    .with_hint("leave a value empty with `~`")
+                    .with_source(source),
+                );
+            }
+            for (slot, item) in values.iter_mut().zip(items) {
+                if item.kind != NodeKind::Null {
+                    *slot = amount(item, file, source, diagnostics);
+                }
+            }
+        }
+        NodeKind::Map(entries) => {
+            for (key, value) in entries {
+                let id = key.as_str().unwrap_or_default();
+                match inputs.iter().position(|c| c.id == id) {
+                    Some(i) if value.kind != NodeKind::Null => values[i] = amount(value, file, source, diagnostics),
+                    Some(_) => {}
+                    None => {
+                        let ids: Vec<&str> = inputs.iter().map(|c| c.id.as_str()).collect();
+                        diagnostics.push(
+                            Diagnostic::error(Some(key.location(file)), format!("this table has no column `{id}`"))
+                                .with_hint(format!("its columns are {}", ids.join(", ")))
+                                .with_source(source),
+                        );
+                    }
+                }
+            }
+        }
+        _ => diagnostics.push(
+            Diagnostic::error(Some(node.location(file)), format!("expected a list of values, found {}", node.describe()))
+                .with_hint("for example `values: [29 716, 39 072]`")
+                .with_source(source),
+        ),
+    }
+    values
+}
+
+fn parse_table(node: &Node, file: &str, source: &str, defaults: &Defaults) -> Result<Table, Diagnostics> {
+    let mut f = Fields::new(node, file, source, "a table")?;
+    let id = f.required("id", "rr").and_then(|n| ident(n, file, source, "a table id", &mut f.diagnostics));
+    let title = f.required("title", "Resultaträkning").and_then(|n| f.string(Some(n)));
+    let unit = f.optional("unit").and_then(|n| f.one_of(Some(n), &Unit::NAMES)).unwrap_or(defaults.unit);
+    let input_unit = f.optional("input_unit").and_then(|n| f.one_of(Some(n), &Unit::NAMES)).or(defaults.input_unit).unwrap_or(unit);
+    let decimals = match f.optional("decimals") {
+        Some(n) => parse_small(n, file, source, &mut f.diagnostics).unwrap_or(0),
+        None => defaults.decimals,
+    };
+    let tolerance = match f.optional("tolerance") {
+        Some(n) => amount(n, file, source, &mut f.diagnostics).map(|a| a.value).unwrap_or_default(),
+        None => defaults.tolerance,
+    };
+    let columns = match f.optional("columns") {
+        Some(n) => parse_columns(n, file, source, &mut f.diagnostics),
+        None => defaults.columns.clone(),
+    };
+    let row_total = f.optional("row_total").and_then(|n| f.string(Some(n)));
+    let mut columns = match columns {
+        Some(c) => c,
+        None => {
+            let node = f.node;
+            f.diagnostics.push(
+                Diagnostic::error(Some(node.location(file)), "this table declares no columns")
+                    .with_hint("add `columns: [\"2013\", \"2012\"]` here or under `defaults:` for the whole file")
+                    .with_source(source),
+            );
+            Vec::new()
+        }
+    };
+    // `row_total: Summa` adds a column that sums the typed columns of each line.
+    if let Some(label) = row_total {
+        let loc = node.location(file);
+        let terms = columns
+            .iter()
+            .filter(|c| c.kind == ColumnKind::Input)
+            .map(|c| Term { negate: false, table: None, row: c.id.clone(), column: None, loc: loc.clone() })
+            .collect();
+        columns.push(Column { id: "summa".into(), label, kind: ColumnKind::Computed(terms), loc });
+    }
+    let mut rows = Vec::new();
+    if let Some(list) = f.required("rows", "[{label: Statsbidrag, values: [10 523, 15 380]}]") {
+        match list.as_seq() {
+            Some(items) => {
+                for item in items {
+                    if let Some(row) = parse_row(item, &columns, file, source, &mut f.diagnostics) {
+                        rows.push(row);
+                    }
+                }
+            }
+            None => f.diagnostics.push(
+                Diagnostic::error(Some(list.location(file)), format!("expected a list of lines, found {}", list.describe()))
+                    .with_source(source),
+            ),
+        }
+    }
+    let diagnostics = f.finish();
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let (Some(id), Some(title)) = (id, title) else { return Err(diagnostics) };
+    Ok(Table {
+        id,
+        title,
+        unit,
+        input_unit,
+        decimals,
+        tolerance,
+        columns,
+        rows,
+        note_number: None,
+        file: file.to_owned(),
+        loc: node.location(file),
+    })
+}
+
+fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnostics: &mut Diagnostics) -> Option<Row> {
+    let mut f = match Fields::new(node, file, source, "a line") {
+        Ok(f) => f,
+        Err(e) => {
+            diagnostics.extend(e);
+            return None;
+        }
+    };
+    let id = f.optional("id").and_then(|n| ident(n, file, source, "a line id", &mut f.diagnostics));
+    let label = f.required("label", "Verksamhetens intäkter").and_then(|n| f.string(Some(n)));
+    let negate = match f.optional("sign").and_then(|n| f.one_of(Some(n), &[("negative", true), ("positive", false)])) {
+        Some(n) => n,
+        None => false,
+    };
+    let total = f.optional("total").and_then(|n| f.boolean(Some(n)));
+    let values = f.optional("values").map(|n| parse_values(n, columns, file, source, &mut f.diagnostics));
+    let claimed = f.optional("claimed").map(|n| parse_values(n, columns, file, source, &mut f.diagnostics));
+    let note = f.optional("note");
+    let from = f.optional("from");
+    let sum = f.optional("sum");
+    let heading = f.optional("heading").and_then(|n| f.boolean(Some(n))).unwrap_or(false);
+
+    let sources = [values.is_some() && note.is_none(), note.is_some(), from.is_some(), sum.is_some(), heading];
+    if sources.iter().filter(|s| **s).count() > 1 {
+        f.diagnostics.push(
+            Diagnostic::error(Some(node.location(file)), "a line takes its figures from one place only")
+                .with_hint("use one of `values`, `note`, `from`, `sum` or `heading: true` (with `note`, `values` are checked against the note)")
+                .with_source(source),
+        );
+    }
+    let source_kind = if let Some(n) = note {
+        ident(n, file, source, "a note id", &mut f.diagnostics).map(|note| RowSource::Note { note, loc: n.location(file) })
+    } else if let Some(n) = from {
+        match parse_term(n.as_str().unwrap_or_default(), n.location(file), true) {
+            Ok(term) => Some(RowSource::From(term)),
+            Err(message) => {
+                f.diagnostics.push(Diagnostic::error(Some(n.location(file)), message).with_source(source));
+                None
+            }
+        }
+    } else if let Some(n) = sum {
+        if n.as_str() == Some("all") {
+            Some(RowSource::SumAll)
+        } else {
+            parse_terms(n, file, source, &mut f.diagnostics, false).map(RowSource::Sum)
+        }
+    } else if heading {
+        Some(RowSource::Heading)
+    } else {
+        Some(RowSource::Values(values.clone().unwrap_or_default()))
+    };
+    // With a note, values written on the line are a claim to check against the note.
+    let claimed = match (&source_kind, values, claimed) {
+        (Some(RowSource::Note { .. }), Some(v), _) => v,
+        (_, _, Some(c)) => c,
+        _ => Vec::new(),
+    };
+    let computed = matches!(source_kind, Some(RowSource::Sum(_) | RowSource::SumAll));
+    diagnostics.extend(f.finish());
+    Some(Row {
+        id,
+        label: label?,
+        source: source_kind?,
+        negate,
+        claimed,
+        total: total.unwrap_or(computed),
+        loc: node.location(file),
+    })
+}
+
+fn parse_check(node: &Node, file: &str, source: &str) -> Result<Check, Diagnostics> {
+    let (text_node, tolerance) = match &node.kind {
+        NodeKind::Scalar { .. } => (node, None),
+        NodeKind::Map(_) => {
+            let mut f = Fields::new(node, file, source, "a check")?;
+            let text = f.required("check", "rr.arets_resultat = br.arets_resultat");
+            let tolerance = f.optional("tolerance").and_then(|n| amount(n, file, source, &mut f.diagnostics)).map(|a| a.value);
+            let diagnostics = f.finish();
+            if diagnostics.has_errors() {
+                return Err(diagnostics);
+            }
+            match text {
+                Some(t) => (t, tolerance),
+                None => return Err(diagnostics),
+            }
+        }
+        _ => {
+            return Err(Diagnostic::error(Some(node.location(file)), format!("expected a check such as `a.x = b.y + c.z`, found {}", node.describe()))
+                .with_source(source)
+                .into());
+        }
+    };
+    let text = text_node.as_str().unwrap_or_default();
+    let loc = text_node.location(file);
+    let Some((left, right)) = text.split_once('=') else {
+        return Err(Diagnostic::error(Some(loc), format!("a check needs `=`, found `{text}`"))
+            .with_hint("for example `br.summa_tillgangar = br.summa_skulder`")
+            .with_source(source)
+            .into());
+    };
+    let side = |s: &str| -> Result<Vec<Term>, String> {
+        let mut terms = Vec::new();
+        // Split on + and - while keeping the sign with the term that follows.
+        let mut current = String::new();
+        for c in s.chars() {
+            if (c == '+' || c == '-' || c == '\u{2212}') && !current.trim().is_empty() && !current.ends_with('[') {
+                terms.push(parse_term(&current, loc.clone(), true)?);
+                current.clear();
+            }
+            current.push(c);
+        }
+        terms.push(parse_term(&current, loc.clone(), true)?);
+        Ok(terms)
+    };
+    match (side(left), side(right)) {
+        (Ok(left), Ok(right)) => Ok(Check { text: text.trim().to_owned(), left, right, tolerance, loc }),
+        (Err(e), _) | (_, Err(e)) => Err(Diagnostic::error(Some(loc), e).with_source(source).into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml;
+
+    fn parse(text: &str) -> Result<FileFigures, Diagnostics> {
+        parse_file(&yaml::parse(text, "d.yaml").unwrap(), "d.yaml", text)
+    }
+
+    #[test]
+    fn reads_tables_rows_and_checks() {
+        let figures = parse(
+            "defaults:\n  columns: [\"2013\", \"2012\"]\n  tolerance: 1\ntables:\n  - id: rr\n    title: Resultaträkning\n    rows:\n      - {id: intakter, label: Intäkter, note: n1}\n      - {id: kostnader, label: Kostnader, values: [-50 970, -63 300]}\n      - {id: netto, label: Netto, sum: [intakter, kostnader], claimed: [-21 254, ~]}\nchecks:\n  - rr.netto[2013] = rr.intakter[2013] + rr.kostnader[2013]\n",
+        )
+        .unwrap();
+        let rr = &figures.tables[0];
+        assert_eq!(rr.columns.len(), 2);
+        assert_eq!(rr.tolerance, Decimal::ONE);
+        assert!(matches!(&rr.rows[0].source, RowSource::Note { note, .. } if note == "n1"));
+        let RowSource::Values(v) = &rr.rows[1].source else { panic!() };
+        assert_eq!(v[0].as_ref().unwrap().value, Decimal::from(-50970));
+        assert_eq!(v[0].as_ref().unwrap().loc.line, 9);
+        assert!(rr.rows[2].total);
+        assert_eq!(rr.rows[2].claimed[1], None);
+        let check = &figures.checks[0];
+        assert_eq!(check.right.len(), 2);
+        assert_eq!(check.right[1].column.as_deref(), Some("2013"));
+    }
+
+    #[test]
+    fn reports_every_mistake_with_its_line() {
+        let err = parse(
+            "tables:\n  - id: rr\n    title: R\n    columns: [a, b]\n    rows:\n      - {label: X, values: [1, 2, 3]}\n      - {label: Y, values: {c: 1}}\n      - {label: Z, values: [1 2, 3]}\n      - {label: W, sum: [x], values: [1, 2]}\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("d.yaml:6:") && err.contains("expected 2 values"), "{err}");
+        assert!(err.contains("d.yaml:7:") && err.contains("no column `c`"), "{err}");
+        assert!(err.contains("d.yaml:8:") && err.contains("expected a number"), "{err}");
+        assert!(err.contains("d.yaml:9:") && err.contains("one place only"), "{err}");
+    }
+}

@@ -1,0 +1,133 @@
+//! Tables as shown: every cell formatted once, here, so the PDF and the web
+//! page show exactly the same text.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::compute::Computed;
+use super::model::{RowSource, Table, Unit};
+use crate::format::format_amount;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    Normal,
+    Total,
+    Heading,
+}
+
+/// A link from a statement line to its note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteLink {
+    pub number: usize,
+    pub note_id: String,
+}
+
+/// A statement line that refers to a note, for the note's link back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineRef {
+    pub table_id: String,
+    pub table_title: String,
+    pub anchor: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowView {
+    /// `table-line`, for links to the line; only lines with an id have one.
+    pub anchor: Option<String>,
+    pub label: String,
+    pub cells: Vec<String>,
+    pub kind: RowKind,
+    pub note: Option<NoteLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableView {
+    pub id: String,
+    pub title: String,
+    /// Title with the unit: "Resultaträkning (belopp i tkr)".
+    pub caption: String,
+    pub note_number: Option<usize>,
+    pub columns: Vec<String>,
+    pub has_note_column: bool,
+    pub rows: Vec<RowView>,
+    pub referenced_by: Vec<LineRef>,
+}
+
+/// The labels a table needs, from the theme's language file.
+pub struct TableLabels<'a> {
+    pub amounts_in: &'a str,
+}
+
+/// A computed value in the unit shown, rounded to the table's decimals.
+pub fn shown(table: &Table, value: Decimal) -> Decimal {
+    let scaled = if table.input_unit == table.unit || table.unit == Unit::Antal || table.input_unit == Unit::Antal {
+        value
+    } else {
+        value * table.input_unit.kronor() / table.unit.kronor()
+    };
+    scaled.round_dp_with_strategy(table.decimals, RoundingStrategy::MidpointAwayFromZero)
+}
+
+pub fn build(computed: &Computed, t: usize, labels: &TableLabels) -> TableView {
+    let table = &computed.tables[t];
+    let caption = match table.unit {
+        Unit::Antal => table.title.clone(),
+        unit => format!("{} ({} {})", table.title, labels.amounts_in, unit.name()),
+    };
+    let has_note_column = table.rows.iter().any(|r| matches!(r.source, RowSource::Note { .. }));
+    let rows = table
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(r, row)| {
+            let kind = match row.source {
+                RowSource::Heading => RowKind::Heading,
+                _ if row.total => RowKind::Total,
+                _ => RowKind::Normal,
+            };
+            let cells = computed.lines[t][r]
+                .iter()
+                .map(|v| match v {
+                    Some(v) if kind != RowKind::Heading => format_amount(shown(table, *v), Some(table.decimals)),
+                    _ => String::new(),
+                })
+                .collect();
+            let note = match &row.source {
+                RowSource::Note { note, .. } => computed
+                    .table(note)
+                    .and_then(|n| n.note_number)
+                    .map(|number| NoteLink { number, note_id: note.clone() }),
+                _ => None,
+            };
+            RowView { anchor: row.id.as_ref().map(|id| format!("{}-{id}", table.id)), label: row.label.clone(), cells, kind, note }
+        })
+        .collect();
+    let referenced_by = computed
+        .referenced_by
+        .get(&t)
+        .map(|refs| {
+            refs.iter()
+                .filter_map(|&(st, sr)| {
+                    let statement = &computed.tables[st];
+                    let row = &statement.rows[sr];
+                    Some(LineRef {
+                        table_id: statement.id.clone(),
+                        table_title: statement.title.clone(),
+                        anchor: format!("{}-{}", statement.id, row.id.as_ref()?),
+                        label: row.label.clone(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    TableView {
+        id: table.id.clone(),
+        title: table.title.clone(),
+        caption,
+        note_number: table.note_number,
+        columns: table.columns.iter().map(|c| c.label.clone()).collect(),
+        has_note_column,
+        rows,
+        referenced_by,
+    }
+}
