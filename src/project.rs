@@ -35,6 +35,20 @@ pub struct Decision {
     pub date: String,
 }
 
+/// The organisation's logo for the title page: an image inside the project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logo {
+    /// Project-relative path, e.g. `content/images/logo.svg`.
+    pub file: String,
+    /// What a screen reader says instead of the image.
+    pub alt: String,
+    /// Where `logo:` is written, for messages.
+    pub location: Location,
+}
+
+/// Image formats typst can place.
+const LOGO_FORMATS: [&str; 6] = ["svg", "png", "jpg", "jpeg", "gif", "webp"];
+
 /// The contents of `content/report.yaml`.
 #[derive(Debug, Clone)]
 pub struct ReportConfig {
@@ -54,6 +68,8 @@ pub struct ReportConfig {
     pub output_name: String,
     /// Whether the PDF conforms to PDF/UA-1 and PDF/A-2a (the default).
     pub accessible_pdf: bool,
+    /// The logo on the title page, if any.
+    pub logo: Option<Logo>,
 }
 
 #[derive(Debug, Clone)]
@@ -102,6 +118,17 @@ impl Project {
         })?;
         let node = yaml::parse(&source, CONFIG_FILE)?;
         let config = parse_config(&node, &source)?;
+        if let Some(logo) = &config.logo
+            && !root.join(&logo.file).is_file()
+        {
+            return Err(Diagnostic::error(
+                Some(logo.location.clone()),
+                format!("the logo `{}` does not exist", logo.file),
+            )
+            .with_source(&source)
+            .with_hint("the path is relative to the content folder, e.g. `file: images/logo.svg`")
+            .into());
+        }
         Ok(Project { root, config })
     }
 }
@@ -135,7 +162,7 @@ impl<'a> Fields<'a> {
         Ok(Self { file, source, node, known: Vec::new(), diagnostics: Diagnostics::new() })
     }
 
-    fn error(&mut self, at: &Node, message: String, hint: Option<String>) {
+    pub fn error(&mut self, at: &Node, message: String, hint: Option<String>) {
         let mut d = Diagnostic::error(Some(at.location(self.file)), message).with_source(self.source);
         if let Some(h) = hint {
             d = d.with_hint(h);
@@ -316,6 +343,7 @@ fn parse_config(node: &Node, source: &str) -> Result<ReportConfig, Diagnostics> 
     let chapter_numbers = f.optional("chapter_numbers").and_then(|n| f.boolean(Some(n))).unwrap_or(true);
     let output_name = f.optional("output_name").and_then(|n| f.string(Some(n)));
     let accessible_pdf = f.optional("accessible_pdf").and_then(|n| f.boolean(Some(n))).unwrap_or(true);
+    let logo = f.optional("logo").and_then(|n| parse_logo(&mut f, n, source));
     let diagnostics = f.finish();
     if diagnostics.has_errors() {
         return Err(diagnostics);
@@ -337,7 +365,65 @@ fn parse_config(node: &Node, source: &str) -> Result<ReportConfig, Diagnostics> 
         chapter_numbers,
         output_name,
         accessible_pdf,
+        logo,
     })
+}
+
+/// `logo: {file: images/logo.svg, alt: …}`, the file relative to `content/`.
+fn parse_logo<'a>(f: &mut Fields<'a>, node: &'a Node, source: &'a str) -> Option<Logo> {
+    let mut l = match Fields::new(node, CONFIG_FILE, source, "the logo (`file` and `alt`)") {
+        Ok(l) => l,
+        Err(e) => {
+            f.diagnostics.extend(e);
+            return None;
+        }
+    };
+    let file_node = l.required("file", "images/logo.svg");
+    let file = file_node.and_then(|n| l.string(Some(n)));
+    let alt_node = l.required("alt", "Förbundets logotyp");
+    let alt = alt_node.and_then(|n| l.string(Some(n)));
+    if let (Some(n), Some(alt)) = (alt_node, &alt)
+        && alt.trim().is_empty()
+    {
+        l.error(n, "the logo needs an alt text".into(), Some("say what it shows: `alt: Förbundets logotyp`".into()));
+    }
+    let path = match (file_node, &file) {
+        (Some(n), Some(file)) => match content_path(file) {
+            Ok(path) => Some(path),
+            Err(message) => {
+                l.error(n, message, Some("name an image inside the project, e.g. `file: images/logo.svg`".into()));
+                None
+            }
+        },
+        _ => None,
+    };
+    f.diagnostics.extend(l.finish());
+    Some(Logo { file: path?, alt: alt?.trim().to_owned(), location: node.location(CONFIG_FILE) })
+}
+
+/// A path written relative to `content/` as a project-relative path, refusing
+/// anything outside the project and formats typst cannot place.
+fn content_path(file: &str) -> Result<String, String> {
+    if file.contains("://") || file.starts_with('/') || file.starts_with('\\') || file.contains(':') {
+        return Err(format!("the logo `{file}` must be a file inside the project"));
+    }
+    let mut parts = vec!["content"];
+    for part in file.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err(format!("the logo `{file}` lies outside the project"));
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let extension = file.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
+    if !LOGO_FORMATS.contains(&extension.as_str()) {
+        return Err(format!("the logo `{file}` is not an image typst can place ({})", LOGO_FORMATS.join(", ")));
+    }
+    Ok(parts.join("/"))
 }
 
 #[cfg(test)]
@@ -369,6 +455,22 @@ mod tests {
         assert!(text.contains("expected a year"), "{text}");
         assert!(text.contains("YYYY-MM-DD"), "{text}");
         assert!(text.contains("content/report.yaml:2:7"), "{text}");
+    }
+
+    #[test]
+    fn reads_the_logo_relative_to_the_content_folder() {
+        let base = "organisation: X\ntitle: T\nkind: arsredovisning\nyear: 2013\n";
+        let c = config(&format!("{base}logo:\n  file: images/logo.svg\n  alt: Förbundets logotyp\n")).unwrap();
+        let logo = c.logo.unwrap();
+        assert_eq!((logo.file.as_str(), logo.alt.as_str()), ("content/images/logo.svg", "Förbundets logotyp"));
+        assert_eq!(logo.location, Location::new(CONFIG_FILE, 6, 3));
+
+        let text = config(&format!("{base}logo:\n  file: ../../logo.svg\n  alt: \" \"\n")).unwrap_err().to_string();
+        assert!(text.contains("lies outside the project") && text.contains("needs an alt text"), "{text}");
+        let text = config(&format!("{base}logo:\n  file: logo.docx\n")).unwrap_err().to_string();
+        assert!(text.contains("not an image") && text.contains("`alt` is missing"), "{text}");
+        let text = config(&format!("{base}logo: images/logo.svg\n")).unwrap_err().to_string();
+        assert!(text.contains("expected the logo (`file` and `alt`) as a mapping"), "{text}");
     }
 
     #[test]

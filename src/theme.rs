@@ -9,9 +9,16 @@ use walkdir::WalkDir;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, display_path};
 use crate::yaml::{self, NodeKind};
 
+mod config;
+
+pub use config::{THEME_ASSETS, ThemeConfig};
+
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 }
+
+/// The theme's settings file.
+pub const CONFIG_FILE: &str = "theme.yaml";
 
 /// Where a theme file came from, so errors can name it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +40,8 @@ pub struct Theme {
     pub files: BTreeMap<String, ThemeFile>,
     /// The document's labels (`i18n/<language>.yaml`).
     pub labels: BTreeMap<String, String>,
+    /// Page, fonts, colours and layout switches (`theme.yaml`).
+    pub config: ThemeConfig,
 }
 
 impl Theme {
@@ -80,9 +89,23 @@ impl Theme {
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
-        let mut theme = Theme { files, labels: BTreeMap::new() };
-        theme.labels = theme.load_labels(language)?;
-        Ok(theme)
+        let mut theme = Theme { files, labels: BTreeMap::new(), config: ThemeConfig::default() };
+        let labels = theme.load_labels(language);
+        let config = theme.load_config();
+        match (labels, config) {
+            (Ok(labels), Ok(config)) => {
+                theme.labels = labels;
+                theme.config = config;
+                Ok(theme)
+            }
+            (labels, config) => {
+                let mut all = Diagnostics::new();
+                for e in [labels.err(), config.err()].into_iter().flatten() {
+                    all.extend(e);
+                }
+                Err(all)
+            }
+        }
     }
 
     /// A theme file as text. Errors if it is missing or not UTF-8.
@@ -114,6 +137,26 @@ impl Theme {
 
     pub fn label<'a>(&'a self, key: &'a str) -> &'a str {
         self.labels.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    /// `theme.yaml` over the built-in defaults; a theme without one looks like the default.
+    fn load_config(&self) -> Result<ThemeConfig, Diagnostics> {
+        if !self.files.contains_key(CONFIG_FILE) {
+            return Ok(ThemeConfig::default());
+        }
+        let name = self.display_name(CONFIG_FILE);
+        let config = ThemeConfig::parse(self.text(CONFIG_FILE)?, &name)?;
+        if let Some(logo) = &config.logo
+            && !self.files.contains_key(logo.file.trim_start_matches('/'))
+        {
+            return Err(Diagnostic::error(
+                Some(Location::file(name)),
+                format!("the theme's logo `{}` is not in the theme folder", logo.file),
+            )
+            .with_hint("put the image beside theme.yaml and name it relative to that folder")
+            .into());
+        }
+        Ok(config)
     }
 
     fn load_labels(&self, language: &str) -> Result<BTreeMap<String, String>, Diagnostics> {

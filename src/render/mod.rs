@@ -59,6 +59,13 @@ pub struct ReportMeta<'a> {
     pub chapter_numbers: bool,
 }
 
+/// An image for typst: its path in typst's file system and its alt text.
+#[derive(Serialize)]
+pub struct LogoMeta<'a> {
+    pub src: String,
+    pub alt: &'a str,
+}
+
 impl Report<'_> {
     pub fn meta(&self) -> ReportMeta<'_> {
         let c = self.config;
@@ -76,13 +83,30 @@ impl Report<'_> {
         }
     }
 
-    /// `/report.json` for typst: the metadata and the theme's labels.
+    /// The title page's logo as typst reads it: the report's own, else the theme's.
+    pub fn logo(&self) -> Option<LogoMeta<'_>> {
+        match (&self.config.logo, &self.theme.config.logo) {
+            (Some(logo), _) => Some(LogoMeta { src: format!("/{}", logo.file), alt: &logo.alt }),
+            (None, Some(logo)) => Some(LogoMeta { src: self.theme.config.logo_path()?, alt: &logo.alt }),
+            (None, None) => None,
+        }
+    }
+
+    /// `/report.json` for typst: the metadata, the theme's labels and settings.
     pub fn metadata_json(&self) -> String {
         #[derive(Serialize)]
         struct Json<'a> {
             report: ReportMeta<'a>,
             labels: &'a std::collections::BTreeMap<String, String>,
+            theme: &'a crate::theme::ThemeConfig,
+            logo: Option<LogoMeta<'a>>,
         }
-        serde_json::to_string(&Json { report: self.meta(), labels: &self.theme.labels }).unwrap_or_default()
+        serde_json::to_string(&Json {
+            report: self.meta(),
+            labels: &self.theme.labels,
+            theme: &self.theme.config,
+            logo: self.logo(),
+        })
+        .unwrap_or_default()
     }
 }

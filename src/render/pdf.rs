@@ -74,6 +74,12 @@ pub fn render(report: &Report, chapters: &[RenderedChapter]) -> Result<Pdf, Diag
             }
         }
     }
+    if let (Some(logo), Some(path)) = (&theme.config.logo, theme.config.logo_path())
+        && let Some(file) = theme.files.get(logo.file.trim_start_matches('/'))
+    {
+        world.add_file(&path, file.bytes.clone());
+    }
+    check_fonts(&world, report)?;
     world.add_file("/report.json", report.metadata_json().into_bytes());
     for (chapter, path) in chapters.iter().zip(&paths) {
         world.add_source(path, chapter.typst.clone());
@@ -110,6 +116,39 @@ pub fn render(report: &Report, chapters: &[RenderedChapter]) -> Result<Pdf, Diag
         all
     })?;
     Ok(Pdf { bytes, pages: document.pages().len(), warnings })
+}
+
+/// Every font family the theme names must be one typst has: the theme's own
+/// fonts or typst's embedded ones. Typst would silently fall back instead.
+fn check_fonts(world: &ReportWorld, report: &Report) -> Result<(), Diagnostics> {
+    let config = &report.theme.config;
+    let book = world.book();
+    let mut diagnostics = Diagnostics::new();
+    let mut named: Vec<&String> = config.fonts.body.iter().chain(&config.fonts.headings).collect();
+    named.sort();
+    named.dedup();
+    for family in named {
+        if book.contains_family(&family.to_lowercase()) {
+            continue;
+        }
+        let location = config
+            .font_locations
+            .iter()
+            .find(|(name, _)| name == family)
+            .map(|(_, loc)| loc.clone())
+            .unwrap_or_else(|| Location::file(report.theme.display_name(crate::theme::CONFIG_FILE)));
+        let mut available: Vec<&str> = book.families().map(|(name, _)| name).collect();
+        available.dedup();
+        diagnostics.push(
+            Diagnostic::error(Some(location), format!("the font family `{family}` is not available")).with_hint(
+                format!(
+                    "put its font files (.otf, .ttf) in the theme's fonts/ folder, or use one of: {}",
+                    available.join(", ")
+                ),
+            ),
+        );
+    }
+    diagnostics.into_result().map(|_| ())
 }
 
 impl Report<'_> {

@@ -4,4 +4,5 @@
 mod authoring;
 mod build;
 mod common;
+mod pdf;
 mod site;
