@@ -327,9 +327,9 @@ pub fn compute(tables: Vec<Table>, checks: &[Check], sources: &HashMap<String, S
 
     // Written figures on computed lines are claims: check them.
     for (t, table) in computed.tables.iter().enumerate() {
-        let inputs: Vec<(usize, String)> = table.input_columns().map(|(i, c)| (i, c.label.clone())).collect();
+        let columns: Vec<(usize, String)> = table.columns.iter().enumerate().map(|(i, c)| (i, c.label.clone())).collect();
         for (r, row) in table.rows.iter().enumerate() {
-            for ((c, column), claim) in inputs.iter().zip(&row.claimed) {
+            for ((c, column), claim) in columns.iter().zip(&row.claimed) {
                 let Some(Amount { value: claimed, loc }) = claim else { continue };
                 let computed_value = computed.lines[t][r][*c];
                 let how = match &row.source {
@@ -340,6 +340,7 @@ pub fn compute(tables: Vec<Table>, checks: &[Check], sources: &HashMap<String, S
                     ),
                     RowSource::SumAll => "the sum of the table's lines".to_owned(),
                     RowSource::From(term) => format!("the line `{}.{}`", term.table.as_deref().unwrap_or_default(), term.row),
+                    _ if table.columns[*c].kind != super::model::ColumnKind::Input => format!("the computed {column}"),
                     _ => "the line's figures".to_owned(),
                 };
                 match computed_value {

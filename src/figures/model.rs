@@ -92,7 +92,8 @@ pub struct Row {
     pub source: RowSource,
     /// Shows referenced figures with the opposite sign (costs in a resultaträkning).
     pub negate: bool,
-    /// Figures also written for a computed line: checked, never trusted.
+    /// Figures also written for a line, one per column of the table (all
+    /// columns, computed ones included): checked, never trusted.
     pub claimed: Vec<Option<Amount>>,
     /// Set apart as a total (computed lines are by default).
     pub total: bool,
@@ -113,6 +114,10 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// Set for notes: their number, in order of the notes list.
     pub note_number: Option<usize>,
+    /// Header of the label column, e.g. "Kommun" (empty by default).
+    pub row_label: String,
+    /// Shown in a cell that has no figure (a zero is always shown as 0).
+    pub empty: String,
     pub file: String,
     pub loc: Location,
 }
@@ -285,10 +290,16 @@ fn parse_columns(node: &Node, file: &str, source: &str, diagnostics: &mut Diagno
     };
     let mut columns = Vec::new();
     for item in items {
-        // Short form: just the id, which is also the label.
-        if let NodeKind::Scalar { .. } = item.kind {
-            if let Some(id) = ident(item, file, source, "a column id", diagnostics) {
-                columns.push(Column { label: id.clone(), id, kind: ColumnKind::Input, loc: item.location(file) });
+        // Short form: just the label; the id is the label in ASCII (`Borås` → `boras`).
+        if let NodeKind::Scalar { text, .. } = &item.kind {
+            let id = crate::project::slugify(text).replace('-', "_");
+            if id.is_empty() {
+                diagnostics.push(
+                    Diagnostic::error(Some(item.location(file)), format!("the column `{text}` needs letters or digits"))
+                        .with_source(source),
+                );
+            } else {
+                columns.push(Column { label: text.clone(), id, kind: ColumnKind::Input, loc: item.location(file) });
             }
             continue;
         }
@@ -363,15 +374,17 @@ pub fn parse_term(text: &str, loc: Location, qualified: bool) -> Result<Term, St
     Ok(Term { negate, table, row, column, loc })
 }
 
-/// Values written as a list in column order, or as a mapping by column id.
+/// Values written as a list in column order, or as a mapping by column id,
+/// for the typed columns (or, with `all_columns`, for every column).
 fn parse_values(
     node: &Node,
     columns: &[Column],
+    all_columns: bool,
     file: &str,
     source: &str,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Option<Amount>> {
-    let inputs: Vec<&Column> = columns.iter().filter(|c| c.kind == ColumnKind::Input).collect();
+    let inputs: Vec<&Column> = columns.iter().filter(|c| all_columns || c.kind == ColumnKind::Input).collect();
     let mut values = vec![None; inputs.len()];
     match &node.kind {
         NodeKind::Seq(items) => {
@@ -437,6 +450,9 @@ fn parse_table(node: &Node, file: &str, source: &str, defaults: &Defaults) -> Re
         None => defaults.columns.clone(),
     };
     let row_total = f.optional("row_total").and_then(|n| f.string(Some(n)));
+    let column_total = f.optional("column_total").and_then(|n| f.string(Some(n)));
+    let row_label = f.optional("row_label").and_then(|n| f.string(Some(n))).unwrap_or_default();
+    let empty = f.optional("empty").and_then(|n| f.string(Some(n))).unwrap_or_default();
     let mut columns = match columns {
         Some(c) => c,
         None => {
@@ -475,6 +491,19 @@ fn parse_table(node: &Node, file: &str, source: &str, defaults: &Defaults) -> Re
             ),
         }
     }
+    // `column_total: Summa` adds a line that sums every line with figures.
+    if let Some(label) = column_total {
+        let loc = node.location(file);
+        rows.push(Row {
+            id: Some("summa".into()),
+            label,
+            source: RowSource::SumAll,
+            negate: false,
+            claimed: Vec::new(),
+            total: true,
+            loc,
+        });
+    }
     let diagnostics = f.finish();
     if diagnostics.has_errors() {
         return Err(diagnostics);
@@ -490,6 +519,8 @@ fn parse_table(node: &Node, file: &str, source: &str, defaults: &Defaults) -> Re
         columns,
         rows,
         note_number: None,
+        row_label,
+        empty,
         file: file.to_owned(),
         loc: node.location(file),
     })
@@ -510,8 +541,14 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
         None => false,
     };
     let total = f.optional("total").and_then(|n| f.boolean(Some(n)));
-    let values = f.optional("values").map(|n| parse_values(n, columns, file, source, &mut f.diagnostics));
-    let claimed = f.optional("claimed").map(|n| parse_values(n, columns, file, source, &mut f.diagnostics));
+    let values = f.optional("values").map(|n| parse_values(n, columns, false, file, source, &mut f.diagnostics));
+    // A claim may list the typed columns only, or every column (totals included).
+    let typed = columns.iter().filter(|c| c.kind == ColumnKind::Input).count();
+    let claimed = f.optional("claimed").map(|n| {
+        let all = n.as_seq().is_some_and(|items| items.len() != typed) || n.as_map().is_some();
+        let claims = parse_values(n, columns, all, file, source, &mut f.diagnostics);
+        if all { claims } else { spread(claims, columns) }
+    });
     let note = f.optional("note");
     let from = f.optional("from");
     let sum = f.optional("sum");
@@ -548,7 +585,7 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
     };
     // With a note, values written on the line are a claim to check against the note.
     let claimed = match (&source_kind, values, claimed) {
-        (Some(RowSource::Note { .. }), Some(v), _) => v,
+        (Some(RowSource::Note { .. }), Some(v), _) => spread(v, columns),
         (_, _, Some(c)) => c,
         _ => Vec::new(),
     };
@@ -563,6 +600,12 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
         total: total.unwrap_or(computed),
         loc: node.location(file),
     })
+}
+
+/// Places values given for the typed columns at their positions among all columns.
+fn spread(typed: Vec<Option<Amount>>, columns: &[Column]) -> Vec<Option<Amount>> {
+    let mut typed = typed.into_iter();
+    columns.iter().map(|c| if c.kind == ColumnKind::Input { typed.next().flatten() } else { None }).collect()
 }
 
 fn parse_check(node: &Node, file: &str, source: &str) -> Result<Check, Diagnostics> {

@@ -47,6 +47,8 @@ pub struct TableView {
     /// Title with the unit: "Resultaträkning (belopp i tkr)".
     pub caption: String,
     pub note_number: Option<usize>,
+    /// Header of the label column (may be empty).
+    pub row_label: String,
     pub columns: Vec<String>,
     pub has_note_column: bool,
     pub rows: Vec<RowView>,
@@ -89,7 +91,8 @@ pub fn build(computed: &Computed, t: usize, labels: &TableLabels) -> TableView {
                 .iter()
                 .map(|v| match v {
                     Some(v) if kind != RowKind::Heading => format_amount(shown(table, *v), Some(table.decimals)),
-                    _ => String::new(),
+                    _ if kind == RowKind::Heading => String::new(),
+                    _ => table.empty.clone(),
                 })
                 .collect();
             let note = match &row.source {
@@ -125,6 +128,7 @@ pub fn build(computed: &Computed, t: usize, labels: &TableLabels) -> TableView {
         title: table.title.clone(),
         caption,
         note_number: table.note_number,
+        row_label: table.row_label.clone(),
         columns: table.columns.iter().map(|c| c.label.clone()).collect(),
         has_note_column,
         rows,

@@ -297,9 +297,14 @@ impl Renderer<'_, '_> {
         let caption = escape_html(&view.caption);
         let out = &mut self.out;
         out.push_str(&format!(
-            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{caption}\">\n<table class=\"figures\" id=\"{}\">\n<caption>{caption}</caption>\n<thead>\n<tr><td></td>",
+            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{caption}\">\n<table class=\"figures\" id=\"{}\">\n<caption>{caption}</caption>\n<thead>\n<tr>",
             escape_html(&view.id)
         ));
+        if view.row_label.is_empty() {
+            out.push_str("<td></td>");
+        } else {
+            out.push_str(&format!("<th scope=\"col\">{}</th>", escape_html(&view.row_label)));
+        }
         for label in &view.columns {
             out.push_str(&format!("<th scope=\"col\" class=\"num\">{}</th>", escape_html(label)));
         }

@@ -96,6 +96,9 @@ struct TableState {
 /// leaves a lone row behind; longer ones break with their header repeated.
 const UNBREAKABLE_ROWS: usize = 25;
 
+/// Tables with this many figure columns or more are set as wide tables.
+const WIDE_COLUMNS: usize = 5;
+
 /// A numeric body cell being collected, to reformat its amount when it ends.
 struct CellState {
     start: usize,
@@ -189,8 +192,9 @@ impl Renderer<'_, '_> {
             Tag::List(Some(start)) => self.out.push_str(&format!("#enum(start: {start}, ")),
             Tag::Item => self.out.push('['),
             Tag::Table(aligns) => {
+                let wide = aligns.iter().filter(|a| **a == Alignment::Right).count() >= WIDE_COLUMNS;
                 let columns: Vec<&str> =
-                    aligns.iter().map(|a| if *a == Alignment::Right { "auto" } else { "1fr" }).collect();
+                    aligns.iter().map(|a| if *a == Alignment::Right || wide { "auto" } else { "1fr" }).collect();
                 let align: Vec<&str> = aligns
                     .iter()
                     .map(|a| match a {
@@ -322,12 +326,22 @@ impl Renderer<'_, '_> {
         let Some(view) = blocks.views.get(id) else { return };
         let slug = self.ctx.slug;
         let figure_columns = view.columns.len() + usize::from(view.has_note_column);
-        let columns = std::iter::once("1fr").chain(std::iter::repeat_n("auto", figure_columns)).collect::<Vec<_>>();
+        // With many figure columns, the labels keep their natural width and the
+        // figure columns share the rest equally, in smaller type; only the
+        // column headers may be hyphenated.
+        let wide = figure_columns >= WIDE_COLUMNS;
+        let (label_column, figure_column) = if wide { ("auto", "1fr") } else { ("1fr", "auto") };
+        let columns =
+            std::iter::once(label_column).chain(std::iter::repeat_n(figure_column, figure_columns)).collect::<Vec<_>>();
         let align = std::iter::once("left").chain(std::iter::repeat_n("right", figure_columns)).collect::<Vec<_>>();
         let breakable = view.rows.len() > UNBREAKABLE_ROWS;
         let out = &mut self.out;
+        out.push_str("#[");
         if breakable {
-            out.push_str("#[#show figure: set block(breakable: true)\n");
+            out.push_str("#show figure: set block(breakable: true)\n");
+        }
+        if wide {
+            out.push_str("#set text(size: 0.85em)\n#show table.cell.where(y: 0): set text(hyphenate: true)\n");
         }
         out.push_str(&format!(
             "#figure(kind: table, numbering: none, supplement: none, caption: figure.caption(position: top)[{}], table(columns: ({},), align: ({},),\n",
@@ -335,7 +349,7 @@ impl Renderer<'_, '_> {
             columns.join(", "),
             align.join(", ")
         ));
-        out.push_str("table.header([], ");
+        out.push_str(&format!("table.header([{}], ", escape_markup(&view.row_label)));
         for label in &view.columns {
             out.push_str(&format!("[{}], ", escape_markup(label)));
         }
@@ -368,11 +382,7 @@ impl Renderer<'_, '_> {
             }
             out.push('\n');
         }
-        out.push_str("))");
-        if breakable {
-            out.push(']');
-        }
-        out.push_str("\n\n");
+        out.push_str("))]\n\n");
         self.note_back_links(view, blocks);
     }
 
