@@ -41,8 +41,11 @@ pub fn run(args: &ProjectArgs, host: IpAddr, port: u16, verbose: bool) -> ExitCo
     let server = match Server::http(SocketAddr::new(host, port)) {
         Ok(server) => server,
         Err(e) => {
+            let other = port.checked_add(1).filter(|_| port != 0).unwrap_or(8001);
             let d = crate::diagnostics::Diagnostic::error(None, format!("cannot listen on {host}:{port}: {e}"))
-                .with_hint("another program may be using the port; choose another one with --port, e.g. --port 8001");
+                .with_hint(format!(
+                    "another program may be using the port; choose another with --port, e.g. --port {other}"
+                ));
             return fail(&d.into(), "nothing is served");
         }
     };

@@ -1,8 +1,9 @@
 //! Turns the error Tera gives for a chapter into messages a communicator can
 //! act on. Tera stops at the first problem and knows nothing about data
 //! files; when it fails, the chapter's expressions are scanned here, every
-//! figure name that does not exist is reported at its own position with the
-//! nearest existing name as a suggestion, and so is every unknown filter.
+//! figure name that does not exist (`data.…`, `figures.…`) is reported at its
+//! own position with the nearest existing name as a suggestion, and so is
+//! every unknown filter.
 
 use std::ops::Range;
 
@@ -15,8 +16,8 @@ use crate::project::nearest;
 const FILTERS: &[&str] = &["belopp", "procent", "upper", "lower", "capitalize", "trim", "round", "default"];
 
 /// Better diagnostics for a chapter whose expansion failed with `error`.
-/// `data` is the value chapters see as `data`.
-pub fn chapter_error(error: Diagnostic, chapter: &Chapter, data: &tera::Value) -> Diagnostics {
+/// `roots` are the values chapters see by name, e.g. `("data", …)`.
+pub fn chapter_error(error: Diagnostic, chapter: &Chapter, roots: &[(&str, &tera::Value)]) -> Diagnostics {
     let lines = LineIndex::new(&chapter.body, chapter.body_line_offset);
     let at = |byte: usize| {
         let (line, column) = lines.position(&chapter.body, byte);
@@ -46,10 +47,12 @@ pub fn chapter_error(error: Diagnostic, chapter: &Chapter, data: &tera::Value) -
             }
         }
         if !text.contains("default") {
-            for path in data_paths(text) {
-                if let Some((segment, message, hint)) = check_path(&path, data) {
-                    let start = expr.start + path.segments[segment].1.start;
-                    problems.push(Diagnostic::error(Some(at(start)), message).with_hint(hint));
+            for (root, value) in roots {
+                for path in paths(text, root) {
+                    if let Some((segment, message, hint)) = check_path(&path, value) {
+                        let start = expr.start + path.segments[segment].1.start;
+                        problems.push(Diagnostic::error(Some(at(start)), message).with_hint(hint));
+                    }
                 }
             }
         }
@@ -176,14 +179,16 @@ fn filters(expr: &str) -> Vec<Range<usize>> {
     found
 }
 
-/// A path into the data, `data.nyckeltal["2013"]`: each segment with its range in the expression.
+/// A path from a named value, `data.nyckeltal["2013"]`: the name and each
+/// segment with its range in the expression.
 #[derive(Debug, PartialEq)]
-struct DataPath {
+struct ValuePath<'r> {
+    root: &'r str,
     segments: Vec<(String, Range<usize>)>,
 }
 
-/// Every path starting with `data` in an expression, outside string literals.
-fn data_paths(expr: &str) -> Vec<DataPath> {
+/// Every path starting with `root` in an expression, outside string literals.
+fn paths<'r>(expr: &str, root: &'r str) -> Vec<ValuePath<'r>> {
     let mut found = Vec::new();
     let mut quote: Option<char> = None;
     let mut i = 0;
@@ -193,11 +198,11 @@ fn data_paths(expr: &str) -> Vec<DataPath> {
             Some(q) if c == q => quote = None,
             Some(_) => {}
             None if matches!(c, '"' | '\'' | '`') => quote = Some(c),
-            None if expr[i..].starts_with("data")
-                && !expr[i + 4..].starts_with(is_ident)
+            None if expr[i..].starts_with(root)
+                && !expr[i + root.len()..].starts_with(is_ident)
                 && !expr[..i].ends_with(|p: char| is_ident(p) || p == '.') =>
             {
-                let (path, end) = read_path(expr, i + 4);
+                let (path, end) = read_path(expr, root, i + root.len());
                 if !path.segments.is_empty() {
                     found.push(path);
                 }
@@ -212,7 +217,7 @@ fn data_paths(expr: &str) -> Vec<DataPath> {
 }
 
 /// Reads `.name` and `["key"]` segments from `start`; returns them and where they end.
-fn read_path(expr: &str, mut i: usize) -> (DataPath, usize) {
+fn read_path<'r>(expr: &str, root: &'r str, mut i: usize) -> (ValuePath<'r>, usize) {
     let mut segments = Vec::new();
     loop {
         let rest = &expr[i..];
@@ -236,12 +241,12 @@ fn read_path(expr: &str, mut i: usize) -> (DataPath, usize) {
             break;
         }
     }
-    (DataPath { segments }, i)
+    (ValuePath { root, segments }, i)
 }
 
 /// How a path is written in a chapter.
-fn written(segments: &[&str]) -> String {
-    let mut text = String::from("data");
+fn written(root: &str, segments: &[&str]) -> String {
+    let mut text = String::from(root);
     for s in segments {
         if !s.is_empty() && s.chars().all(is_ident) && !s.starts_with(|c: char| c.is_ascii_digit()) {
             text.push('.');
@@ -253,11 +258,12 @@ fn written(segments: &[&str]) -> String {
     text
 }
 
-/// Finds the first segment of `path` that does not exist in `data`: its index,
-/// a message and a hint.
-fn check_path(path: &DataPath, data: &tera::Value) -> Option<(usize, String, String)> {
+/// Finds the first segment of `path` that does not exist in `value`: its
+/// index, a message and a hint.
+fn check_path(path: &ValuePath, value: &tera::Value) -> Option<(usize, String, String)> {
     let names: Vec<&str> = path.segments.iter().map(|(s, _)| s.as_str()).collect();
-    let mut value = data;
+    let written = |segments: &[&str]| written(path.root, segments);
+    let mut value = value;
     for (i, name) in names.iter().enumerate() {
         let so_far = written(&names[..i]);
         let whole = written(&names);
@@ -276,17 +282,23 @@ fn check_path(path: &DataPath, data: &tera::Value) -> Option<(usize, String, Str
             fixed[i] = near;
             written(&fixed)
         });
+        let hint = |otherwise: String| match &suggestion {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => otherwise,
+        };
+        if path.root != "data" {
+            let message = format!("`{so_far}` has no `{name}`");
+            return Some((i, message, hint(format!("`{so_far}` has: {}", listing(&keys)))));
+        }
         let (message, hint) = if i == 0 {
             let message = format!("there is no data file content/data/{name}.yaml (used as `{whole}`)");
-            let hint = match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None if keys.is_empty() => {
-                    format!(
-                        "create content/data/{name}.yaml with lines such as `{}: 2702`",
-                        names.get(1).unwrap_or(&"belopp")
-                    )
-                }
-                None => format!("the data files are: {}", listing(&keys)),
+            let hint = if keys.is_empty() {
+                hint(format!(
+                    "create content/data/{name}.yaml with lines such as `{}: 2702`",
+                    names.get(1).unwrap_or(&"belopp")
+                ))
+            } else {
+                hint(format!("the data files are: {}", listing(&keys)))
             };
             (message, hint)
         } else {
@@ -296,11 +308,7 @@ fn check_path(path: &DataPath, data: &tera::Value) -> Option<(usize, String, Str
             } else {
                 format!("`{so_far}` in {file} has no `{name}`")
             };
-            let hint = match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("`{so_far}` has: {}", listing(&keys)),
-            };
-            (message, hint)
+            (message, hint(format!("`{so_far}` has: {}", listing(&keys))))
         };
         return Some((i, message, hint));
     }
@@ -329,11 +337,22 @@ mod tests {
         files.to_value()
     }
 
+    fn figures() -> tera::Value {
+        let mut columns = std::collections::BTreeMap::new();
+        columns.insert("2013".to_owned(), tera::Value::from(2702));
+        let mut rows = std::collections::BTreeMap::new();
+        rows.insert("arets_resultat".to_owned(), tera::Value::from(columns));
+        let mut tables = std::collections::BTreeMap::new();
+        tables.insert("rr".to_owned(), tera::Value::from(rows));
+        tera::Value::from(tables)
+    }
+
     fn diagnose(text: &str) -> Vec<Diagnostic> {
         let chapter = parse_chapter("content/chapters/02-a.md", text).unwrap();
         let tera = crate::templates::engine();
         let mut context = tera::Context::new();
         context.insert_value("data", data());
+        context.insert_value("figures", figures());
         let error = crate::templates::expand_chapter(
             &tera,
             &chapter.body,
@@ -343,7 +362,8 @@ mod tests {
             &chapter.source,
         )
         .unwrap_err();
-        chapter_error(error, &chapter, &data()).iter().cloned().collect()
+        let figures = figures();
+        chapter_error(error, &chapter, &[("data", &data()), ("figures", &figures)]).iter().cloned().collect()
     }
 
     #[test]
@@ -373,6 +393,19 @@ mod tests {
     }
 
     #[test]
+    fn names_under_figures_are_checked_too() {
+        let all = diagnose(
+            "# A\n\n{{ figures.rr.arets_resultat[\"2031\"] | belopp }} och {{ figures.r.arets_resultat[\"2013\"] }}\n",
+        );
+        let text: Vec<String> = all.iter().map(ToString::to_string).collect();
+        assert_eq!(all.len(), 2, "{text:#?}");
+        assert_eq!(all[0].message, "`figures.rr.arets_resultat` has no `2031`");
+        assert_eq!(all[0].hint.as_deref(), Some("did you mean `figures.rr.arets_resultat[\"2013\"]`?"));
+        assert_eq!(all[0].location, Some(Location::new("content/chapters/02-a.md", 3, 31)));
+        assert_eq!(all[1].hint.as_deref(), Some("did you mean `figures.rr.arets_resultat[\"2013\"]`?"));
+    }
+
+    #[test]
     fn an_unknown_filter_is_located_and_corrected() {
         let all = diagnose("# A\n\nText {{ data.nyckeltal.arets_resultat | beloppp }} och {{ 3 | procnt }}.\n");
         let text: Vec<String> = all.iter().map(ToString::to_string).collect();
@@ -395,7 +428,7 @@ mod tests {
 
     #[test]
     fn paths_are_read_with_their_positions() {
-        let paths = data_paths(" metadata.x + data.a[\"b c\"].d | f(x=data)");
+        let paths = paths(" metadata.x + data.a[\"b c\"].d | f(x=data)", "data");
         assert_eq!(paths.len(), 1);
         let segs: Vec<_> = paths[0].segments.iter().map(|(s, r)| (s.as_str(), r.clone())).collect();
         assert_eq!(segs, [("a", 19..20), ("b c", 22..25), ("d", 28..29)]);

@@ -30,8 +30,9 @@
         "again; the page updates by itself.";
       const details = document.createElement("pre");
       details.style.cssText =
-        "margin:0 0 .75rem;padding:.75rem;background:#f6f6f6;border-radius:4px;white-space:pre-wrap;" +
+        "margin:0 0 .75rem;padding:.75rem;background:#f6f6f6;border-radius:4px;white-space:pre;overflow-x:auto;" +
         "font:14px/1.4 ui-monospace,monospace";
+      details.tabIndex = 0;
       const hide = document.createElement("button");
       hide.type = "button";
       hide.textContent = "Hide";
