@@ -110,10 +110,8 @@ fn render_chapters(
     let figures_value = figures.to_value();
     context.insert_value("figures", figures_value.clone());
     context.insert("report", &report.meta());
-    let labels = markdown::html::HtmlLabels {
-        footnotes: theme.label("footnotes"),
-        back_to_text: theme.label("back_to_text"),
-    };
+    let labels =
+        markdown::html::HtmlLabels { footnotes: theme.label("footnotes"), back_to_text: theme.label("back_to_text") };
 
     // First expand every chapter, so that each table's chapter is known
     // before any chapter links to it.
@@ -129,7 +127,11 @@ fn render_chapters(
             &chapter.source,
         ) {
             Ok(body) => expanded.push((chapter, body)),
-            Err(d) => diagnostics.extend(crate::cmd::suggest::chapter_error(d, chapter, &[("data", &data_value), ("figures", &figures_value)])),
+            Err(d) => diagnostics.extend(crate::cmd::suggest::chapter_error(
+                d,
+                chapter,
+                &[("data", &data_value), ("figures", &figures_value)],
+            )),
         }
     }
     let mut placements: HashMap<String, String> = HashMap::new();
