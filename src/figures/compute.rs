@@ -21,6 +21,7 @@ enum State {
 }
 
 /// All tables (statements and notes) with every line computed.
+#[derive(Debug)]
 pub struct Computed {
     pub tables: Vec<Table>,
     pub index: HashMap<String, usize>,
@@ -165,7 +166,11 @@ impl Resolver<'_> {
             RowSource::Note { note, loc } => {
                 let n = self.find_table(&note, &loc)?;
                 if self.tables[n].note_number.is_none() {
-                    self.error(&loc, format!("`{note}` is a table, not a note"), Some("notes are listed under `notes:`".into()));
+                    self.error(
+                        &loc,
+                        format!("`{note}` is a table, not a note"),
+                        Some("notes are listed under `notes:`".into()),
+                    );
                     return None;
                 }
                 let total = self.note_total(n)?;
@@ -186,7 +191,10 @@ impl Resolver<'_> {
             }
             RowSource::SumAll => {
                 for part in 0..self.tables[t].rows.len() {
-                    if matches!(self.tables[t].rows[part].source, RowSource::Values(_) | RowSource::Note { .. } | RowSource::From(_)) {
+                    if matches!(
+                        self.tables[t].rows[part].source,
+                        RowSource::Values(_) | RowSource::Note { .. } | RowSource::From(_)
+                    ) {
                         let part_line = self.line(t, part)?;
                         Self::add(&mut line, &part_line, false);
                     }
@@ -241,15 +249,23 @@ impl Resolver<'_> {
 
 /// Computes every line and runs every check. Errors stop the build; differences
 /// within a table's tolerance come back as warnings.
-pub fn compute(tables: Vec<Table>, checks: &[Check], sources: &HashMap<String, String>) -> Result<(Computed, Diagnostics), Diagnostics> {
+pub fn compute(
+    tables: Vec<Table>,
+    checks: &[Check],
+    sources: &HashMap<String, String>,
+) -> Result<(Computed, Diagnostics), Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let mut index = HashMap::new();
     for (i, table) in tables.iter().enumerate() {
         if let Some(&first) = index.get(&table.id) {
             let first: &Table = &tables[first];
             diagnostics.push(
-                Diagnostic::error(Some(table.loc.clone()), format!("the id `{}` is used twice", table.id))
-                    .with_hint(format!("it is also used at {}:{}; every table and note needs its own id", first.loc.file, first.loc.line)),
+                Diagnostic::error(Some(table.loc.clone()), format!("the id `{}` is used twice", table.id)).with_hint(
+                    format!(
+                        "it is also used at {}:{}; every table and note needs its own id",
+                        first.loc.file, first.loc.line
+                    ),
+                ),
             );
         } else {
             index.insert(table.id.clone(), i);
@@ -259,8 +275,11 @@ pub fn compute(tables: Vec<Table>, checks: &[Check], sources: &HashMap<String, S
                 && table.rows[..r].iter().any(|o| o.id.as_ref() == Some(id))
             {
                 diagnostics.push(
-                    Diagnostic::error(Some(row.loc.clone()), format!("the line id `{id}` is used twice in the table `{}`", table.id))
-                        .with_hint("give each line its own id"),
+                    Diagnostic::error(
+                        Some(row.loc.clone()),
+                        format!("the line id `{id}` is used twice in the table `{}`", table.id),
+                    )
+                    .with_hint("give each line its own id"),
                 );
             }
         }
@@ -300,7 +319,12 @@ pub fn compute(tables: Vec<Table>, checks: &[Check], sources: &HashMap<String, S
         return Err(diagnostics);
     }
 
-    let warn_or_fail = |diagnostics: &mut Diagnostics, loc: &Location, diff: Decimal, tolerance: Decimal, message: String, hint: String| {
+    let warn_or_fail = |diagnostics: &mut Diagnostics,
+                        loc: &Location,
+                        diff: Decimal,
+                        tolerance: Decimal,
+                        message: String,
+                        hint: String| {
         let d = if diff <= tolerance {
             Diagnostic::warning(Some(loc.clone()), format!("{message} (within the tolerance of {})", fmt(tolerance)))
         } else {
@@ -318,7 +342,11 @@ pub fn compute(tables: Vec<Table>, checks: &[Check], sources: &HashMap<String, S
         if table.note_number.is_some() && !computed.referenced_by.contains_key(&n) {
             let d = Diagnostic::error(
                 Some(table.loc.clone()),
-                format!("note {} `{}` is not referred to by any statement line", table.note_number.unwrap_or(0), table.id),
+                format!(
+                    "note {} `{}` is not referred to by any statement line",
+                    table.note_number.unwrap_or(0),
+                    table.id
+                ),
             )
             .with_hint(format!("add `note: {}` to the line it explains, or remove the note", table.id));
             diagnostics.push(d);
@@ -327,7 +355,8 @@ pub fn compute(tables: Vec<Table>, checks: &[Check], sources: &HashMap<String, S
 
     // Written figures on computed lines are claims: check them.
     for (t, table) in computed.tables.iter().enumerate() {
-        let columns: Vec<(usize, String)> = table.columns.iter().enumerate().map(|(i, c)| (i, c.label.clone())).collect();
+        let columns: Vec<(usize, String)> =
+            table.columns.iter().enumerate().map(|(i, c)| (i, c.label.clone())).collect();
         for (r, row) in table.rows.iter().enumerate() {
             for ((c, column), claim) in columns.iter().zip(&row.claimed) {
                 let Some(Amount { value: claimed, loc }) = claim else { continue };
@@ -336,10 +365,16 @@ pub fn compute(tables: Vec<Table>, checks: &[Check], sources: &HashMap<String, S
                     RowSource::Note { note, .. } => format!("the total of note `{note}`"),
                     RowSource::Sum(terms) => format!(
                         "the sum of {}",
-                        terms.iter().map(|t| format!("{}{}", if t.negate { "−" } else { "" }, t.row)).collect::<Vec<_>>().join(", ")
+                        terms
+                            .iter()
+                            .map(|t| format!("{}{}", if t.negate { "−" } else { "" }, t.row))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                     RowSource::SumAll => "the sum of the table's lines".to_owned(),
-                    RowSource::From(term) => format!("the line `{}.{}`", term.table.as_deref().unwrap_or_default(), term.row),
+                    RowSource::From(term) => {
+                        format!("the line `{}.{}`", term.table.as_deref().unwrap_or_default(), term.row)
+                    }
                     _ if table.columns[*c].kind != super::model::ColumnKind::Input => format!("the computed {column}"),
                     _ => "the line's figures".to_owned(),
                 };
@@ -374,7 +409,13 @@ pub fn compute(tables: Vec<Table>, checks: &[Check], sources: &HashMap<String, S
 
 type WarnOrFail<'a> = dyn Fn(&mut Diagnostics, &Location, Decimal, Decimal, String, String) + 'a;
 
-fn run_check(computed: &Computed, check: &Check, diagnostics: &mut Diagnostics, sources: &HashMap<String, String>, warn_or_fail: &WarnOrFail) {
+fn run_check(
+    computed: &Computed,
+    check: &Check,
+    diagnostics: &mut Diagnostics,
+    sources: &HashMap<String, String>,
+    warn_or_fail: &WarnOrFail,
+) {
     let error = |diagnostics: &mut Diagnostics, message: String, hint: Option<String>| {
         let mut d = Diagnostic::error(Some(check.loc.clone()), message);
         if let Some(s) = sources.get(&check.loc.file) {
@@ -391,7 +432,11 @@ fn run_check(computed: &Computed, check: &Check, diagnostics: &mut Diagnostics, 
         let id = term.table.as_deref().unwrap_or_default();
         let Some(&t) = computed.index.get(id) else {
             let names: Vec<&str> = computed.index.keys().map(String::as_str).collect();
-            error(diagnostics, format!("the check refers to `{id}`, which is no table or note"), nearest(id, &names).map(|n| format!("did you mean `{n}`?")));
+            error(
+                diagnostics,
+                format!("the check refers to `{id}`, which is no table or note"),
+                nearest(id, &names).map(|n| format!("did you mean `{n}`?")),
+            );
             return;
         };
         let Some(r) = computed.tables[t].row_index(&term.row) else {
@@ -411,7 +456,9 @@ fn run_check(computed: &Computed, check: &Check, diagnostics: &mut Diagnostics, 
     } else {
         vec![None]
     };
-    let tolerance = check.tolerance.unwrap_or_else(|| resolved.iter().map(|(t, _)| computed.tables[*t].tolerance).max().unwrap_or_default());
+    let tolerance = check
+        .tolerance
+        .unwrap_or_else(|| resolved.iter().map(|(t, _)| computed.tables[*t].tolerance).max().unwrap_or_default());
     let n_left = check.left.len();
     for column in columns {
         let mut sides = [Decimal::ZERO, Decimal::ZERO];
@@ -431,9 +478,161 @@ fn run_check(computed: &Computed, check: &Check, diagnostics: &mut Diagnostics, 
                 &check.loc,
                 (sides[0] - sides[1]).abs(),
                 tolerance,
-                format!("`{}` does not hold{which}: the left side is {}, the right side {}", check.text, fmt(sides[0]), fmt(sides[1])),
+                format!(
+                    "`{}` does not hold{which}: the left side is {}, the right side {}",
+                    check.text,
+                    fmt(sides[0]),
+                    fmt(sides[1])
+                ),
                 "one of the figures involved is wrong".into(),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figures::model;
+    use crate::yaml;
+
+    /// Computes the figures of one YAML file.
+    fn run(text: &str) -> Result<(Computed, Diagnostics), Diagnostics> {
+        let node = yaml::parse(text, "d.yaml").unwrap();
+        let f = model::parse_file(&node, "d.yaml", text)?;
+        let mut tables = f.tables;
+        for (i, mut n) in f.notes.into_iter().enumerate() {
+            n.note_number = Some(i + 1);
+            tables.push(n);
+        }
+        let sources = HashMap::from([("d.yaml".to_owned(), text.to_owned())]);
+        compute(tables, &f.checks, &sources)
+    }
+
+    fn line(c: &Computed, table: &str, row: &str) -> Vec<Option<i64>> {
+        let t = c.index[table];
+        let r = c.tables[t].row_index(row).unwrap();
+        c.lines[t][r].iter().map(|v| v.map(|d| d.try_into().unwrap())).collect()
+    }
+
+    const BASE: &str = "defaults:\n  columns: [\"2013\", \"2012\"]\n  tolerance: 1\n";
+
+    #[test]
+    fn computes_notes_signs_sums_and_references() {
+        let (c, warnings) = run(&format!(
+            "{BASE}tables:\n  - id: rr\n    title: R\n    rows:\n      - {{id: intakter, label: I, note: n1}}\n      - {{id: kostnader, label: K, note: n2, sign: negative}}\n      - {{id: netto, label: N, sum: [intakter, kostnader]}}\n  - id: br\n    title: B\n    rows:\n      - {{id: res, label: R, from: rr.netto}}\nnotes:\n  - id: n1\n    title: I\n    rows:\n      - {{label: a, values: [10, 20]}}\n      - {{label: b, values: [5, ~]}}\n  - id: n2\n    title: K\n    rows:\n      - {{label: c, values: [7, 8]}}\n"
+        ))
+        .unwrap();
+        assert!(warnings.is_empty());
+        assert_eq!(line(&c, "rr", "intakter"), [Some(15), Some(20)]);
+        assert_eq!(line(&c, "rr", "kostnader"), [Some(-7), Some(-8)]);
+        assert_eq!(line(&c, "br", "res"), [Some(8), Some(12)]);
+    }
+
+    #[test]
+    fn a_written_total_off_by_the_tolerance_warns_and_beyond_it_fails() {
+        let table = |claim: &str| {
+            format!(
+                "{BASE}tables:\n  - id: t\n    title: T\n    rows:\n      - {{id: a, label: A, values: [1, 2]}}\n      - {{id: b, label: B, values: [3, 4]}}\n      - {{id: s, label: S, sum: [a, b], claimed: [{claim}]}}\n"
+            )
+        };
+        let (_, warnings) = run(&table("5, 6")).unwrap();
+        let w = warnings.to_string();
+        assert!(
+            w.contains("warning: S 2013: 5 is written here, but the sum of a, b is 4 (within the tolerance of 1)"),
+            "{w}"
+        );
+        assert!(w.contains("d.yaml:10:50"), "{w}");
+        let err = run(&table("4, 8")).unwrap_err().to_string();
+        assert!(err.contains("error: S 2012: 8 is written here, but the sum of a, b is 6"), "{err}");
+    }
+
+    #[test]
+    fn a_statement_line_is_checked_against_its_note() {
+        let err = run(&format!(
+            "{BASE}tables:\n  - id: rr\n    title: R\n    rows:\n      - {{id: i, label: Intäkter, note: n1, values: [29 716, 39 072]}}\nnotes:\n  - id: n1\n    title: I\n    rows:\n      - {{label: a, values: [29 710, 39 072]}}\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("Intäkter 2013: 29\u{a0}716 is written here, but the total of note `n1` is 29\u{a0}710"),
+            "{err}"
+        );
+        assert!(err.contains("d.yaml:8:53"), "{err}");
+    }
+
+    #[test]
+    fn notes_must_exist_and_be_referred_to() {
+        let err = run(&format!(
+            "{BASE}tables:\n  - id: rr\n    title: R\n    rows:\n      - {{id: i, label: I, note: intakt}}\nnotes:\n  - id: intakter\n    title: I\n    rows:\n      - {{label: a, values: [1, 2]}}\n  - id: ensam\n    title: E\n    rows:\n      - {{label: b, values: [1, 2]}}\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("there is no table or note `intakt`") && err.contains("did you mean `intakter`?"),
+            "{err}"
+        );
+        let err = run(&format!(
+            "{BASE}tables:\n  - id: rr\n    title: R\n    rows:\n      - {{id: i, label: I, note: intakter}}\nnotes:\n  - id: intakter\n    title: I\n    rows:\n      - {{label: a, values: [1, 2]}}\n  - id: ensam\n    title: E\n    rows:\n      - {{label: b, values: [1, 2]}}\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("note 2 `ensam` is not referred to by any statement line"), "{err}");
+    }
+
+    #[test]
+    fn a_cycle_between_computed_lines_is_an_error() {
+        let err = run(&format!(
+            "{BASE}tables:\n  - id: t\n    title: T\n    rows:\n      - {{id: a, label: A, sum: [b]}}\n      - {{id: b, label: B, sum: [a]}}\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("depends on itself"), "{err}");
+    }
+
+    #[test]
+    fn declared_relations_are_checked_per_column_and_across_years() {
+        let text = |opening: &str| {
+            format!(
+                "{BASE}tables:\n  - id: br\n    title: B\n    rows:\n      - {{id: tillgangar, label: T, values: [100, 95]}}\n      - {{id: skulder, label: S, values: [60, 50]}}\n      - {{id: ek, label: E, values: [40, 40]}}\n      - {{id: ek_in, label: EI, values: [{opening}, 35]}}\nchecks:\n  - br.tillgangar = br.skulder + br.ek\n  - br.ek_in[2013] = br.ek[2012]\n"
+            )
+        };
+        let err = run(&text("40")).unwrap_err().to_string();
+        assert!(
+            err.contains(
+                "`br.tillgangar = br.skulder + br.ek` does not hold for 2012: the left side is 95, the right side 90"
+            ),
+            "{err}"
+        );
+        assert!(!err.contains("for 2013"), "2013 balances: {err}");
+        assert!(err.contains("d.yaml:13:5"), "{err}");
+        let err = run(&text("38")).unwrap_err().to_string();
+        assert!(
+            err.contains("`br.ek_in[2013] = br.ek[2012]` does not hold: the left side is 38, the right side 40"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn computed_columns_and_units() {
+        let (c, _) = run(
+            "tables:\n  - id: drift\n    title: D\n    input_unit: kr\n    unit: tkr\n    columns: [{id: budget, label: Budget}, {id: utfall, label: Utfall}, {id: avvikelse, label: Avvikelse, sum: [utfall, -budget]}]\n    rows:\n      - {id: a, label: A, values: [1 000 000, 1 250 500]}\n",
+        )
+        .unwrap();
+        assert_eq!(line(&c, "drift", "a"), [Some(1_000_000), Some(1_250_500), Some(250_500)]);
+        let table = &c.tables[0];
+        assert_eq!(crate::figures::view::shown(table, Decimal::from(250_500)), Decimal::from(251));
+        assert_eq!(crate::figures::view::shown(table, Decimal::from(-1_499)), Decimal::from(-1));
+    }
+
+    #[test]
+    fn duplicate_ids_are_errors() {
+        let err = run(&format!(
+            "{BASE}tables:\n  - id: t\n    title: T\n    rows:\n      - {{id: a, label: A, values: [1, 2]}}\n      - {{id: a, label: B, values: [1, 2]}}\n  - id: t\n    title: U\n    rows: []\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("the id `t` is used twice"), "{err}");
+        assert!(err.contains("the line id `a` is used twice"), "{err}");
     }
 }

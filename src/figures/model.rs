@@ -172,7 +172,8 @@ pub fn is_figures_file(node: &Node) -> bool {
 pub fn parse_file(node: &Node, file: &str, source: &str) -> Result<FileFigures, Diagnostics> {
     let mut f = Fields::new(node, file, source, "a figures file")?;
     let mut diagnostics = Diagnostics::new();
-    let mut defaults = Defaults { unit: Unit::Tkr, input_unit: None, decimals: 0, tolerance: Decimal::ZERO, columns: None };
+    let mut defaults =
+        Defaults { unit: Unit::Tkr, input_unit: None, decimals: 0, tolerance: Decimal::ZERO, columns: None };
     if let Some(d) = f.optional("defaults") {
         match parse_defaults(d, file, source, &defaults) {
             Ok(d) => defaults = d,
@@ -184,8 +185,11 @@ pub fn parse_file(node: &Node, file: &str, source: &str) -> Result<FileFigures, 
         let Some(list) = f.optional(key) else { continue };
         let Some(items) = list.as_seq() else {
             diagnostics.push(
-                Diagnostic::error(Some(list.location(file)), format!("expected a list of tables under `{key}`, found {}", list.describe()))
-                    .with_source(source),
+                Diagnostic::error(
+                    Some(list.location(file)),
+                    format!("expected a list of tables under `{key}`, found {}", list.describe()),
+                )
+                .with_source(source),
             );
             continue;
         };
@@ -234,8 +238,11 @@ fn parse_small(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnost
         Some(n) => Some(n),
         None => {
             diagnostics.push(
-                Diagnostic::error(Some(node.location(file)), format!("expected a number of decimals from 0 to 6, found {}", node.describe()))
-                    .with_source(source),
+                Diagnostic::error(
+                    Some(node.location(file)),
+                    format!("expected a number of decimals from 0 to 6, found {}", node.describe()),
+                )
+                .with_source(source),
             );
             None
         }
@@ -272,9 +279,12 @@ fn ident(node: &Node, file: &str, source: &str, what: &str, diagnostics: &mut Di
         return Some(text.to_owned());
     }
     diagnostics.push(
-        Diagnostic::error(Some(node.location(file)), format!("expected {what} made of ASCII letters, digits, `_` or `-`, found {}", node.describe()))
-            .with_hint("ids are for references; the label is what readers see")
-            .with_source(source),
+        Diagnostic::error(
+            Some(node.location(file)),
+            format!("expected {what} made of ASCII letters, digits, `_` or `-`, found {}", node.describe()),
+        )
+        .with_hint("ids are for references; the label is what readers see")
+        .with_source(source),
     );
     None
 }
@@ -282,9 +292,12 @@ fn ident(node: &Node, file: &str, source: &str, what: &str, diagnostics: &mut Di
 fn parse_columns(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnostics) -> Option<Vec<Column>> {
     let Some(items) = node.as_seq() else {
         diagnostics.push(
-            Diagnostic::error(Some(node.location(file)), format!("expected a list of columns, found {}", node.describe()))
-                .with_hint("for example `columns: [\"2013\", \"2012\"]`")
-                .with_source(source),
+            Diagnostic::error(
+                Some(node.location(file)),
+                format!("expected a list of columns, found {}", node.describe()),
+            )
+            .with_hint("for example `columns: [\"2013\", \"2012\"]`")
+            .with_source(source),
         );
         return None;
     };
@@ -295,8 +308,11 @@ fn parse_columns(node: &Node, file: &str, source: &str, diagnostics: &mut Diagno
             let id = crate::project::slugify(text).replace('-', "_");
             if id.is_empty() {
                 diagnostics.push(
-                    Diagnostic::error(Some(item.location(file)), format!("the column `{text}` needs letters or digits"))
-                        .with_source(source),
+                    Diagnostic::error(
+                        Some(item.location(file)),
+                        format!("the column `{text}` needs letters or digits"),
+                    )
+                    .with_source(source),
                 );
             } else {
                 columns.push(Column { label: text.clone(), id, kind: ColumnKind::Input, loc: item.location(file) });
@@ -304,7 +320,10 @@ fn parse_columns(node: &Node, file: &str, source: &str, diagnostics: &mut Diagno
             continue;
         }
         let Ok(mut f) = Fields::new(item, file, source, "a column") else {
-            diagnostics.push(Diagnostic::error(Some(item.location(file)), "expected a column id or `{id: …, label: …}`").with_source(source));
+            diagnostics.push(
+                Diagnostic::error(Some(item.location(file)), "expected a column id or `{id: …, label: …}`")
+                    .with_source(source),
+            );
             continue;
         };
         let id = f.required("id", "\"2013\"").and_then(|n| ident(n, file, source, "a column id", &mut f.diagnostics));
@@ -323,14 +342,23 @@ fn parse_columns(node: &Node, file: &str, source: &str, diagnostics: &mut Diagno
 
 /// Parses `[a, -b]` (or a single `a`) into terms. With `qualified`, terms are
 /// `table.row` or `table.row[column]`.
-fn parse_terms(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnostics, qualified: bool) -> Option<Vec<Term>> {
+fn parse_terms(
+    node: &Node,
+    file: &str,
+    source: &str,
+    diagnostics: &mut Diagnostics,
+    qualified: bool,
+) -> Option<Vec<Term>> {
     let items: Vec<&Node> = match &node.kind {
         NodeKind::Seq(items) => items.iter().collect(),
         NodeKind::Scalar { .. } => vec![node],
         _ => {
             diagnostics.push(
-                Diagnostic::error(Some(node.location(file)), format!("expected a list of line ids, found {}", node.describe()))
-                    .with_source(source),
+                Diagnostic::error(
+                    Some(node.location(file)),
+                    format!("expected a list of line ids, found {}", node.describe()),
+                )
+                .with_source(source),
             );
             return None;
         }
@@ -367,7 +395,11 @@ pub fn parse_term(text: &str, loc: Location, qualified: bool) -> Result<Term, St
         Some((t, r)) if valid(t) && valid(r) => (Some(t.to_owned()), r.to_owned()),
         None if valid(path) && !qualified => (None, path.to_owned()),
         _ => {
-            let form = if qualified { "`table.line` or `table.line[column]`" } else { "a line id such as `intakter` or `-kostnader`" };
+            let form = if qualified {
+                "`table.line` or `table.line[column]`"
+            } else {
+                "a line id such as `intakter` or `-kostnader`"
+            };
             return Err(format!("expected {form}, found `{text}`"));
         }
     };
@@ -423,9 +455,12 @@ fn parse_values(
             }
         }
         _ => diagnostics.push(
-            Diagnostic::error(Some(node.location(file)), format!("expected a list of values, found {}", node.describe()))
-                .with_hint("for example `values: [29 716, 39 072]`")
-                .with_source(source),
+            Diagnostic::error(
+                Some(node.location(file)),
+                format!("expected a list of values, found {}", node.describe()),
+            )
+            .with_hint("for example `values: [29 716, 39 072]`")
+            .with_source(source),
         ),
     }
     values
@@ -436,7 +471,8 @@ fn parse_table(node: &Node, file: &str, source: &str, defaults: &Defaults) -> Re
     let id = f.required("id", "rr").and_then(|n| ident(n, file, source, "a table id", &mut f.diagnostics));
     let title = f.required("title", "Resultaträkning").and_then(|n| f.string(Some(n)));
     let unit = f.optional("unit").and_then(|n| f.one_of(Some(n), &Unit::NAMES)).unwrap_or(defaults.unit);
-    let input_unit = f.optional("input_unit").and_then(|n| f.one_of(Some(n), &Unit::NAMES)).or(defaults.input_unit).unwrap_or(unit);
+    let input_unit =
+        f.optional("input_unit").and_then(|n| f.one_of(Some(n), &Unit::NAMES)).or(defaults.input_unit).unwrap_or(unit);
     let decimals = match f.optional("decimals") {
         Some(n) => parse_small(n, file, source, &mut f.diagnostics).unwrap_or(0),
         None => defaults.decimals,
@@ -486,8 +522,11 @@ fn parse_table(node: &Node, file: &str, source: &str, defaults: &Defaults) -> Re
                 }
             }
             None => f.diagnostics.push(
-                Diagnostic::error(Some(list.location(file)), format!("expected a list of lines, found {}", list.describe()))
-                    .with_source(source),
+                Diagnostic::error(
+                    Some(list.location(file)),
+                    format!("expected a list of lines, found {}", list.describe()),
+                )
+                .with_source(source),
             ),
         }
     }
@@ -563,7 +602,8 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
         );
     }
     let source_kind = if let Some(n) = note {
-        ident(n, file, source, "a note id", &mut f.diagnostics).map(|note| RowSource::Note { note, loc: n.location(file) })
+        ident(n, file, source, "a note id", &mut f.diagnostics)
+            .map(|note| RowSource::Note { note, loc: n.location(file) })
     } else if let Some(n) = from {
         match parse_term(n.as_str().unwrap_or_default(), n.location(file), true) {
             Ok(term) => Some(RowSource::From(term)),
@@ -614,7 +654,8 @@ fn parse_check(node: &Node, file: &str, source: &str) -> Result<Check, Diagnosti
         NodeKind::Map(_) => {
             let mut f = Fields::new(node, file, source, "a check")?;
             let text = f.required("check", "rr.arets_resultat = br.arets_resultat");
-            let tolerance = f.optional("tolerance").and_then(|n| amount(n, file, source, &mut f.diagnostics)).map(|a| a.value);
+            let tolerance =
+                f.optional("tolerance").and_then(|n| amount(n, file, source, &mut f.diagnostics)).map(|a| a.value);
             let diagnostics = f.finish();
             if diagnostics.has_errors() {
                 return Err(diagnostics);
@@ -625,9 +666,12 @@ fn parse_check(node: &Node, file: &str, source: &str) -> Result<Check, Diagnosti
             }
         }
         _ => {
-            return Err(Diagnostic::error(Some(node.location(file)), format!("expected a check such as `a.x = b.y + c.z`, found {}", node.describe()))
-                .with_source(source)
-                .into());
+            return Err(Diagnostic::error(
+                Some(node.location(file)),
+                format!("expected a check such as `a.x = b.y + c.z`, found {}", node.describe()),
+            )
+            .with_source(source)
+            .into());
         }
     };
     let text = text_node.as_str().unwrap_or_default();

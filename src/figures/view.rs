@@ -102,7 +102,13 @@ pub fn build(computed: &Computed, t: usize, labels: &TableLabels) -> TableView {
                     .map(|number| NoteLink { number, note_id: note.clone() }),
                 _ => None,
             };
-            RowView { anchor: row.id.as_ref().map(|id| format!("{}-{id}", table.id)), label: row.label.clone(), cells, kind, note }
+            RowView {
+                anchor: row.id.as_ref().map(|id| format!("{}-{id}", table.id)),
+                label: row.label.clone(),
+                cells,
+                kind,
+                note,
+            }
         })
         .collect();
     let referenced_by = computed
