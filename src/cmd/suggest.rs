@@ -14,6 +14,8 @@ use crate::project::nearest;
 
 /// The filters a chapter is most likely to mean, offered as suggestions.
 const FILTERS: &[&str] = &["belopp", "procent", "upper", "lower", "capitalize", "trim", "round", "default"];
+/// The functions a chapter is most likely to mean.
+const FUNCTIONS: &[&str] = &["table", "notes", "range"];
 
 /// Better diagnostics for a chapter whose expansion failed with `error`.
 /// `roots` are the values chapters see by name, e.g. `("data", …)`.
@@ -24,13 +26,27 @@ pub fn chapter_error(error: Diagnostic, chapter: &Chapter, roots: &[(&str, &tera
         Location::new(&chapter.file, line, column)
     };
     let unknown_filters = names_after(&error.message, "Unknown filter `");
+    let unknown_functions = names_after(&error.message, "Unknown function `");
     let error = locate_report(error, &chapter.file, chapter.body_line_offset, &chapter.source);
 
     let mut found = Diagnostics::new();
     let mut covered: Vec<(Location, Location)> = Vec::new();
-    for expr in expressions(&chapter.body) {
+    for (expr, output) in expressions(&chapter.body) {
         let text = &chapter.body[expr.clone()];
         let mut problems = Vec::new();
+        for call in calls(text) {
+            let name = &text[call.clone()];
+            if unknown_functions.iter().any(|n| n == name) {
+                let hint = match nearest(name, FUNCTIONS) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("the functions are: {}", FUNCTIONS.join(", ")),
+                };
+                problems.push(
+                    Diagnostic::error(Some(at(expr.start + call.start)), format!("there is no function `{name}`"))
+                        .with_hint(hint),
+                );
+            }
+        }
         for filter in filters(text) {
             let name = &text[filter.clone()];
             if unknown_filters.iter().any(|n| n == name) {
@@ -46,7 +62,8 @@ pub fn chapter_error(error: Diagnostic, chapter: &Chapter, roots: &[(&str, &tera
                 );
             }
         }
-        if !text.contains("default") {
+        // Paths are checked in `{{ … }}` only: tags may test whether a name exists.
+        if output && !text.contains("default") {
             for (root, value) in roots {
                 for path in paths(text, root) {
                     if let Some((segment, message, hint)) = check_path(&path, value) {
@@ -65,7 +82,7 @@ pub fn chapter_error(error: Diagnostic, chapter: &Chapter, roots: &[(&str, &tera
     }
     let explained = match &error.location {
         Some(loc) if loc.line > 0 => covered.iter().any(|(from, to)| from <= loc && loc <= to),
-        _ => !unknown_filters.is_empty() && !found.is_empty(),
+        _ => (!unknown_filters.is_empty() || !unknown_functions.is_empty()) && !found.is_empty(),
     };
     if !explained {
         found.push(error);
@@ -98,8 +115,9 @@ fn names_after(text: &str, prefix: &str) -> Vec<String> {
     text.split(prefix).skip(1).filter_map(|rest| rest.split_once('`').map(|(name, _)| name.to_owned())).collect()
 }
 
-/// Byte ranges of the insides of `{{ … }}` expressions, skipping comments and raw blocks.
-fn expressions(body: &str) -> Vec<Range<usize>> {
+/// Byte ranges of the insides of `{{ … }}` (`true`) and `{% … %}` (`false`),
+/// skipping comments and raw blocks.
+fn expressions(body: &str) -> Vec<(Range<usize>, bool)> {
     let mut found = Vec::new();
     let mut raw = false;
     let mut i = 0;
@@ -127,9 +145,11 @@ fn expressions(body: &str) -> Vec<Range<usize>> {
                     raw = true;
                 } else if tag == "endraw" {
                     raw = false;
+                } else if !raw {
+                    found.push((inner, false));
                 }
             }
-            "}}" if !raw => found.push(inner),
+            "}}" if !raw => found.push((inner, true)),
             _ => {}
         }
     }
@@ -174,6 +194,34 @@ fn filters(expr: &str) -> Vec<Range<usize>> {
                 }
             }
             None => {}
+        }
+    }
+    found
+}
+
+/// Ranges of the names of called functions: `table(id="rr")` → `table`; not
+/// filters with arguments (`| belopp(decimaler=1)`) or methods.
+fn calls(expr: &str) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut start: Option<usize> = None;
+    for (i, c) in expr.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if matches!(c, '"' | '\'' | '`') => quote = Some(c),
+            None if is_ident(c) => {
+                start.get_or_insert(i);
+            }
+            None => {
+                if let Some(s) = start.take() {
+                    let before = expr[..s].trim_end();
+                    let rest = expr[i..].trim_start();
+                    if rest.starts_with('(') && !before.ends_with(['|', '.']) {
+                        found.push(s..i);
+                    }
+                }
+            }
         }
     }
     found
@@ -424,6 +472,19 @@ mod tests {
         );
         assert_eq!(all.len(), 1, "{all:?}");
         assert!(all[0].message.contains("expected }}"), "{}", all[0]);
+    }
+
+    #[test]
+    fn an_unknown_function_is_located_and_corrected() {
+        let all = diagnose(
+            "# A\n\n{% set t = 1 %}Text {{ tabel(id=\"rr\") }} {{ data.nyckeltal.arets_resultat | belopp(decimaler=1) }}\n",
+        );
+        let text: Vec<String> = all.iter().map(ToString::to_string).collect();
+        assert_eq!(all.len(), 1, "{text:#?}");
+        assert_eq!(all[0].message, "there is no function `tabel`");
+        assert_eq!(all[0].location, Some(Location::new("content/chapters/02-a.md", 3, 24)));
+        assert_eq!(all[0].hint.as_deref(), Some("did you mean `table`?"));
+        assert_eq!(calls("x | f(a=g(1)) + h (2) + x.m(3) + \"k(\""), [8..9, 16..17]);
     }
 
     #[test]
