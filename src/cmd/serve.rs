@@ -76,10 +76,11 @@ pub fn run(args: &ProjectArgs, host: IpAddr, port: u16, verbose: bool) -> ExitCo
     println!("Watching content/ and themes/ for changes; press Ctrl+C to stop.");
 
     let http = Arc::clone(&shared);
+    let loopback_only = host.is_loopback();
     std::thread::spawn(move || {
         for request in server.incoming_requests() {
             let shared = Arc::clone(&http);
-            std::thread::spawn(move || handle(request, &shared));
+            std::thread::spawn(move || handle(request, &shared, loopback_only));
         }
     });
 
@@ -210,32 +211,55 @@ impl Builder {
 /// itself, so that a `themes/` folder created later is watched too.
 struct Watch {
     root: PathBuf,
-    watcher: notify::RecommendedWatcher,
+    watcher: Box<dyn Watcher>,
     watched: HashSet<PathBuf>,
 }
 
 type Events = mpsc::Receiver<notify::Result<notify::Event>>;
+type EventSender = mpsc::Sender<notify::Result<notify::Event>>;
 
 impl Watch {
-    fn new(root: &Path, events: mpsc::Sender<notify::Result<notify::Event>>) -> notify::Result<Watch> {
-        let mut watcher = notify::recommended_watcher(move |event| {
-            let _ = events.send(event);
-        })?;
+    /// Watches with the system's file notifications, or by looking at the
+    /// files a few times a second where those cannot be had (for example when
+    /// the system's limit of watches is reached).
+    fn new(root: &Path, events: EventSender) -> notify::Result<Watch> {
+        let sender = events.clone();
+        let native = notify::recommended_watcher(move |event| {
+            let _ = sender.send(event);
+        })
+        .and_then(|w| Watch::start(root, Box::new(w)));
+        native.or_else(|e| {
+            eprintln!("note: file notifications are not available ({e}); looking for changes 3 times a second instead");
+            let config = notify::Config::default().with_poll_interval(Duration::from_millis(300));
+            let poll = notify::PollWatcher::new(
+                move |event| {
+                    let _ = events.send(event);
+                },
+                config,
+            )?;
+            Watch::start(root, Box::new(poll))
+        })
+    }
+
+    fn start(root: &Path, mut watcher: Box<dyn Watcher>) -> notify::Result<Watch> {
         watcher.watch(root, RecursiveMode::NonRecursive)?;
         let mut watch = Watch { root: root.to_path_buf(), watcher, watched: HashSet::new() };
-        watch.watch_folders();
+        watch.watch_folders()?;
         Ok(watch)
     }
 
-    fn watch_folders(&mut self) {
+    /// Starts watching `content/` and `themes/` where they exist and are not watched yet.
+    fn watch_folders(&mut self) -> notify::Result<()> {
         for name in ["content", "themes"] {
             let dir = self.root.join(name);
             if !dir.is_dir() {
                 self.watched.remove(&dir);
-            } else if !self.watched.contains(&dir) && self.watcher.watch(&dir, RecursiveMode::Recursive).is_ok() {
+            } else if !self.watched.contains(&dir) {
+                self.watcher.watch(&dir, RecursiveMode::Recursive)?;
                 self.watched.insert(dir);
             }
         }
+        Ok(())
     }
 
     /// Waits for a change to the project's sources and for the quiet moment
@@ -246,9 +270,10 @@ impl Watch {
         loop {
             let event = match first {
                 None => events.recv().ok()?,
-                Some(at) => match events.recv_timeout(DEBOUNCE) {
-                    Ok(event) if at.elapsed() < MAX_DELAY => event,
-                    Ok(_) | Err(RecvTimeoutError::Timeout) => break,
+                Some(at) if at.elapsed() >= MAX_DELAY => break,
+                Some(_) => match events.recv_timeout(DEBOUNCE) {
+                    Ok(event) => event,
+                    Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => return None,
                 },
             };
@@ -265,7 +290,9 @@ impl Watch {
                 }
             }
         }
-        self.watch_folders();
+        if let Err(e) = self.watch_folders() {
+            eprintln!("warning: cannot watch a folder of the project: {e}");
+        }
         Some(changed)
     }
 
@@ -302,7 +329,30 @@ fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>) {
     let _ = request.respond(response);
 }
 
-fn handle(request: Request, shared: &Shared) {
+/// Whether a request's `Host` names this machine. A preview bound to the
+/// loopback address answers only those, so that a web page elsewhere cannot
+/// read it through a DNS name that points at 127.0.0.1 (DNS rebinding).
+fn local_host(request: &Request) -> bool {
+    let Some(host) = request.headers().iter().find(|h| h.field.equiv("Host")).map(|h| h.value.as_str()) else {
+        return false;
+    };
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    };
+    let name = name.trim_start_matches('[').trim_end_matches(']');
+    name.eq_ignore_ascii_case("localhost") || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+fn handle(request: Request, shared: &Shared, loopback_only: bool) {
+    if loopback_only && !local_host(&request) {
+        return respond(
+            request,
+            403,
+            "text/plain; charset=utf-8",
+            b"this preview answers only to 127.0.0.1 and localhost\n".to_vec(),
+        );
+    }
     if !matches!(request.method(), Method::Get | Method::Head) {
         let response = Response::from_string("only GET and HEAD are served\n")
             .with_status_code(405)

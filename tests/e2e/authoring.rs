@@ -140,9 +140,14 @@ fn status_lists_every_chapter_and_final_builds_refuse_unfinished_ones() {
 
 /// A GET over plain TCP to 127.0.0.1: the status code and the body.
 fn http_get(port: u16, path: &str) -> (u16, String) {
+    http_get_as(port, path, &format!("127.0.0.1:{port}"))
+}
+
+/// A GET to 127.0.0.1 that names `host` in its `Host` header.
+fn http_get_as(port: u16, path: &str, host: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream.set_read_timeout(Some(GIVE_UP)).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).unwrap();
     let response = String::from_utf8_lossy(&response).into_owned();
@@ -243,6 +248,9 @@ fn serve_rebuilds_on_save_reloads_pages_and_shows_problems_over_the_last_good_ve
     }
     let (status, _) = serve.get("/content/report.yaml");
     assert_eq!(status, 404, "only the site is served, not the project");
+    assert_eq!(http_get_as(serve.port, "/01-a.html", &format!("localhost:{}", serve.port)).0, 200);
+    let (status, body) = http_get_as(serve.port, "/01-a.html", "rebinding.example:80");
+    assert_eq!(status, 403, "a page elsewhere cannot read the preview through another name: {body}");
     let state: serde_json::Value = serde_json::from_str(&serve.get("/__arsrapport/poll?since=0").1).unwrap();
     assert_eq!((state["build"].as_u64(), state["error"].is_null()), (Some(1), true), "{state}");
 
