@@ -398,7 +398,7 @@ fn parse_logo<'a>(f: &mut Fields<'a>, node: &'a Node, source: &'a str) -> Option
         _ => None,
     };
     f.diagnostics.extend(l.finish());
-    Some(Logo { file: path?, alt: alt?.trim().to_owned(), location: node.location(CONFIG_FILE) })
+    Some(Logo { file: path?, alt: alt?.trim().to_owned(), location: file_node?.location(CONFIG_FILE) })
 }
 
 /// A path written relative to `content/` as a project-relative path, refusing
@@ -463,7 +463,7 @@ mod tests {
         let c = config(&format!("{base}logo:\n  file: images/logo.svg\n  alt: Förbundets logotyp\n")).unwrap();
         let logo = c.logo.unwrap();
         assert_eq!((logo.file.as_str(), logo.alt.as_str()), ("content/images/logo.svg", "Förbundets logotyp"));
-        assert_eq!(logo.location, Location::new(CONFIG_FILE, 6, 3));
+        assert_eq!(logo.location, Location::new(CONFIG_FILE, 6, 9));
 
         let text = config(&format!("{base}logo:\n  file: ../../logo.svg\n  alt: \" \"\n")).unwrap_err().to_string();
         assert!(text.contains("lies outside the project") && text.contains("needs an alt text"), "{text}");
