@@ -123,7 +123,9 @@ fn plain_message(message: &str, err: &tera::Error) -> String {
 }
 
 fn hint_for(message: &str) -> &'static str {
-    if message.contains("not found") || message.contains("undefined") || message.contains("does not exist") {
+    if message.contains("there is no table") {
+        "tables and notes are declared in content/data/*.yaml under `tables:` and `notes:`; use their `id`"
+    } else if message.contains("not found") || message.contains("undefined") || message.contains("does not exist") {
         "figures come from content/data/<file>.yaml and are written `{{ data.<file>.<key> | belopp }}`"
     } else {
         "template expressions are written `{{ … }}`; check the brackets and names"

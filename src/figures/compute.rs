@@ -254,19 +254,23 @@ pub fn compute(
     checks: &[Check],
     sources: &HashMap<String, String>,
 ) -> Result<(Computed, Diagnostics), Diagnostics> {
+    let with_source = |d: Diagnostic| match d.location.as_ref().and_then(|l| sources.get(&l.file)) {
+        Some(source) => d.with_source(source),
+        None => d,
+    };
     let mut diagnostics = Diagnostics::new();
     let mut index = HashMap::new();
     for (i, table) in tables.iter().enumerate() {
         if let Some(&first) = index.get(&table.id) {
             let first: &Table = &tables[first];
-            diagnostics.push(
+            diagnostics.push(with_source(
                 Diagnostic::error(Some(table.loc.clone()), format!("the id `{}` is used twice", table.id)).with_hint(
                     format!(
                         "it is also used at {}:{}; every table and note needs its own id",
                         first.loc.file, first.loc.line
                     ),
                 ),
-            );
+            ));
         } else {
             index.insert(table.id.clone(), i);
         }
@@ -274,13 +278,13 @@ pub fn compute(
             if let Some(id) = &row.id
                 && table.rows[..r].iter().any(|o| o.id.as_ref() == Some(id))
             {
-                diagnostics.push(
+                diagnostics.push(with_source(
                     Diagnostic::error(
                         Some(row.loc.clone()),
                         format!("the line id `{id}` is used twice in the table `{}`", table.id),
                     )
                     .with_hint("give each line its own id"),
-                );
+                ));
             }
         }
     }
@@ -349,7 +353,7 @@ pub fn compute(
                 ),
             )
             .with_hint(format!("add `note: {}` to the line it explains, or remove the note", table.id));
-            diagnostics.push(d);
+            diagnostics.push(with_source(d));
         }
     }
 

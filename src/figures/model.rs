@@ -418,6 +418,10 @@ fn parse_values(
 ) -> Vec<Option<Amount>> {
     let inputs: Vec<&Column> = columns.iter().filter(|c| all_columns || c.kind == ColumnKind::Input).collect();
     let mut values = vec![None; inputs.len()];
+    if columns.is_empty() {
+        // Reported once for the table; counting values against no columns would only repeat it.
+        return values;
+    }
     match &node.kind {
         NodeKind::Seq(items) => {
             if items.len() != inputs.len() {

@@ -4,5 +4,6 @@
 mod authoring;
 mod build;
 mod common;
+mod fixtures;
 mod pdf;
 mod site;
