@@ -62,7 +62,8 @@ pub fn run(args: &ProjectArgs, host: IpAddr, port: u16, verbose: bool) -> ExitCo
         }
     };
 
-    let first = Builder { root: root.clone(), verbose }.build(&shared, None);
+    let mut builder = Builder { root, verbose, last_warnings: String::new() };
+    let first = builder.build(&shared, None);
 
     let shown_host = if host.is_unspecified() { IpAddr::from([127, 0, 0, 1]) } else { host };
     let base = format!("http://{}/", SocketAddr::new(shown_host, port));
@@ -84,7 +85,6 @@ pub fn run(args: &ProjectArgs, host: IpAddr, port: u16, verbose: bool) -> ExitCo
         }
     });
 
-    let builder = Builder { root, verbose };
     while let Some(changed) = watch.next_batch(&changes) {
         builder.build(&shared, Some(&changed));
     }
@@ -139,11 +139,13 @@ impl Shared {
 struct Builder {
     root: PathBuf,
     verbose: bool,
+    /// The warnings printed last, so that the same ones are not repeated after every save.
+    last_warnings: String,
 }
 
 impl Builder {
     /// Builds the project and publishes the result. Returns the output name on success.
-    fn build(&self, shared: &Shared, changed: Option<&[String]>) -> Option<String> {
+    fn build(&mut self, shared: &Shared, changed: Option<&[String]>) -> Option<String> {
         let started = Instant::now();
         let result = Project::load(Some(&self.root), &self.root)
             .and_then(|project| pipeline::build(&project).map(|built| (project, built)));
@@ -157,7 +159,12 @@ impl Builder {
         };
         match result {
             Ok((project, built)) => {
-                report(&built.warnings);
+                let warnings = built.warnings.to_string();
+                let repeated = !warnings.is_empty() && warnings == self.last_warnings;
+                if !repeated {
+                    report(&built.warnings);
+                }
+                self.last_warnings = warnings;
                 if self.verbose {
                     for (phase, time) in &built.phases {
                         eprintln!("  {phase:<10} {:>7.1} ms", time.as_secs_f64() * 1000.0);
@@ -179,8 +186,13 @@ impl Builder {
                 state.generation += 1;
                 drop(state);
                 shared.changed.notify_all();
+                let warnings = match built.warnings.warning_count() {
+                    0 => String::new(),
+                    n if repeated => format!(", {} as before", count(n, "warning", "warnings")),
+                    n => format!(", {}", count(n, "warning", "warnings")),
+                };
                 println!(
-                    "{what} {}: {}, {} in {:.2} s",
+                    "{what} {}: {}, {}{warnings} in {:.2} s",
                     project.config.output_name,
                     count(built.pages, "page", "pages"),
                     count(built.chapters.len(), "chapter", "chapters"),
