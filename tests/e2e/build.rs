@@ -129,3 +129,60 @@ fn check_writes_nothing_and_usage_errors_exit_with_2() {
     let (out, _, _) = run(bin().arg("bygg"));
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn the_example_statements_are_checked_and_its_rounding_gaps_are_warnings() {
+    let dir = example();
+    let (out, stdout, stderr) = run(bin().arg("check").arg("--root").arg(dir.path()));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("3 warnings"), "{stdout}");
+    for gap in [
+        "`maskiner.utgaende = maskiner.ingaende + maskiner.investeringar + maskiner.avskrivningar` does not hold for 2012: the left side is 928, the right side 927",
+        "`rr.arets_resultat = kansli.arets_resultat + navet.arets_resultat + mc.arets_resultat` does not hold for 2012: the left side is 912, the right side 913",
+        "`rr.avskrivningar = kansli.avskrivningar + navet.avskrivningar + mc.avskrivningar` does not hold for 2012",
+    ] {
+        assert!(stderr.contains(gap), "missing warning {gap:?} in:\n{stderr}");
+    }
+
+    // Build, then break one note line: the build fails at that line with both sums, output untouched.
+    assert!(build(dir.path()).0.status.success());
+    let before = snapshot(&dir.path().join("output"));
+    let notes = dir.path().join("content/data/noter.yaml");
+    let text = std::fs::read_to_string(&notes).unwrap();
+    let broken = text
+        .replace("{label: Statsbidrag, values: [10 523, 15 380]}", "{label: Statsbidrag, values: [10 532, 15 380]}");
+    assert_ne!(text, broken);
+    std::fs::write(&notes, broken).unwrap();
+    let (out, _, stderr) = build(dir.path());
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let line = text.lines().position(|l| l.contains("claimed: [29 716, 39 072]")).unwrap() + 1;
+    assert!(stderr.contains(&format!("content/data/noter.yaml:{line}:")), "{stderr}");
+    assert!(
+        stderr.contains("Summa 2013: 29\u{a0}716 is written here, but the sum of the table's lines is 29\u{a0}725"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&dir.path().join("output")), before, "the previous output is untouched");
+}
+
+#[test]
+fn statement_figures_are_the_same_in_the_pdf_and_on_the_site() {
+    let dir = example();
+    assert!(build(dir.path()).0.status.success());
+    let text = pdf_text(&dir.path().join("output/arsredovisning-2013.pdf"));
+    let html = std::fs::read_to_string(dir.path().join("output/html/09-balansrakning.html")).unwrap();
+    let row = html
+        .split("<tr id=\"br-summa_tillgangar\"")
+        .nth(1)
+        .expect("the line has an anchor")
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(row.contains("<th scope=\"row\">Summa tillgångar</th><td class=\"num\">58\u{a0}985</td><td class=\"num\">55\u{a0}561</td>"), "{row}");
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("Summa tillgångar 58 985 55 561"), "the PDF's line reads otherwise:\n{text}");
+    // Note links: the Not column links to the note's anchor on the notes page.
+    assert!(html.contains("<a href=\"10-noter.html#not-maskiner\">8</a>"), "{html}");
+    let notes = std::fs::read_to_string(dir.path().join("output/html/10-noter.html")).unwrap();
+    assert!(notes.contains("id=\"not-maskiner\""), "the note heading carries the anchor");
+    assert!(notes.contains("href=\"09-balansrakning.html#br-maskiner\""), "the note links back to its line");
+}
