@@ -566,10 +566,10 @@ fn first_table_rows(source: &str) -> (String, Vec<(String, Vec<String>)>) {
             let row_end = i + tokens[i..].iter().position(|t| t.is_close("tr")).unwrap();
             let mut label = None;
             let mut values = Vec::new();
-            for j in i..row_end {
-                if tokens[j].is_open("th") && label.is_none() {
+            for (j, cell) in tokens.iter().enumerate().take(row_end).skip(i) {
+                if cell.is_open("th") && label.is_none() {
                     label = Some(inner_text(&tokens, j));
-                } else if tokens[j].is_open("td") {
+                } else if cell.is_open("td") {
                     let v = inner_text(&tokens, j);
                     if !v.is_empty() {
                         values.push(v);
