@@ -406,3 +406,34 @@ fn inaccessible_markdown_stops_the_build_at_its_line() {
         assert!(stderr.contains(&format!("content/chapters/01-a.md:{line}")) && stderr.contains(message), "{stderr}");
     }
 }
+
+#[test]
+fn the_theme_says_where_chapters_start_and_the_report_whether_they_are_numbered() {
+    let chapters = [("01-inledning.md", "# Inledning\n\nKort.\n"), ("02-resultat.md", "# Resultat\n\nOckså kort.\n")];
+    let starts = |start: Option<&str>, numbers: bool| {
+        let dir = project(&chapters);
+        if let Some(start) = start {
+            write(dir.path(), "themes/default/theme.yaml", format!("chapters:\n  start: {start}\n").as_bytes());
+        }
+        if !numbers {
+            let config = dir.path().join("content/report.yaml");
+            let text = std::fs::read_to_string(&config).unwrap();
+            std::fs::write(&config, format!("{text}chapter_numbers: false\n")).unwrap();
+        }
+        let pdf = built(dir.path());
+        let page_of = |title: &str| {
+            (3..=pdf.pages.len())
+                .find(|&p| pdf.pages[p - 1].lines().any(|l| l.trim().ends_with(title)))
+                .unwrap_or_else(|| panic!("no page starts chapter {title}: {:?}", pdf.pages))
+        };
+        (page_of("Inledning"), page_of("Resultat"), pdf.bookmarks())
+    };
+    let (first, second, bookmarks) = starts(None, true);
+    assert_eq!((first, second), (3, 4), "each chapter on a new page");
+    assert_eq!(bookmarks, [(1, "1 Inledning".to_owned()), (1, "2 Resultat".to_owned())]);
+    assert_eq!(starts(Some("continue"), true).1, 3, "chapters run on");
+    assert_eq!(starts(Some("right-page"), true).1, 5, "chapters on right-hand (odd) pages");
+    assert_eq!(starts(Some("right-page"), true).0, 3, "the first chapter on page 3, after the contents on page 2");
+    let (_, _, bookmarks) = starts(None, false);
+    assert_eq!(bookmarks, [(1, "Inledning".to_owned()), (1, "Resultat".to_owned())]);
+}
