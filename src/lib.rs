@@ -9,6 +9,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod figures;
 pub mod format;
+pub mod goals;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;

@@ -9,10 +9,11 @@ use crate::content::{self, Chapter};
 use crate::data::DataFiles;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::figures::Figures;
+use crate::goals::{self, Goals};
 use crate::figures::view::TableLabels;
 use crate::markdown::{self, ChapterContext, LineIndex, TableBlocks};
 use crate::output::OutputFile;
-use crate::project::Project;
+use crate::project::{DocumentKind, Project};
 use crate::render::{self, RenderedChapter, Report};
 use crate::templates;
 use crate::theme::Theme;
@@ -61,11 +62,22 @@ pub fn build(project: &Project) -> Result<Built, Diagnostics> {
     timer.lap("load");
 
     let table_labels = TableLabels { amounts_in: theme.label("amounts_in") };
-    let (figures, mut warnings) = Figures::load(&data, &table_labels)?;
+    let figures = Figures::load(&data, &table_labels);
+    let goals = Goals::load(&data);
+    let ((figures, mut warnings), goals) = match (figures, goals) {
+        (Ok(f), Ok(g)) => (f, g),
+        (f, g) => {
+            let mut all = Diagnostics::new();
+            for e in [f.err(), g.err()].into_iter().flatten() {
+                all.extend(e);
+            }
+            return Err(all);
+        }
+    };
     timer.lap("validate");
 
     let report = Report { root: project.root.clone(), config, theme: &theme };
-    let rendered = render_chapters(&report, &data, &figures, &chapters)?;
+    let rendered = render_chapters(&report, &data, &figures, &goals, &chapters)?;
     timer.lap("markdown");
 
     let pdf_name = format!("{}.pdf", config.output_name);
@@ -99,11 +111,14 @@ fn render_chapters(
     report: &Report,
     data: &DataFiles,
     figures: &Figures,
+    goals: &Goals,
     chapters: &[Chapter],
 ) -> Result<Vec<RenderedChapter>, Diagnostics> {
     let theme = report.theme;
     let mut tera = templates::engine();
     templates::register_figures(&mut tera, figures, theme.label("note"));
+    let follow_up = report.config.kind != DocumentKind::Verksamhetsplan;
+    goals::render::register(&mut tera, goals, &theme.labels, follow_up);
     let mut context = tera::Context::new();
     let data_value = data.to_value();
     context.insert_value("data", data_value.clone());

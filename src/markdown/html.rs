@@ -174,6 +174,9 @@ impl Renderer<'_, '_> {
             Tag::List(Some(1)) => self.out.push_str("<ol>\n"),
             Tag::List(Some(start)) => self.out.push_str(&format!("<ol start=\"{start}\">\n")),
             Tag::Item => self.out.push_str("<li>"),
+            Tag::DefinitionList => self.out.push_str("<dl>\n"),
+            Tag::DefinitionListTitle => self.out.push_str("<dt>"),
+            Tag::DefinitionListDefinition => self.out.push_str("<dd>"),
             Tag::Table(aligns) => {
                 let caption = escape_html(&self.last_heading);
                 self.out.push_str(&format!(
@@ -246,6 +249,9 @@ impl Renderer<'_, '_> {
             TagEnd::List(true) => self.out.push_str("</ol>\n"),
             TagEnd::List(false) => self.out.push_str("</ul>\n"),
             TagEnd::Item => self.out.push_str("</li>\n"),
+            TagEnd::DefinitionList => self.out.push_str("</dl>\n"),
+            TagEnd::DefinitionListTitle => self.out.push_str("</dt>\n"),
+            TagEnd::DefinitionListDefinition => self.out.push_str("</dd>\n"),
             TagEnd::Table => {
                 self.out.push_str("</tbody>\n</table>\n</div>\n");
                 self.table = None;
@@ -350,7 +356,11 @@ impl Renderer<'_, '_> {
             })
             .collect();
         if view.note_number.is_some() && !links.is_empty() {
-            out.push_str(&format!("<p class=\"note-refs\">{} {}</p>\n", escape_html(blocks.refers_to), links.join(", ")));
+            out.push_str(&format!(
+                "<p class=\"note-refs\">{} {}</p>\n",
+                escape_html(blocks.refers_to),
+                links.join(", ")
+            ));
         }
     }
 

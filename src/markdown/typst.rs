@@ -90,6 +90,42 @@ struct TableState {
     /// Where the table's markup starts in the output, and its body row count.
     start: usize,
     rows: usize,
+    /// Characters of text per column, to share the width by content.
+    text_lengths: Vec<usize>,
+}
+
+/// `#table(columns: …, align: …,` for a Markdown table: number columns take
+/// their natural width; text columns share the rest in proportion to how much
+/// text they hold, so a comment column gets more room than a status column.
+fn table_spec(t: &TableState) -> String {
+    let numbers = t.aligns.iter().filter(|a| **a == Alignment::Right).count();
+    let wide = numbers >= WIDE_COLUMNS;
+    let rows = (t.rows + 1).max(1);
+    let columns: Vec<String> = t
+        .aligns
+        .iter()
+        .zip(&t.text_lengths)
+        .map(|(a, len)| {
+            if *a == Alignment::Right || wide {
+                "auto".to_owned()
+            } else {
+                // The square root keeps one long column from squeezing the others.
+                let per_row = (*len / rows).max(1) as f64;
+                format!("{}fr", (per_row.sqrt().round() as usize).clamp(1, 8))
+            }
+        })
+        .collect();
+    let align: Vec<&str> = t
+        .aligns
+        .iter()
+        .map(|a| match a {
+            Alignment::Right => "right",
+            Alignment::Center => "center",
+            _ => "left",
+        })
+        .collect();
+    // No line break: the table is written before this is inserted, and the line map must not shift.
+    format!("#table(columns: ({},), align: ({},), ", columns.join(", "), align.join(", "))
 }
 
 /// Tables up to this many body rows are kept on one page, so that no table
@@ -149,7 +185,14 @@ impl Renderer<'_, '_> {
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(*tag),
-            Event::Text(text) => self.out.push_str(&escape_markup(text)),
+            Event::Text(text) => {
+                if let Some(t) = &mut self.table
+                    && let Some(len) = t.text_lengths.get_mut(t.column)
+                {
+                    *len += text.chars().count();
+                }
+                self.out.push_str(&escape_markup(text));
+            }
             Event::Code(code) => {
                 self.out.push_str(&format!("#raw(\"{}\")", escape_string(code)));
             }
@@ -191,25 +234,22 @@ impl Renderer<'_, '_> {
             Tag::List(None) => self.out.push_str("#list("),
             Tag::List(Some(start)) => self.out.push_str(&format!("#enum(start: {start}, ")),
             Tag::Item => self.out.push('['),
+            // A definition list: the term in bold, its definition indented below.
+            Tag::DefinitionList => {}
+            Tag::DefinitionListTitle => self.out.push_str("#block(below: 0.4em, sticky: true)[#strong["),
+            Tag::DefinitionListDefinition => self.out.push_str("#pad(left: 1.2em)["),
             Tag::Table(aligns) => {
-                let wide = aligns.iter().filter(|a| **a == Alignment::Right).count() >= WIDE_COLUMNS;
-                let columns: Vec<&str> =
-                    aligns.iter().map(|a| if *a == Alignment::Right || wide { "auto" } else { "1fr" }).collect();
-                let align: Vec<&str> = aligns
-                    .iter()
-                    .map(|a| match a {
-                        Alignment::Right => "right",
-                        Alignment::Center => "center",
-                        _ => "left",
-                    })
-                    .collect();
+                // The column specification is written when the table ends,
+                // once the length of the text in each column is known.
                 let start = self.out.len();
-                self.out.push_str(&format!(
-                    "#table(columns: ({},), align: ({},),\n",
-                    columns.join(", "),
-                    align.join(", ")
-                ));
-                self.table = Some(TableState { aligns: aligns.clone(), column: 0, in_head: false, start, rows: 0 });
+                self.table = Some(TableState {
+                    aligns: aligns.clone(),
+                    column: 0,
+                    in_head: false,
+                    start,
+                    rows: 0,
+                    text_lengths: vec![0; aligns.len()],
+                });
             }
             Tag::TableHead => {
                 self.out.push_str("table.header(");
@@ -270,13 +310,22 @@ impl Renderer<'_, '_> {
             TagEnd::CodeBlock => self.out.push_str("\")\n\n"),
             TagEnd::List(_) => self.out.push_str(")\n\n"),
             TagEnd::Item => self.out.push_str("],"),
+            TagEnd::DefinitionList => self.out.push('\n'),
+            TagEnd::DefinitionListTitle => self.out.push_str("]]\n"),
+            TagEnd::DefinitionListDefinition => {
+                let trimmed = self.out.trim_end().len();
+                self.out.truncate(trimmed);
+                self.out.push_str("]\n\n");
+            }
             TagEnd::Table => {
                 self.out.push(')');
-                if let Some(t) = self.table.take()
-                    && t.rows <= UNBREAKABLE_ROWS
-                {
-                    self.out.insert_str(t.start, "#block(breakable: false)[");
-                    self.out.push(']');
+                if let Some(t) = self.table.take() {
+                    let mut head = table_spec(&t);
+                    if t.rows <= UNBREAKABLE_ROWS {
+                        head.insert_str(0, "#block(breakable: false)[");
+                        self.out.push(']');
+                    }
+                    self.out.insert_str(t.start, &head);
                 }
                 self.out.push_str("\n\n");
             }
@@ -400,7 +449,11 @@ impl Renderer<'_, '_> {
             })
             .collect();
         if view.note_number.is_some() && !links.is_empty() {
-            self.out.push_str(&format!("#text(size: 0.85em)[{} {}]\n\n", escape_markup(blocks.refers_to), links.join(", ")));
+            self.out.push_str(&format!(
+                "#text(size: 0.85em)[{} {}]\n\n",
+                escape_markup(blocks.refers_to),
+                links.join(", ")
+            ));
         }
     }
 }
@@ -491,7 +544,7 @@ mod tests {
     #[test]
     fn tables_right_align_and_reformat_amounts() {
         let out = typst("# T\n\n| | 2013 |\n|---|---:|\n| Intäkter | -50 970 |\n");
-        assert!(out.contains("columns: (1fr, auto,), align: (left, right,)"), "{out}");
+        assert!(out.contains("columns: (2fr, auto,), align: (left, right,)"), "{out}");
         assert!(out.contains("table.header([], [2013], )"), "{out}");
         assert!(out.contains("[\u{2212}50\u{a0}970]"), "{out}");
     }

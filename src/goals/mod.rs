@@ -1,0 +1,602 @@
+//! Goals and their follow-up: strategic goals, areas with their records and
+//! goals, targets set once, outcomes compared, and fulfilment computed.
+//!
+//! A data file with `areas:` at the top is a goals file; see the README.
+
+pub mod render;
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use crate::data::DataFiles;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::format::parse_amount;
+use crate::project::{Fields, nearest};
+use crate::yaml::{Node, NodeKind};
+
+/// Computed or stated fulfilment of a goal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    Met,
+    Partly,
+    NotMet,
+    NotReported,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [Status::Met, Status::Partly, Status::NotMet, Status::NotReported];
+    const NAMES: [(&'static str, Status); 4] = [
+        ("uppfyllt", Status::Met),
+        ("delvis_uppfyllt", Status::Partly),
+        ("ej_uppfyllt", Status::NotMet),
+        ("ej_rapporterat", Status::NotReported),
+    ];
+
+    /// The key of its label (and symbol) in the theme's language file.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Met => "status_met",
+            Status::Partly => "status_partly",
+            Status::NotMet => "status_not_met",
+            Status::NotReported => "status_not_reported",
+        }
+    }
+}
+
+/// What a target asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TargetKind {
+    AtLeast(Decimal),
+    AtMost(Decimal),
+    /// About a value, within a tolerance (a share of the value).
+    About { value: Decimal, tolerance: Decimal },
+    Range(Decimal, Decimal),
+    /// A relative change from a baseline, e.g. +5 % from 200.
+    Change { baseline: Decimal, share: Decimal },
+    /// Something to be delivered.
+    Done,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub kind: TargetKind,
+    pub unit: String,
+    pub period: String,
+    pub unit_loc: Location,
+    pub loc: Location,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Achieved {
+    Value { value: Decimal, unit: String, unit_loc: Location },
+    /// A deliverable: done, not done, or partly done.
+    Done(Status),
+    Nothing,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub achieved: Achieved,
+    pub comment: String,
+    /// A status stated instead of computed, with its justification.
+    pub stated: Option<(Status, String)>,
+    pub loc: Location,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Goal {
+    pub id: String,
+    pub number: usize,
+    pub title: String,
+    pub strategic: Vec<String>,
+    pub target: Option<Target>,
+    pub outcome: Option<Outcome>,
+    pub status: Status,
+    pub loc: Location,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Area {
+    pub id: String,
+    pub title: String,
+    /// Record fields in declared order: (label, text lines).
+    pub record: Vec<(String, Vec<String>)>,
+    pub goals: Vec<Goal>,
+    pub loc: Location,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrategicGoal {
+    pub id: String,
+    pub title: String,
+}
+
+/// Every goals file of the project, with statuses computed.
+#[derive(Debug, Default, Clone)]
+pub struct Goals {
+    pub strategic: Vec<StrategicGoal>,
+    pub areas: Vec<Area>,
+}
+
+impl Goals {
+    pub fn area(&self, id: &str) -> Option<&Area> {
+        self.areas.iter().find(|a| a.id == id)
+    }
+
+    pub fn load(data: &DataFiles) -> Result<Goals, Diagnostics> {
+        let mut goals = Goals::default();
+        let mut diagnostics = Diagnostics::new();
+        for (stem, node) in &data.files {
+            if node.get("areas").is_none() {
+                continue;
+            }
+            let file = data.paths.get(stem).cloned().unwrap_or_default();
+            let source = data.sources.get(&file).map(String::as_str).unwrap_or_default();
+            match parse_file(node, &file, source) {
+                Ok(g) => {
+                    goals.strategic.extend(g.strategic);
+                    goals.areas.extend(g.areas);
+                }
+                Err(e) => diagnostics.extend(e),
+            }
+        }
+        let mut seen: HashMap<&str, &Location> = HashMap::new();
+        for area in &goals.areas {
+            if let Some(first) = seen.insert(&area.id, &area.loc) {
+                diagnostics.push(
+                    Diagnostic::error(Some(area.loc.clone()), format!("the area id `{}` is used twice", area.id))
+                        .with_hint(format!("it is also used at {}:{}", first.file, first.line)),
+                );
+            }
+        }
+        diagnostics.into_result().map(|_| goals)
+    }
+}
+
+fn error(node: &Node, file: &str, source: &str, message: String, hint: Option<String>) -> Diagnostic {
+    let d = Diagnostic::error(Some(node.location(file)), message).with_source(source);
+    match hint {
+        Some(h) => d.with_hint(h),
+        None => d,
+    }
+}
+
+fn share(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnostics) -> Option<Decimal> {
+    let text = node.as_str().unwrap_or_default();
+    let (number, percent) = match text.trim().strip_suffix('%') {
+        Some(n) => (n.trim(), true),
+        None => (text, false),
+    };
+    match parse_amount(number) {
+        Ok(v) => Some(if percent { v / Decimal::from(100) } else { v }),
+        Err(_) => {
+            diagnostics.push(error(node, file, source, format!("expected a share such as `75 %`, found {}", node.describe()), None));
+            None
+        }
+    }
+}
+
+fn number(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnostics) -> Option<Decimal> {
+    match parse_amount(node.as_str().unwrap_or_default()) {
+        Ok(v) => Some(v),
+        Err(message) => {
+            diagnostics.push(error(node, file, source, message, None));
+            None
+        }
+    }
+}
+
+#[derive(Debug)]
+struct FileGoals {
+    strategic: Vec<StrategicGoal>,
+    areas: Vec<Area>,
+}
+
+fn parse_file(node: &Node, file: &str, source: &str) -> Result<FileGoals, Diagnostics> {
+    let mut f = Fields::new(node, file, source, "a goals file")?;
+    let mut strategic = Vec::new();
+    for item in f.optional("strategic_goals").and_then(Node::as_seq).unwrap_or_default() {
+        let Ok(mut g) = Fields::new(item, file, source, "a strategic goal") else { continue };
+        let id = g.required("id", "innovation").and_then(|n| g.string(Some(n)));
+        let title = g.required("title", "Främja innovation och nytänkande").and_then(|n| g.string(Some(n)));
+        f.diagnostics.extend(g.finish());
+        if let (Some(id), Some(title)) = (id, title) {
+            strategic.push(StrategicGoal { id, title });
+        }
+    }
+    let partly_from = match f.optional("partly_from") {
+        Some(n) => share(n, file, source, &mut f.diagnostics).unwrap_or(Decimal::new(75, 2)),
+        None => Decimal::new(75, 2),
+    };
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for item in f.optional("record_fields").and_then(Node::as_seq).unwrap_or_default() {
+        let Ok(mut g) = Fields::new(item, file, source, "a record field") else { continue };
+        let id = g.required("id", "uppgift").and_then(|n| g.string(Some(n)));
+        let label = g.required("label", "Uppgift").and_then(|n| g.string(Some(n)));
+        f.diagnostics.extend(g.finish());
+        if let (Some(id), Some(label)) = (id, label) {
+            fields.push((id, label));
+        }
+    }
+    let strategic_ids: Vec<&str> = strategic.iter().map(|s| s.id.as_str()).collect();
+    let mut areas = Vec::new();
+    if let Some(list) = f.required("areas", "[{id: navet, title: Navet, goals: [...]}]") {
+        for item in list.as_seq().unwrap_or_default() {
+            match parse_area(item, file, source, &fields, &strategic_ids, partly_from) {
+                Ok(a) => areas.push(a),
+                Err(e) => f.diagnostics.extend(e),
+            }
+        }
+    }
+    let diagnostics = f.finish();
+    diagnostics.into_result().map(|_| FileGoals { strategic, areas })
+}
+
+fn parse_area(
+    node: &Node,
+    file: &str,
+    source: &str,
+    fields: &[(String, String)],
+    strategic: &[&str],
+    partly_from: Decimal,
+) -> Result<Area, Diagnostics> {
+    let mut f = Fields::new(node, file, source, "an area")?;
+    let id = f.required("id", "navet").and_then(|n| f.string(Some(n)));
+    let title = f.required("title", "Navet Science Center").and_then(|n| f.string(Some(n)));
+    let mut record = Vec::new();
+    if let Some(rec) = f.optional("record") {
+        let ids: Vec<&str> = fields.iter().map(|(id, _)| id.as_str()).collect();
+        for (key, value) in rec.as_map().unwrap_or_default() {
+            let name = key.as_str().unwrap_or_default();
+            let Some((_, label)) = fields.iter().find(|(id, _)| id == name) else {
+                let hint = match nearest(name, &ids) {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None => format!("the fields declared under `record_fields` are: {}", ids.join(", ")),
+                };
+                f.diagnostics.push(error(key, file, source, format!("unknown record field `{name}`"), Some(hint)));
+                continue;
+            };
+            let lines = match &value.kind {
+                NodeKind::Seq(items) => items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect(),
+                NodeKind::Scalar { text, .. } => vec![text.clone()],
+                _ => Vec::new(),
+            };
+            record.push((fields.iter().position(|(id, _)| id == name).unwrap_or(0), label.clone(), lines));
+        }
+    }
+    record.sort_by_key(|(i, _, _)| *i);
+    let mut goals = Vec::new();
+    for (i, item) in f.optional("goals").and_then(Node::as_seq).unwrap_or_default().iter().enumerate() {
+        if let Some(goal) = parse_goal(item, file, source, i + 1, strategic, partly_from, &mut f.diagnostics) {
+            if let Some(first) = goals.iter().find(|g: &&Goal| g.id == goal.id) {
+                f.diagnostics.push(error(
+                    item,
+                    file,
+                    source,
+                    format!("the goal id `{}` is used twice in this area", goal.id),
+                    Some(format!("it is also used on line {}", first.loc.line)),
+                ));
+            }
+            goals.push(goal);
+        }
+    }
+    let diagnostics = f.finish();
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let (Some(id), Some(title)) = (id, title) else { return Err(diagnostics) };
+    Ok(Area {
+        id,
+        title,
+        record: record.into_iter().map(|(_, l, v)| (l, v)).collect(),
+        goals,
+        loc: node.location(file),
+    })
+}
+
+fn parse_goal(
+    node: &Node,
+    file: &str,
+    source: &str,
+    position: usize,
+    strategic: &[&str],
+    partly_from: Decimal,
+    diagnostics: &mut Diagnostics,
+) -> Option<Goal> {
+    let mut f = match Fields::new(node, file, source, "a goal") {
+        Ok(f) => f,
+        Err(e) => {
+            diagnostics.extend(e);
+            return None;
+        }
+    };
+    let id = f.required("id", "teman").and_then(|n| f.string(Some(n)));
+    let title = f.required("title", "Elever på teman").and_then(|n| f.string(Some(n)));
+    let number = f
+        .optional("number")
+        .and_then(|n| n.as_str().and_then(|t| t.parse::<usize>().ok()).or_else(|| {
+            f.diagnostics.push(error(n, file, source, format!("expected a goal number, found {}", n.describe()), None));
+            None
+        }))
+        .unwrap_or(position);
+    let mut strategic_ids = Vec::new();
+    if let Some(list) = f.optional("strategic") {
+        let items: Vec<&Node> = match &list.kind {
+            NodeKind::Seq(items) => items.iter().collect(),
+            _ => vec![list],
+        };
+        for item in items {
+            let name = item.as_str().unwrap_or_default();
+            if strategic.contains(&name) {
+                strategic_ids.push(name.to_owned());
+            } else {
+                let hint = nearest(name, strategic).map(|n| format!("did you mean `{n}`?"));
+                f.diagnostics.push(error(item, file, source, format!("there is no strategic goal `{name}`"), hint));
+            }
+        }
+    }
+    let target = f.optional("target").and_then(|n| parse_target(n, file, source, &mut f.diagnostics));
+    let outcome = f.optional("outcome").and_then(|n| parse_outcome(n, file, source, &mut f.diagnostics));
+    let status = match (&target, &outcome) {
+        (_, Some(Outcome { stated: Some((status, _)), .. })) => *status,
+        (Some(target), Some(outcome)) => compute_status(target, outcome, partly_from, file, source, &mut f.diagnostics),
+        _ => Status::NotReported,
+    };
+    diagnostics.extend(f.finish());
+    Some(Goal { id: id?, number, title: title?, strategic: strategic_ids, target, outcome, status, loc: node.location(file) })
+}
+
+fn parse_target(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnostics) -> Option<Target> {
+    let mut f = match Fields::new(node, file, source, "a target") {
+        Ok(f) => f,
+        Err(e) => {
+            diagnostics.extend(e);
+            return None;
+        }
+    };
+    let at_least = f.optional("at_least");
+    let at_most = f.optional("at_most");
+    let about = f.optional("about");
+    let tolerance = f.optional("tolerance");
+    let range = f.optional("range");
+    let change = f.optional("change");
+    let baseline = f.optional("baseline");
+    let done = f.optional("done");
+    let unit_node = f.optional("unit");
+    let unit = unit_node.and_then(|n| f.string(Some(n))).unwrap_or_default();
+    let period = f.optional("period").and_then(|n| f.string(Some(n))).unwrap_or_default();
+    let given = [at_least, at_most, about, range, change, done].iter().filter(|n| n.is_some()).count();
+    let kind = if given != 1 {
+        f.diagnostics.push(error(
+            node,
+            file,
+            source,
+            format!("a target needs exactly one of `at_least`, `at_most`, `about`, `range`, `change` or `done`, found {given}"),
+            Some("for example `target: {at_least: 20 000, unit: elever, period: 2013}`".into()),
+        ));
+        None
+    } else if let Some(n) = at_least {
+        number(n, file, source, &mut f.diagnostics).map(TargetKind::AtLeast)
+    } else if let Some(n) = at_most {
+        number(n, file, source, &mut f.diagnostics).map(TargetKind::AtMost)
+    } else if let Some(n) = about {
+        let tolerance = match tolerance {
+            Some(t) => share(t, file, source, &mut f.diagnostics),
+            None => Some(Decimal::new(10, 2)),
+        };
+        number(n, file, source, &mut f.diagnostics).zip(tolerance).map(|(value, tolerance)| TargetKind::About { value, tolerance })
+    } else if let Some(n) = range {
+        match n.as_seq() {
+            Some([low, high]) => number(low, file, source, &mut f.diagnostics)
+                .zip(number(high, file, source, &mut f.diagnostics))
+                .map(|(l, h)| TargetKind::Range(l, h)),
+            _ => {
+                f.diagnostics.push(error(n, file, source, format!("expected a range as `[low, high]`, found {}", n.describe()), None));
+                None
+            }
+        }
+    } else if let Some(n) = change {
+        let Some(b) = baseline else {
+            let node = f.node;
+            f.diagnostics.push(error(node, file, source, "a target of change needs a `baseline`".into(), Some("for example `{change: +5 %, baseline: 200, unit: deltagare}`".into())));
+            return None;
+        };
+        share(n, file, source, &mut f.diagnostics)
+            .zip(number(b, file, source, &mut f.diagnostics))
+            .map(|(share, baseline)| TargetKind::Change { baseline, share })
+    } else {
+        Some(TargetKind::Done)
+    };
+    if !matches!(kind, Some(TargetKind::Done) | None) && unit.is_empty() {
+        let node = f.node;
+        f.diagnostics.push(error(node, file, source, "a target with a value needs a `unit`".into(), Some("for example `unit: elever`".into())));
+    }
+    let unit_loc = unit_node.map(|n| n.location(file)).unwrap_or_else(|| node.location(file));
+    diagnostics.extend(f.finish());
+    Some(Target { kind: kind?, unit, period, unit_loc, loc: node.location(file) })
+}
+
+fn parse_outcome(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnostics) -> Option<Outcome> {
+    let mut f = match Fields::new(node, file, source, "an outcome") {
+        Ok(f) => f,
+        Err(e) => {
+            diagnostics.extend(e);
+            return None;
+        }
+    };
+    let value = f.optional("value");
+    let unit_node = f.optional("unit");
+    let unit = unit_node.and_then(|n| f.string(Some(n))).unwrap_or_default();
+    let done = f.optional("done").and_then(|n| {
+        f.one_of(Some(n), &[("true", Status::Met), ("false", Status::NotMet), ("partly", Status::Partly), ("delvis", Status::Partly)])
+    });
+    let comment = f.optional("comment").and_then(|n| f.string(Some(n))).unwrap_or_default();
+    let stated_status = f.optional("status").and_then(|n| f.one_of(Some(n), &Status::NAMES));
+    let justification = f.optional("justification").and_then(|n| f.string(Some(n)));
+    let stated = match (stated_status, justification) {
+        (Some(s), Some(j)) if !j.trim().is_empty() => Some((s, j)),
+        (Some(_), _) => {
+            let node = f.node;
+            f.diagnostics.push(error(
+                node,
+                file,
+                source,
+                "a stated status needs a `justification`".into(),
+                Some("say why the status is not the computed one, e.g. `justification: Utfallet mättes i pedagoger`".into()),
+            ));
+            None
+        }
+        (None, _) => None,
+    };
+    let achieved = match (value, done) {
+        (Some(v), None) => match number(v, file, source, &mut f.diagnostics) {
+            Some(value) => {
+                if unit.is_empty() {
+                    f.diagnostics.push(error(v, file, source, "an outcome with a value needs a `unit`".into(), Some("use the target's unit".into())));
+                }
+                let unit_loc = unit_node.map(|n| n.location(file)).unwrap_or_else(|| v.location(file));
+                Achieved::Value { value, unit, unit_loc }
+            }
+            None => Achieved::Nothing,
+        },
+        (None, Some(status)) => Achieved::Done(status),
+        (None, None) => Achieved::Nothing,
+        (Some(v), Some(_)) => {
+            f.diagnostics.push(error(v, file, source, "an outcome is either a `value` or `done`, not both".into(), None));
+            Achieved::Nothing
+        }
+    };
+    diagnostics.extend(f.finish());
+    Some(Outcome { achieved, comment, stated, loc: node.location(file) })
+}
+
+/// Fulfilment from target and outcome. "Delvis" starts at `partly_from` of
+/// the way to the target.
+fn compute_status(target: &Target, outcome: &Outcome, partly_from: Decimal, file: &str, source: &str, diagnostics: &mut Diagnostics) -> Status {
+    let (value, unit, unit_loc) = match (&target.kind, &outcome.achieved) {
+        (_, Achieved::Nothing) => return Status::NotReported,
+        (TargetKind::Done, Achieved::Done(status)) => return *status,
+        (TargetKind::Done, Achieved::Value { .. }) | (_, Achieved::Done(_)) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    Some(outcome.loc.clone()),
+                    "the outcome does not answer the target: a deliverable is followed up with `done`, a value with `value`",
+                )
+                .with_source(source),
+            );
+            return Status::NotReported;
+        }
+        (_, Achieved::Value { value, unit, unit_loc }) => (*value, unit, unit_loc),
+    };
+    if *unit != target.unit {
+        diagnostics.push(
+            Diagnostic::error(
+                Some(unit_loc.clone()),
+                format!("the outcome is counted in `{unit}` but the target (line {}) in `{}`", target.unit_loc.line, target.unit),
+            )
+            .with_hint(format!(
+                "an outcome can only be compared with a target in the same unit; check {}:{} and this line, or state the status with a justification",
+                file, target.unit_loc.line
+            ))
+            .with_source(source),
+        );
+        return Status::NotReported;
+    }
+    let grade = |reached: bool, partly: bool| {
+        if reached {
+            Status::Met
+        } else if partly {
+            Status::Partly
+        } else {
+            Status::NotMet
+        }
+    };
+    match &target.kind {
+        TargetKind::AtLeast(t) => grade(value >= *t, value >= *t * partly_from),
+        TargetKind::AtMost(t) => grade(value <= *t, partly_from > Decimal::ZERO && value <= *t / partly_from),
+        TargetKind::About { value: t, tolerance } => {
+            let off = (value - *t).abs();
+            grade(off <= *t * *tolerance, off <= *t * *tolerance * Decimal::TWO)
+        }
+        TargetKind::Range(low, high) => {
+            let width = (*high - *low).abs().max(Decimal::ONE);
+            let slack = width * (Decimal::ONE - partly_from);
+            grade(value >= *low && value <= *high, value >= *low - slack && value <= *high + slack)
+        }
+        TargetKind::Change { baseline, share } => {
+            if baseline.is_zero() {
+                return Status::NotReported;
+            }
+            let change = (value - *baseline) / *baseline;
+            if share.is_sign_negative() {
+                grade(change <= *share, change <= *share * partly_from)
+            } else {
+                grade(change >= *share, change >= *share * partly_from)
+            }
+        }
+        TargetKind::Done => Status::NotReported,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml;
+
+    fn load(text: &str) -> Result<FileGoals, Diagnostics> {
+        parse_file(&yaml::parse(text, "mal.yaml").unwrap(), "mal.yaml", text)
+    }
+
+    fn statuses(goals: &str) -> Vec<Status> {
+        let text = format!("areas:\n  - id: a\n    title: A\n    goals:\n{goals}");
+        load(&text).unwrap().areas[0].goals.iter().map(|g| g.status).collect()
+    }
+
+    #[test]
+    fn computes_fulfilment_for_every_kind_of_target() {
+        let s = statuses(concat!(
+            "      - {id: a, title: A, target: {at_least: 20 000, unit: elever}, outcome: {value: 14 263, unit: elever}}\n",
+            "      - {id: b, title: B, target: {at_least: 500, unit: pedagoger}, outcome: {value: 409, unit: pedagoger}}\n",
+            "      - {id: c, title: C, target: {at_least: 15 000, unit: besökare}, outcome: {value: 15 589, unit: besökare}}\n",
+            "      - {id: d, title: D, target: {at_most: 100, unit: dagar}, outcome: {value: 120, unit: dagar}}\n",
+            "      - {id: e, title: E, target: {about: 100, unit: st}, outcome: {value: 109, unit: st}}\n",
+            "      - {id: f, title: F, target: {range: [12, 16], unit: chefer}, outcome: {value: 11, unit: chefer}}\n",
+            "      - {id: g, title: G, target: {change: 5 %, baseline: 200, unit: deltagare}, outcome: {value: 212, unit: deltagare}}\n",
+            "      - {id: h, title: H, target: {done: true}, outcome: {done: false}}\n",
+            "      - {id: i, title: I, target: {done: true}, outcome: {done: partly}}\n",
+            "      - {id: j, title: J, target: {done: true}}\n",
+            "      - {id: k, title: K, target: {at_least: 1, unit: st}, outcome: {value: 0, unit: st, status: uppfyllt, justification: Ersatt av annan insats}}\n",
+        ));
+        use Status::*;
+        assert_eq!(s, [NotMet, Partly, Met, Partly, Met, Partly, Met, NotMet, Partly, NotReported, Met]);
+    }
+
+    #[test]
+    fn a_unit_mismatch_names_both_lines() {
+        let err = load("areas:\n  - id: navet\n    title: Navet\n    goals:\n      - id: ltu\n        title: Lärarutbildningsdagar\n        target: {at_least: 2 000, unit: lärarutbildningsdagar}\n        outcome: {value: 1 317, unit: pedagoger}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("mal.yaml:8:39"), "{err}");
+        assert!(err.contains("the outcome is counted in `pedagoger` but the target (line 7) in `lärarutbildningsdagar`"), "{err}");
+    }
+
+    #[test]
+    fn a_stated_status_needs_a_justification_and_strategic_goals_must_exist() {
+        let err = load("strategic_goals:\n  - {id: innovation, title: Innovation}\nareas:\n  - id: a\n    title: A\n    goals:\n      - {id: x, title: X, strategic: [inovation], target: {done: true}, outcome: {done: true, status: uppfyllt}}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("needs a `justification`"), "{err}");
+        assert!(err.contains("there is no strategic goal `inovation`") && err.contains("did you mean `innovation`?"), "{err}");
+    }
+
+    #[test]
+    fn record_fields_are_declared_and_kept_in_order() {
+        let g = load("record_fields:\n  - {id: uppgift, label: Uppgift}\n  - {id: tidplan, label: Tidplan}\nareas:\n  - id: a\n    title: A\n    record:\n      tidplan: 2013\n      uppgift: [Stödja, Samordna]\n").unwrap();
+        let record = &g.areas[0].record;
+        assert_eq!(record[0], ("Uppgift".to_owned(), vec!["Stödja".to_owned(), "Samordna".to_owned()]));
+        assert_eq!(record[1].0, "Tidplan");
+        let err = load("record_fields:\n  - {id: uppgift, label: Uppgift}\nareas:\n  - id: a\n    title: A\n    record:\n      upggift: x\n").unwrap_err().to_string();
+        assert!(err.contains("unknown record field `upggift`") && err.contains("did you mean `uppgift`?"), "{err}");
+    }
+}
