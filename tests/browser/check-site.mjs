@@ -6,8 +6,8 @@
 //   - runs axe-core (all rules axe enables by default: WCAG 2.0/2.1 A and AA and
 //     best practices) at 1280 px and at 360 px wide, the latter with the
 //     navigation disclosure opened, and on the search page also with results shown;
-//   - fails when any request leaves the site, any file is missing, or the page
-//     logs an error;
+//   - fails when any request leaves the site, any file is missing, the page
+//     logs an error, or an id is used twice on it (axe no longer checks that);
 //   - fails when the page scrolls sideways at 360 px (wide tables must scroll
 //     inside their own wrapper);
 //   - tabs through the page and fails when a focused element shows no focus
@@ -203,6 +203,16 @@ async function checkFocus(page) {
   return { stops: seen.size, problems };
 }
 
+/** Ids used more than once: links, labels and the skip link then go astray. */
+async function duplicateIds(page) {
+  const dupes = await page.evaluate(() => {
+    const seen = new Map();
+    for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
+    return [...seen].filter(([, n]) => n > 1).map(([id, n]) => `${id} (${n} times)`);
+  });
+  return dupes.map((d) => `id used more than once: ${d}`);
+}
+
 async function noSidewaysScroll(page) {
   const { scrollWidth, clientWidth } = await page.evaluate(() => ({
     scrollWidth: document.documentElement.scrollWidth,
@@ -316,6 +326,7 @@ async function main() {
       if (violations.length) details.push(`  at ${vp.name} px:`, ...formatViolations(violations));
 
       if (vp.width >= 1000) {
+        problems.push(...(await duplicateIds(page)));
         const focus = await checkFocus(page);
         problems.push(...focus.problems);
       }

@@ -88,6 +88,11 @@ const faults = [
     expect: 'heading-order',
   },
   {
+    file: 'ids.html',
+    html: page('Id', '<h2 id="navet">Navet</h2><p id="navet">Text.</p>'),
+    expect: 'id used more than once: navet (2 times)',
+  },
+  {
     file: 'script.html',
     html: page('Skript', '<p>Text.</p>', '<script>window.nothing.here = 1;</script>'),
     expect: 'script error',

@@ -292,6 +292,11 @@ fn every_page_has_language_one_h1_and_no_skipped_heading_level() {
             );
         }
 
+        for img in tokens.iter().filter(|t| t.is_open("img")) {
+            let alt = img.attr("alt").unwrap_or_else(|| panic!("{page}: an image without alt: {img:?}"));
+            assert!(!alt.trim().is_empty() || img.attr("role") == Some("presentation"), "{page}: empty alt: {img:?}");
+        }
+
         let h1 = tokens.iter().position(|t| t.is_open("h1")).unwrap();
         assert!(!inner_text(&tokens, h1).is_empty(), "{page}: the h1 is empty");
         let main = tokens.iter().filter(|t| t.is_open("main")).count();
@@ -380,6 +385,81 @@ fn pages_have_titles_descriptions_and_open_graph_titles() {
         .and_then(|t| t.attr("content"))
         .unwrap();
     assert!(description.starts_with("Alla belopp anges i tusentals kronor"), "{description}");
+}
+
+/// Every id of a page once: links, `aria-labelledby` and the skip link rely on it.
+fn assert_unique_ids(site: &Site) {
+    for (page, source) in &site.pages {
+        let mut ids = BTreeSet::new();
+        for id in tokens(source).iter().filter_map(|t| t.attr("id").map(str::to_owned)) {
+            assert!(ids.insert(id.clone()), "{page}: the id \"{id}\" is used twice");
+        }
+    }
+}
+
+#[test]
+fn no_page_of_the_example_uses_an_id_twice() {
+    let (_dir, html) = example_site();
+    assert_unique_ids(&Site::load(html));
+}
+
+#[test]
+fn a_chapter_heading_never_takes_an_id_of_the_page_itself() {
+    // Headings whose ids would be the templates' own if these were not kept apart.
+    let dir = project(&[(
+        "01-innehall.md",
+        "# Innehåll\n\n## Innehåll\n\nText.\n\n## Sök sida\n\nMer.\n\n## Innehållsförteckning\n\nSlut.\n",
+    )]);
+    let (out, _, stderr) = build(dir.path());
+    assert!(out.status.success(), "{stderr}");
+    let site = Site::load(&dir.path().join("output/html"));
+    assert_unique_ids(&site);
+    let page = tokens(&site.pages["01-innehall.html"]);
+    let skip = page.iter().find(|t| t.is_open("a")).and_then(|t| t.attr("href")).unwrap();
+    let target = page.iter().find(|t| t.attr("id") == skip.strip_prefix('#')).unwrap();
+    assert!(target.is_open("main"), "the skip link leads to <main>, not to {target:?}");
+}
+
+#[test]
+fn note_references_in_the_statements_are_links_to_the_notes() {
+    let (_dir, html) = example_site();
+    let site = Site::load(html);
+    let tokens = tokens(&site.pages["08-resultatrakning.html"]);
+    let start = tokens.iter().position(|t| t.is_open("table")).unwrap();
+    let end = start + tokens[start..].iter().position(|t| t.is_close("table")).unwrap();
+    let table = &tokens[start..end];
+    // The column whose heading is "Not".
+    let heads: Vec<String> = table
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.is_open("th") && t.attr("scope") == Some("col"))
+        .map(|(i, _)| inner_text(table, i))
+        .collect();
+    let note_column = heads.iter().position(|h| h == "Not").expect("a Not column") + 1; // after the row header
+    let mut links = 0;
+    let mut i = 0;
+    while i < table.len() {
+        if table[i].is_open("tr") && table[..i].iter().any(|t| t.is_open("tbody")) {
+            let row_end = i + table[i..].iter().position(|t| t.is_close("tr")).unwrap();
+            let cells: Vec<usize> =
+                (i..row_end).filter(|&j| table[j].is_open("td") || table[j].is_open("th")).collect();
+            if let Some(&cell) = cells.get(note_column) {
+                let cell_end = cell + table[cell..].iter().position(|t| t.is_close("td")).unwrap();
+                let text = inner_text(table, cell);
+                let link = table[cell..cell_end].iter().find(|t| t.is_open("a")).and_then(|t| t.attr("href"));
+                if !text.is_empty() {
+                    let href = link.unwrap_or_else(|| panic!("note {text} is not a link"));
+                    assert!(href.starts_with("10-noter.html#"), "note {text} links to {href}");
+                    links += 1;
+                }
+            }
+            i = row_end;
+        }
+        i += 1;
+    }
+    assert!(links >= 7, "notes 1–7 are referenced from the resultaträkning, found {links} links");
+    // And a note leads back to the line it explains.
+    assert!(site.pages["10-noter.html"].contains("href=\"08-resultatrakning.html#"), "notes link back to their lines");
 }
 
 // ---------------------------------------------------------------------------
