@@ -13,6 +13,13 @@ pub const NBSP: char = '\u{00A0}';
 /// The minus sign used for negative numbers.
 pub const MINUS: char = '\u{2212}';
 
+/// Digits an amount may have before its decimal comma. Far above any real
+/// budget, and low enough that no sum of figures can overflow a `Decimal`.
+pub const MAX_INTEGER_DIGITS: usize = 15;
+
+/// Decimals an amount can show: the most a `Decimal` holds.
+pub const MAX_DECIMALS: u32 = 28;
+
 /// Parses an amount written the Swedish or the plain way. The error says what
 /// was wrong in words a communicator understands.
 pub fn parse_amount(text: &str) -> Result<Decimal, String> {
@@ -46,6 +53,12 @@ pub fn parse_amount(text: &str) -> Result<Decimal, String> {
             return Err(not_a_number());
         }
     }
+    let digits = groups.iter().flat_map(|g| g.bytes()).skip_while(|&b| b == b'0').count();
+    if digits > MAX_INTEGER_DIGITS {
+        return Err(format!(
+            "the number `{trimmed}` is too large: amounts have at most {MAX_INTEGER_DIGITS} digits before the decimal comma"
+        ));
+    }
     let mut normalized = String::with_capacity(trimmed.len());
     if negative {
         normalized.push('-');
@@ -70,6 +83,8 @@ pub fn parse_amount(text: &str) -> Result<Decimal, String> {
 /// Formats an amount the Swedish way. With `decimals`, the value is rounded
 /// half away from zero to that many decimals and always shows them.
 pub fn format_amount(value: Decimal, decimals: Option<u32>) -> String {
+    // A Decimal has at most 28 decimals; more could only be padding.
+    let decimals = decimals.map(|n| n.min(MAX_DECIMALS));
     let value = match decimals {
         Some(n) => value.round_dp_with_strategy(n, RoundingStrategy::MidpointAwayFromZero),
         None => value.normalize(),
@@ -133,6 +148,9 @@ mod tests {
         }
         let err = parse_amount("99999999999999999999999999999999").unwrap_err();
         assert!(err.contains("too large"), "{err}");
+        assert!(parse_amount("999 999 999 999 999").is_ok());
+        assert!(parse_amount("-1 000 000 000 000 000").unwrap_err().contains("at most 15 digits"));
+        assert!(parse_amount("0,1234567890123456789012345678901").unwrap_err().contains("too many decimals"));
     }
 
     #[test]

@@ -57,7 +57,10 @@ fn table_block(id: &str) -> String {
 }
 
 fn decimals(kwargs: &Kwargs) -> tera::TeraResult<Option<u32>> {
-    kwargs.get::<u32>("decimaler")
+    match kwargs.get::<u32>("decimaler")? {
+        Some(n) if n > 6 => Err(tera::Error::message(format!("`decimaler` must be from 0 to 6, found {n}"))),
+        n => Ok(n),
+    }
 }
 
 /// The exact decimal behind a template value: an integer, or the text of an amount.

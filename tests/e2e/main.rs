@@ -5,5 +5,6 @@ mod authoring;
 mod build;
 mod common;
 mod fixtures;
+mod hardening;
 mod pdf;
 mod site;
