@@ -249,6 +249,10 @@ impl<'a> Fields<'a> {
             if !self.known.contains(&name) {
                 let hint = match nearest(name, &self.known) {
                     Some(near) => format!("did you mean `{near}`?"),
+                    // In `{a: b, c}` a comma ends the value; what follows reads as a key.
+                    None if name.contains(' ') => {
+                        "inside `{ … }` a comma ends a value: put text that holds commas in quotes".to_owned()
+                    }
                     None => format!("known keys here: {}", self.known.join(", ")),
                 };
                 self.error(key, format!("unknown key `{name}`"), Some(hint));

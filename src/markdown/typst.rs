@@ -90,9 +90,15 @@ struct TableState {
     /// Where the table's markup starts in the output, and its body row count.
     start: usize,
     rows: usize,
-    /// Characters of text per column, to share the width by content.
+    /// Characters of text per column, to share the width by content, and
+    /// the longest cell of each column and the current cell so far.
     text_lengths: Vec<usize>,
+    longest_cell: Vec<usize>,
+    cell_length: usize,
 }
+
+/// Text columns whose longest cell is at most this long take their natural width.
+const SHORT_CELL: usize = 20;
 
 /// `#table(columns: …, align: …,` for a Markdown table: number columns take
 /// their natural width; text columns share the rest in proportion to how much
@@ -101,12 +107,14 @@ fn table_spec(t: &TableState) -> String {
     let numbers = t.aligns.iter().filter(|a| **a == Alignment::Right).count();
     let wide = numbers >= WIDE_COLUMNS;
     let rows = (t.rows + 1).max(1);
+    // Short text columns (a status) keep their natural width when a long one can take the rest.
+    let has_long_text = t.aligns.iter().zip(&t.longest_cell).any(|(a, l)| *a != Alignment::Right && *l > SHORT_CELL);
     let columns: Vec<String> = t
         .aligns
         .iter()
-        .zip(&t.text_lengths)
-        .map(|(a, len)| {
-            if *a == Alignment::Right || wide {
+        .zip(t.text_lengths.iter().zip(&t.longest_cell))
+        .map(|(a, (len, longest))| {
+            if *a == Alignment::Right || wide || (*longest <= SHORT_CELL && has_long_text) {
                 "auto".to_owned()
             } else {
                 // The square root keeps one long column from squeezing the others.
@@ -190,6 +198,7 @@ impl Renderer<'_, '_> {
                     && let Some(len) = t.text_lengths.get_mut(t.column)
                 {
                     *len += text.chars().count();
+                    t.cell_length += text.chars().count();
                 }
                 self.out.push_str(&escape_markup(text));
             }
@@ -249,6 +258,8 @@ impl Renderer<'_, '_> {
                     start,
                     rows: 0,
                     text_lengths: vec![0; aligns.len()],
+                    longest_cell: vec![0; aligns.len()],
+                    cell_length: 0,
                 });
             }
             Tag::TableHead => {
@@ -345,6 +356,10 @@ impl Renderer<'_, '_> {
                 }
                 self.out.push_str("], ");
                 if let Some(t) = &mut self.table {
+                    if let Some(longest) = t.longest_cell.get_mut(t.column) {
+                        *longest = (*longest).max(t.cell_length);
+                    }
+                    t.cell_length = 0;
                     t.column += 1;
                 }
             }
@@ -545,6 +560,8 @@ mod tests {
     fn tables_right_align_and_reformat_amounts() {
         let out = typst("# T\n\n| | 2013 |\n|---|---:|\n| Intäkter | -50 970 |\n");
         assert!(out.contains("columns: (2fr, auto,), align: (left, right,)"), "{out}");
+        let mixed = typst("# T\n\n| Mål | Status |\n|---|---|\n| Ett mycket långt mål som tar plats | ✓ Uppfyllt |\n");
+        assert!(mixed.contains("columns: (4fr, auto,)"), "{mixed}");
         assert!(out.contains("table.header([], [2013], )"), "{out}");
         assert!(out.contains("[\u{2212}50\u{a0}970]"), "{out}");
     }
