@@ -50,10 +50,16 @@ pub enum TargetKind {
     AtLeast(Decimal),
     AtMost(Decimal),
     /// About a value, within a tolerance (a share of the value).
-    About { value: Decimal, tolerance: Decimal },
+    About {
+        value: Decimal,
+        tolerance: Decimal,
+    },
     Range(Decimal, Decimal),
     /// A relative change from a baseline, e.g. +5 % from 200.
-    Change { baseline: Decimal, share: Decimal },
+    Change {
+        baseline: Decimal,
+        share: Decimal,
+    },
     /// Something to be delivered.
     Done,
 }
@@ -69,7 +75,11 @@ pub struct Target {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Achieved {
-    Value { value: Decimal, unit: String, unit_loc: Location },
+    Value {
+        value: Decimal,
+        unit: String,
+        unit_loc: Location,
+    },
     /// A deliverable: done, not done, or partly done.
     Done(Status),
     Nothing,
@@ -171,7 +181,13 @@ fn share(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnostics) -
     match parse_amount(number) {
         Ok(v) => Some(if percent { v / Decimal::from(100) } else { v }),
         Err(_) => {
-            diagnostics.push(error(node, file, source, format!("expected a share such as `75 %`, found {}", node.describe()), None));
+            diagnostics.push(error(
+                node,
+                file,
+                source,
+                format!("expected a share such as `75 %`, found {}", node.describe()),
+                None,
+            ));
             None
         }
     }
@@ -315,10 +331,18 @@ fn parse_goal(
     let title = f.required("title", "Elever på teman").and_then(|n| f.string(Some(n)));
     let number = f
         .optional("number")
-        .and_then(|n| n.as_str().and_then(|t| t.parse::<usize>().ok()).or_else(|| {
-            f.diagnostics.push(error(n, file, source, format!("expected a goal number, found {}", n.describe()), None));
-            None
-        }))
+        .and_then(|n| {
+            n.as_str().and_then(|t| t.parse::<usize>().ok()).or_else(|| {
+                f.diagnostics.push(error(
+                    n,
+                    file,
+                    source,
+                    format!("expected a goal number, found {}", n.describe()),
+                    None,
+                ));
+                None
+            })
+        })
         .unwrap_or(position);
     let mut strategic_ids = Vec::new();
     if let Some(list) = f.optional("strategic") {
@@ -344,7 +368,16 @@ fn parse_goal(
         _ => Status::NotReported,
     };
     diagnostics.extend(f.finish());
-    Some(Goal { id: id?, number, title: title?, strategic: strategic_ids, target, outcome, status, loc: node.location(file) })
+    Some(Goal {
+        id: id?,
+        number,
+        title: title?,
+        strategic: strategic_ids,
+        target,
+        outcome,
+        status,
+        loc: node.location(file),
+    })
 }
 
 fn parse_target(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnostics) -> Option<Target> {
@@ -385,21 +418,35 @@ fn parse_target(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnos
             Some(t) => share(t, file, source, &mut f.diagnostics),
             None => Some(Decimal::new(10, 2)),
         };
-        number(n, file, source, &mut f.diagnostics).zip(tolerance).map(|(value, tolerance)| TargetKind::About { value, tolerance })
+        number(n, file, source, &mut f.diagnostics)
+            .zip(tolerance)
+            .map(|(value, tolerance)| TargetKind::About { value, tolerance })
     } else if let Some(n) = range {
         match n.as_seq() {
             Some([low, high]) => number(low, file, source, &mut f.diagnostics)
                 .zip(number(high, file, source, &mut f.diagnostics))
                 .map(|(l, h)| TargetKind::Range(l, h)),
             _ => {
-                f.diagnostics.push(error(n, file, source, format!("expected a range as `[low, high]`, found {}", n.describe()), None));
+                f.diagnostics.push(error(
+                    n,
+                    file,
+                    source,
+                    format!("expected a range as `[low, high]`, found {}", n.describe()),
+                    None,
+                ));
                 None
             }
         }
     } else if let Some(n) = change {
         let Some(b) = baseline else {
             let node = f.node;
-            f.diagnostics.push(error(node, file, source, "a target of change needs a `baseline`".into(), Some("for example `{change: +5 %, baseline: 200, unit: deltagare}`".into())));
+            f.diagnostics.push(error(
+                node,
+                file,
+                source,
+                "a target of change needs a `baseline`".into(),
+                Some("for example `{change: +5 %, baseline: 200, unit: deltagare}`".into()),
+            ));
             return None;
         };
         share(n, file, source, &mut f.diagnostics)
@@ -410,7 +457,13 @@ fn parse_target(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnos
     };
     if !matches!(kind, Some(TargetKind::Done) | None) && unit.is_empty() {
         let node = f.node;
-        f.diagnostics.push(error(node, file, source, "a target with a value needs a `unit`".into(), Some("for example `unit: elever`".into())));
+        f.diagnostics.push(error(
+            node,
+            file,
+            source,
+            "a target with a value needs a `unit`".into(),
+            Some("for example `unit: elever`".into()),
+        ));
     }
     let unit_loc = unit_node.map(|n| n.location(file)).unwrap_or_else(|| node.location(file));
     diagnostics.extend(f.finish());
@@ -429,7 +482,10 @@ fn parse_outcome(node: &Node, file: &str, source: &str, diagnostics: &mut Diagno
     let unit_node = f.optional("unit");
     let unit = unit_node.and_then(|n| f.string(Some(n))).unwrap_or_default();
     let done = f.optional("done").and_then(|n| {
-        f.one_of(Some(n), &[("true", Status::Met), ("false", Status::NotMet), ("partly", Status::Partly), ("delvis", Status::Partly)])
+        f.one_of(
+            Some(n),
+            &[("true", Status::Met), ("false", Status::NotMet), ("partly", Status::Partly), ("delvis", Status::Partly)],
+        )
     });
     let comment = f.optional("comment").and_then(|n| f.string(Some(n))).unwrap_or_default();
     let stated_status = f.optional("status").and_then(|n| f.one_of(Some(n), &Status::NAMES));
@@ -443,7 +499,10 @@ fn parse_outcome(node: &Node, file: &str, source: &str, diagnostics: &mut Diagno
                 file,
                 source,
                 "a stated status needs a `justification`".into(),
-                Some("say why the status is not the computed one, e.g. `justification: Utfallet mättes i pedagoger`".into()),
+                Some(
+                    "say why the status is not the computed one, e.g. `justification: Utfallet mättes i pedagoger`"
+                        .into(),
+                ),
             ));
             None
         }
@@ -453,7 +512,13 @@ fn parse_outcome(node: &Node, file: &str, source: &str, diagnostics: &mut Diagno
         (Some(v), None) => match number(v, file, source, &mut f.diagnostics) {
             Some(value) => {
                 if unit.is_empty() {
-                    f.diagnostics.push(error(v, file, source, "an outcome with a value needs a `unit`".into(), Some("use the target's unit".into())));
+                    f.diagnostics.push(error(
+                        v,
+                        file,
+                        source,
+                        "an outcome with a value needs a `unit`".into(),
+                        Some("use the target's unit".into()),
+                    ));
                 }
                 let unit_loc = unit_node.map(|n| n.location(file)).unwrap_or_else(|| v.location(file));
                 Achieved::Value { value, unit, unit_loc }
@@ -463,7 +528,13 @@ fn parse_outcome(node: &Node, file: &str, source: &str, diagnostics: &mut Diagno
         (None, Some(status)) => Achieved::Done(status),
         (None, None) => Achieved::Nothing,
         (Some(v), Some(_)) => {
-            f.diagnostics.push(error(v, file, source, "an outcome is either a `value` or `done`, not both".into(), None));
+            f.diagnostics.push(error(
+                v,
+                file,
+                source,
+                "an outcome is either a `value` or `done`, not both".into(),
+                None,
+            ));
             Achieved::Nothing
         }
     };
@@ -473,7 +544,14 @@ fn parse_outcome(node: &Node, file: &str, source: &str, diagnostics: &mut Diagno
 
 /// Fulfilment from target and outcome. "Delvis" starts at `partly_from` of
 /// the way to the target.
-fn compute_status(target: &Target, outcome: &Outcome, partly_from: Decimal, file: &str, source: &str, diagnostics: &mut Diagnostics) -> Status {
+fn compute_status(
+    target: &Target,
+    outcome: &Outcome,
+    partly_from: Decimal,
+    file: &str,
+    source: &str,
+    diagnostics: &mut Diagnostics,
+) -> Status {
     let (value, unit, unit_loc) = match (&target.kind, &outcome.achieved) {
         (_, Achieved::Nothing) => return Status::NotReported,
         (TargetKind::Done, Achieved::Done(status)) => return *status,
@@ -578,7 +656,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("mal.yaml:8:39"), "{err}");
-        assert!(err.contains("the outcome is counted in `pedagoger` but the target (line 7) in `lärarutbildningsdagar`"), "{err}");
+        assert!(
+            err.contains("the outcome is counted in `pedagoger` but the target (line 7) in `lärarutbildningsdagar`"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -587,7 +668,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("needs a `justification`"), "{err}");
-        assert!(err.contains("there is no strategic goal `inovation`") && err.contains("did you mean `innovation`?"), "{err}");
+        assert!(
+            err.contains("there is no strategic goal `inovation`") && err.contains("did you mean `innovation`?"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -82,12 +82,18 @@ fn row(cells: &[String]) -> String {
 /// (goal, target, outcome, status, comment). Goals are numbered from their
 /// records, so a list and its comments cannot disagree.
 pub fn goals_table(labels: &Labels, area: &Area, follow_up: bool) -> String {
+    let caption_key = if follow_up { "goals_follow_up_caption" } else { "goals_plan_caption" };
     let mut header = vec![label(labels, "goal"), label(labels, "target")];
     if follow_up {
         header.extend([label(labels, "outcome"), label(labels, "status"), label(labels, "comment")]);
     }
     let header: Vec<String> = header.into_iter().map(escape_markdown).collect();
-    let mut out = String::from("\n");
+    let mut out = format!(
+        "\n{} {}, {}\n\n",
+        label(labels, "table_caption"),
+        label(labels, caption_key),
+        escape_markdown(&area.title)
+    );
     out.push_str(&row(&header));
     out.push_str(&row(&vec!["---".to_owned(); header.len()]));
     for goal in &area.goals {
@@ -119,7 +125,11 @@ pub fn summary_table(labels: &Labels, areas: &[&Area]) -> String {
         header.push(escape_markdown(&status_text(labels, status)));
     }
     header.push(escape_markdown(label(labels, "sum")));
-    let mut out = String::from("\n");
+    let scope = match areas {
+        [one] => format!("{}, {}", label(labels, "goals_summary_caption"), escape_markdown(&one.title)),
+        _ => label(labels, "goals_summary_caption").to_owned(),
+    };
+    let mut out = format!("\n{} {scope}\n\n", label(labels, "table_caption"));
     out.push_str(&row(&header));
     let mut align = vec![":---".to_owned()];
     align.extend(std::iter::repeat_n("---:".to_owned(), Status::ALL.len() + 1));

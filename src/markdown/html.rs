@@ -36,6 +36,7 @@ pub fn image_href(path: &str) -> String {
 pub fn render(doc: &Doc, labels: &HtmlLabels, tables: Option<&TableBlocks>) -> String {
     let mut r = Renderer {
         doc,
+        table_index: 0,
         tables,
         table_block: None,
         out: String::with_capacity(8192),
@@ -66,6 +67,8 @@ struct CellState {
 
 struct Renderer<'d, 'a> {
     doc: &'d Doc<'a>,
+    /// How many Markdown tables have been started, to find each one's caption.
+    table_index: usize,
     tables: Option<&'d TableBlocks<'d>>,
     /// The id of a figures table being read from its fenced block.
     table_block: Option<String>,
@@ -178,7 +181,9 @@ impl Renderer<'_, '_> {
             Tag::DefinitionListTitle => self.out.push_str("<dt>"),
             Tag::DefinitionListDefinition => self.out.push_str("<dd>"),
             Tag::Table(aligns) => {
-                let caption = escape_html(&self.last_heading);
+                let caption = self.doc.table_captions.get(self.table_index).cloned().flatten();
+                self.table_index += 1;
+                let caption = escape_html(&caption.unwrap_or_else(|| self.last_heading.clone()));
                 self.out.push_str(&format!(
                     "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{caption}\">\n<table>\n<caption>{caption}</caption>\n"
                 ));
@@ -271,6 +276,17 @@ impl Renderer<'_, '_> {
                     self.out.truncate(cell.start);
                     self.out.push_str(&escape_html(&cell_text(&cell.raw, true)));
                 }
+                // An empty header cell (the corner above the row labels) is no header.
+                if t.in_head
+                    && let Some(open) = ["<th scope=\"col\">", "<th scope=\"col\" class=\"num\">"]
+                        .into_iter()
+                        .find(|o| self.out.ends_with(o))
+                {
+                    self.out.truncate(self.out.len() - open.len());
+                    self.out.push_str("<td></td>");
+                    t.column += 1;
+                    return;
+                }
                 let close = if t.in_head || t.column == 0 { "</th>" } else { "</td>" };
                 self.out.push_str(close);
                 t.column += 1;
@@ -303,7 +319,7 @@ impl Renderer<'_, '_> {
         let caption = escape_html(&view.caption);
         let out = &mut self.out;
         out.push_str(&format!(
-            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{caption}\">\n<table class=\"figures\" id=\"{}\">\n<caption>{caption}</caption>\n<thead>\n<tr>",
+            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{caption}\">\n<table class=\"figures\" id=\"tabell-{}\">\n<caption>{caption}</caption>\n<thead>\n<tr>",
             escape_html(&view.id)
         ));
         if view.row_label.is_empty() {
@@ -438,6 +454,10 @@ mod tests {
     fn tables_have_caption_scopes_and_swedish_numbers() {
         let out = html("# T\n\n## Noter\n\n| | 2013 |\n|---|---:|\n| Summa | -50 970 |\n");
         assert!(out.contains("<caption>Noter</caption>"), "{out}");
+        assert!(
+            out.contains("<tr><td></td><th scope=\"col\" class=\"num\">2013</th>"),
+            "an empty corner is no header: {out}"
+        );
         assert!(out.contains("<th scope=\"col\" class=\"num\">2013</th>"), "{out}");
         assert!(out.contains("<th scope=\"row\">Summa</th><td class=\"num\">\u{2212}50\u{a0}970</td>"), "{out}");
     }

@@ -65,6 +65,49 @@ pub struct Doc<'a> {
     pub headings: Vec<Heading>,
     /// Images referenced, as project-relative paths, in order of appearance.
     pub images: Vec<String>,
+    /// The caption of each table, in order of appearance: a paragraph
+    /// `Tabell: …` right before a table becomes its caption.
+    pub table_captions: Vec<Option<String>>,
+}
+
+/// Words that start a caption paragraph before a table.
+const CAPTION_PREFIXES: [&str; 2] = ["Tabell: ", "Table: "];
+
+/// Takes caption paragraphs (`Tabell: …` right before a table) out of the
+/// events and returns the caption of each table in order.
+fn extract_captions(events: &mut Vec<Spanned<'_>>) -> Vec<Option<String>> {
+    let mut captions = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if matches!(events[i].0, Event::Start(Tag::Table(_))) {
+            captions.push(None);
+        }
+        if matches!(events[i].0, Event::Start(Tag::Paragraph)) {
+            let end = (i..events.len()).find(|&j| matches!(events[j].0, Event::End(TagEnd::Paragraph)));
+            if let Some(end) = end {
+                let plain = events[i + 1..end].iter().all(|(e, _)| matches!(e, Event::Text(_) | Event::SoftBreak));
+                let text: String = events[i + 1..end]
+                    .iter()
+                    .map(|(e, _)| match e {
+                        Event::Text(t) => t.as_ref(),
+                        _ => " ",
+                    })
+                    .collect();
+                let before_table = matches!(events.get(end + 1).map(|e| &e.0), Some(Event::Start(Tag::Table(_))));
+                if let (true, true, Some(caption)) =
+                    (plain, before_table, CAPTION_PREFIXES.iter().find_map(|p| text.strip_prefix(p)))
+                {
+                    let caption = caption.trim().to_owned();
+                    events.drain(i..=end);
+                    captions.push(Some(caption));
+                    i += 1; // now at the table's start, already counted
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    captions
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -242,7 +285,8 @@ pub fn parse<'a>(body: &'a str, file: &str, chapter_dir: &str, line_offset: usiz
         return Err(diagnostics);
     }
     let title = headings[0].text.clone();
-    Ok(Doc { events, footnotes, title, headings, images })
+    let table_captions = extract_captions(&mut events);
+    Ok(Doc { events, footnotes, title, headings, images, table_captions })
 }
 
 /// Resolves an image reference relative to the chapter's folder to a
@@ -299,6 +343,20 @@ mod tests {
         assert!(errors("# T\n\n<script>x</script>\n").contains("raw HTML"));
         assert!(errors("# T\n\n![a](../../../etc/passwd)\n").contains("outside the project"));
         assert!(errors("# T\n\n![a](/etc/passwd)\n").contains("absolute"));
+    }
+
+    #[test]
+    fn a_caption_paragraph_before_a_table_becomes_its_caption() {
+        let doc = parse(
+            "# T\n\n| a |\n|---|\n| 1 |\n\nTabell: Mål 2013\n\n| b |\n|---|\n| 2 |\n\nTabell: inte före en tabell\n",
+            "f.md",
+            "c",
+            0,
+        )
+        .unwrap();
+        assert_eq!(doc.table_captions, [None, Some("Mål 2013".to_owned())]);
+        let paragraphs = doc.events.iter().filter(|(e, _)| matches!(e, Event::Start(Tag::Paragraph))).count();
+        assert_eq!(paragraphs, 1, "only the caption before a table is taken out");
     }
 
     #[test]

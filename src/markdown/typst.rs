@@ -65,6 +65,8 @@ pub fn render(doc: &Doc, ctx: &ChapterContext) -> TypstChapter {
         image_index: 0,
         alt_start: None,
         table_block: None,
+        in_code_block: false,
+        table_index: 0,
     };
     // Each output line is attributed to the event that writes its first text.
     let mut line_map = Vec::new();
@@ -162,6 +164,10 @@ struct Renderer<'d, 'a> {
     alt_start: Option<usize>,
     /// The id of a figures table being read from its fenced block.
     table_block: Option<String>,
+    /// Inside a code block, whose text is a string literal, not markup.
+    in_code_block: bool,
+    /// How many Markdown tables have been started, to find each one's caption.
+    table_index: usize,
 }
 
 impl Renderer<'_, '_> {
@@ -200,7 +206,8 @@ impl Renderer<'_, '_> {
                     *len += text.chars().count();
                     t.cell_length += text.chars().count();
                 }
-                self.out.push_str(&escape_markup(text));
+                let escaped = if self.in_code_block { escape_string(text) } else { escape_markup(text) };
+                self.out.push_str(&escaped);
             }
             Event::Code(code) => {
                 self.out.push_str(&format!("#raw(\"{}\")", escape_string(code)));
@@ -239,6 +246,7 @@ impl Renderer<'_, '_> {
                     _ => String::new(),
                 };
                 self.out.push_str(&format!("#raw(block: true{lang}, \""));
+                self.in_code_block = true;
             }
             Tag::List(None) => self.out.push_str("#list("),
             Tag::List(Some(start)) => self.out.push_str(&format!("#enum(start: {start}, ")),
@@ -251,6 +259,7 @@ impl Renderer<'_, '_> {
                 // The column specification is written when the table ends,
                 // once the length of the text in each column is known.
                 let start = self.out.len();
+                self.table_index += 1;
                 self.table = Some(TableState {
                     aligns: aligns.clone(),
                     column: 0,
@@ -318,7 +327,10 @@ impl Renderer<'_, '_> {
                 self.out.push_str(&format!("] <{label}>\n\n"));
             }
             TagEnd::BlockQuote(_) => self.out.push_str("]\n\n"),
-            TagEnd::CodeBlock => self.out.push_str("\")\n\n"),
+            TagEnd::CodeBlock => {
+                self.in_code_block = false;
+                self.out.push_str("\")\n\n");
+            }
             TagEnd::List(_) => self.out.push_str(")\n\n"),
             TagEnd::Item => self.out.push_str("],"),
             TagEnd::DefinitionList => self.out.push('\n'),
@@ -332,7 +344,23 @@ impl Renderer<'_, '_> {
                 self.out.push(')');
                 if let Some(t) = self.table.take() {
                     let mut head = table_spec(&t);
-                    if t.rows <= UNBREAKABLE_ROWS {
+                    let caption = self.doc.table_captions.get(self.table_index - 1).cloned().flatten();
+                    if let Some(caption) = caption {
+                        // A captioned table is a figure, which keeps caption and table together.
+                        head.insert_str(
+                            0,
+                            &format!(
+                                "#figure(kind: table, numbering: none, supplement: none, caption: figure.caption(position: top)[{}])[",
+                                escape_markup(&caption)
+                            ),
+                        );
+                        self.out.push(']');
+                        if t.rows > UNBREAKABLE_ROWS {
+                            // `;` ends the rule without a line break, which would shift the line map.
+                            head.insert_str(0, "#[#show figure: set block(breakable: true); ");
+                            self.out.push(']');
+                        }
+                    } else if t.rows <= UNBREAKABLE_ROWS {
                         head.insert_str(0, "#block(breakable: false)[");
                         self.out.push(']');
                     }
