@@ -17,6 +17,7 @@ const FILES: &[(&str, &str)] = &[
         include_str!("new/content/chapters/02-forvaltningsberattelse.md"),
     ),
     ("content/chapters/03-resultatrakning.md", include_str!("new/content/chapters/03-resultatrakning.md")),
+    ("content/chapters/04-noter.md", include_str!("new/content/chapters/04-noter.md")),
     ("content/data/nyckeltal.yaml", include_str!("new/content/data/nyckeltal.yaml")),
     ("content/data/resultatrakning.yaml", include_str!("new/content/data/resultatrakning.yaml")),
     ("content/data/mal.yaml", include_str!("new/content/data/mal.yaml")),
@@ -36,8 +37,8 @@ pub fn run(dir: &Path, organisation: Option<&str>, year: Option<i32>) -> ExitCod
     println!("Created a project for Årsredovisning {year} in {shown}:");
     for (path, what) in [
         ("content/report.yaml", "the document: organisation, title, year, decision"),
-        ("content/chapters/", "one Markdown file per chapter, three to start with"),
-        ("content/data/", "the figures the chapters use"),
+        ("content/chapters/", "one Markdown file per chapter, four to start with"),
+        ("content/data/", "the figures: key figures, the resultaträkning with a note, the goals"),
         ("LASMIG.md", "how it all fits together, in Swedish"),
     ] {
         println!("  {path:<22} {what}");
@@ -98,6 +99,7 @@ fn fill(text: &str, organisation: &str, year: i32) -> String {
     text.replace("%ORGANISATION%", &yaml_string(organisation))
         .replace("%DESCRIPTION%", &yaml_string(&description))
         .replace("%NEXT_YEAR%", &(year + 1).to_string())
+        .replace("%PREV_YEAR%", &(year - 1).to_string())
         .replace("%YEAR%", &year.to_string())
 }
 
@@ -157,6 +159,21 @@ mod tests {
         assert_eq!(node.get("organisation").and_then(|n| n.as_str()), Some("Förbundet \"Sju\" # härad: 2"));
         assert_eq!(node.get("year").and_then(|n| n.as_str()), Some("2024"));
         assert!(!text.contains('%'), "{text}");
+    }
+
+    #[test]
+    fn every_placeholder_is_filled_in() {
+        for (path, text) in FILES {
+            let filled = fill(text, "X", 2024);
+            let left = filled
+                .split('%')
+                .skip(1)
+                .step_by(2)
+                .find(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'));
+            assert_eq!(left, None, "{path} still has a placeholder");
+        }
+        let statement = FILES.iter().find(|(p, _)| *p == "content/data/resultatrakning.yaml").unwrap().1;
+        assert!(fill(statement, "X", 2024).contains("{id: fjol, label: \"2023\"}"));
     }
 
     #[test]

@@ -40,7 +40,9 @@ fn new_creates_a_project_that_builds_at_once_and_never_overwrites() {
     assert!(stdout.starts_with("Built arsredovisning-2024: "), "{stdout}");
     let text = pdf_text(&dir.join("output/arsredovisning-2024.pdf"));
     assert!(text.contains("Sjuhärads \"kommunalförbund\""), "{text}");
-    assert!(text.contains("Resultaträkning"), "{text}");
+    for expected in ["Resultaträkning", "Årets resultat blev 114 mnkr", "Not 1", "Uppfyllt", "21,35 %"] {
+        assert!(text.contains(expected), "the new project's PDF lacks {expected:?}:\n{text}");
+    }
     assert!(text.contains("UTKAST"), "a new project's chapters are drafts: {text}");
 
     // A second `new` into the same folder changes nothing.
