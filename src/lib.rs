@@ -12,6 +12,7 @@ pub mod format;
 pub mod goals;
 pub mod markdown;
 pub mod output;
+pub mod people;
 pub mod pipeline;
 pub mod project;
 pub mod render;

@@ -9,10 +9,11 @@ use crate::content::{self, Chapter};
 use crate::data::DataFiles;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::figures::Figures;
-use crate::goals::{self, Goals};
 use crate::figures::view::TableLabels;
+use crate::goals::{self, Goals};
 use crate::markdown::{self, ChapterContext, LineIndex, TableBlocks};
 use crate::output::OutputFile;
+use crate::people;
 use crate::project::{DocumentKind, Project};
 use crate::render::{self, RenderedChapter, Report};
 use crate::templates;
@@ -64,11 +65,12 @@ pub fn build(project: &Project) -> Result<Built, Diagnostics> {
     let table_labels = TableLabels { amounts_in: theme.label("amounts_in") };
     let figures = Figures::load(&data, &table_labels);
     let goals = Goals::load(&data);
-    let ((figures, mut warnings), goals) = match (figures, goals) {
-        (Ok(f), Ok(g)) => (f, g),
-        (f, g) => {
+    let people = people::load(&data);
+    let ((figures, mut warnings), goals, people) = match (figures, goals, people) {
+        (Ok(f), Ok(g), Ok(p)) => (f, g, p),
+        (f, g, p) => {
             let mut all = Diagnostics::new();
-            for e in [f.err(), g.err()].into_iter().flatten() {
+            for e in [f.err(), g.err(), p.err()].into_iter().flatten() {
                 all.extend(e);
             }
             return Err(all);
@@ -77,7 +79,7 @@ pub fn build(project: &Project) -> Result<Built, Diagnostics> {
     timer.lap("validate");
 
     let report = Report { root: project.root.clone(), config, theme: &theme };
-    let rendered = render_chapters(&report, &data, &figures, &goals, &chapters)?;
+    let rendered = render_chapters(&report, &data, &figures, &goals, people, &chapters)?;
     timer.lap("markdown");
 
     let pdf_name = format!("{}.pdf", config.output_name);
@@ -112,6 +114,7 @@ fn render_chapters(
     data: &DataFiles,
     figures: &Figures,
     goals: &Goals,
+    people: Vec<people::Person>,
     chapters: &[Chapter],
 ) -> Result<Vec<RenderedChapter>, Diagnostics> {
     let theme = report.theme;
@@ -119,6 +122,7 @@ fn render_chapters(
     templates::register_figures(&mut tera, figures, theme.label("note"));
     let follow_up = report.config.kind != DocumentKind::Verksamhetsplan;
     goals::render::register(&mut tera, goals, &theme.labels, follow_up);
+    people::register(&mut tera, people, &theme.labels);
     let mut context = tera::Context::new();
     let data_value = data.to_value();
     context.insert_value("data", data_value.clone());
