@@ -62,7 +62,8 @@ pub fn build(project: &Project) -> Result<Built, Diagnostics> {
     };
     timer.lap("load");
 
-    let table_labels = TableLabels { amounts_in: theme.label("amounts_in") };
+    let table_labels =
+        TableLabels { amounts_in: theme.label("amounts_in"), rounding: theme.label("rounding_difference") };
     let figures = Figures::load(&data, &table_labels);
     let goals = Goals::load(&data);
     let people = people::load(&data);
@@ -79,16 +80,31 @@ pub fn build(project: &Project) -> Result<Built, Diagnostics> {
     timer.lap("validate");
 
     let report = Report { root: project.root.clone(), config, theme: &theme };
-    let rendered = render_chapters(&report, &data, &figures, &goals, people, &chapters)?;
+    let rendered = render_chapters(&report, &data, &figures, &goals, people, &chapters, &mut timer)?;
     timer.lap("markdown");
 
+    // The site is rendered on a second thread while typst compiles and exports.
     let pdf_name = format!("{}.pdf", config.output_name);
-    let (pdf, html) = std::thread::scope(|scope| {
-        let html = scope.spawn(|| render::html::render(&report, &rendered, &pdf_name));
+    let (pdf, (html, html_time)) = std::thread::scope(|scope| {
+        let html = scope.spawn(|| {
+            let started = Instant::now();
+            (render::html::render(&report, &rendered, &pdf_name), started.elapsed())
+        });
         let pdf = render::pdf::render(&report, &rendered);
-        (pdf, html.join().unwrap_or_else(|_| Err(Diagnostics::new())))
+        (pdf, html.join().unwrap_or_else(|_| (Err(Diagnostics::new()), Duration::ZERO)))
     });
-    timer.lap("render");
+    let render_time = timer.last.elapsed();
+    if let Ok(pdf) = &pdf {
+        // Typst's own work, then the rest of the PDF's (the typst world, the
+        // entry file, waiting for the site), then the site's, which overlapped.
+        timer.phases.push(("compile", pdf.compile));
+        timer.phases.push(("export", pdf.export));
+        timer.phases.push(("pdf other", render_time.saturating_sub(pdf.compile + pdf.export)));
+        timer.phases.push(("html \u{2225}", html_time));
+        timer.last = Instant::now();
+    } else {
+        timer.lap("render");
+    }
 
     let (pdf, html) = match (pdf, html) {
         (Ok(p), Ok(h)) => (p, h),
@@ -116,6 +132,7 @@ fn render_chapters(
     goals: &Goals,
     people: Vec<people::Person>,
     chapters: &[Chapter],
+    timer: &mut Timer,
 ) -> Result<Vec<RenderedChapter>, Diagnostics> {
     let theme = report.theme;
     let mut tera = templates::engine();
@@ -167,6 +184,7 @@ fn render_chapters(
             }
         }
     }
+    timer.lap("templates");
     let blocks = TableBlocks {
         views: &figures.views,
         placements: &placements,

@@ -78,13 +78,20 @@ impl Resolver<'_> {
         vec![None; self.tables[t].columns.len()]
     }
 
-    /// Maps a line of table `from` onto the columns of table `to`, by column id.
+    /// Maps a line of table `from` onto the columns of table `to`, by column
+    /// id, converting between the units the two tables are typed in.
     fn map_columns(&self, from: usize, line: &Line, to: usize, negate: bool) -> Line {
-        self.tables[to]
+        let (source, target) = (&self.tables[from], &self.tables[to]);
+        let scale = if source.input_unit == target.input_unit {
+            Decimal::ONE
+        } else {
+            source.input_unit.kronor() / target.input_unit.kronor()
+        };
+        target
             .columns
             .iter()
             .map(|c| {
-                let v = self.tables[from].column_index(&c.id).and_then(|i| line[i]);
+                let v = source.column_index(&c.id).and_then(|i| line[i]).map(|x| x * scale);
                 if negate { v.map(|x| -x) } else { v }
             })
             .collect()

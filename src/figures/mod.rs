@@ -5,6 +5,7 @@
 //! A data file that has `tables:`, `notes:` or `checks:` at its top level is a
 //! figures file; see the README for the format.
 
+pub mod budget;
 pub mod compute;
 pub mod model;
 pub mod view;

@@ -166,7 +166,7 @@ pub struct FileFigures {
 
 /// Whether a data file declares figures (rather than free data).
 pub fn is_figures_file(node: &Node) -> bool {
-    ["tables", "notes", "checks"].iter().any(|k| node.get(k).is_some())
+    ["tables", "notes", "checks", "budgets"].iter().any(|k| node.get(k).is_some())
 }
 
 pub fn parse_file(node: &Node, file: &str, source: &str) -> Result<FileFigures, Diagnostics> {
@@ -196,6 +196,14 @@ pub fn parse_file(node: &Node, file: &str, source: &str) -> Result<FileFigures, 
         for item in items {
             match parse_table(item, file, source, &defaults) {
                 Ok(t) if target => out.notes.push(t),
+                Ok(t) => out.tables.push(t),
+                Err(e) => diagnostics.extend(e),
+            }
+        }
+    }
+    if let Some(list) = f.optional("budgets") {
+        for item in list.as_seq().unwrap_or_default() {
+            match super::budget::parse_budget(item, file, source) {
                 Ok(t) => out.tables.push(t),
                 Err(e) => diagnostics.extend(e),
             }

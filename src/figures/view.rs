@@ -58,6 +58,8 @@ pub struct TableView {
 /// The labels a table needs, from the theme's language file.
 pub struct TableLabels<'a> {
     pub amounts_in: &'a str,
+    /// The line that shows where rounded parts do not add up to the rounded total.
+    pub rounding: &'a str,
 }
 
 /// A computed value in the unit shown, rounded to the table's decimals.
@@ -68,6 +70,47 @@ pub fn shown(table: &Table, value: Decimal) -> Decimal {
         value * table.input_unit.kronor() / table.unit.kronor()
     };
     scaled.round_dp_with_strategy(table.decimals, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// When figures are typed in one unit and shown in a larger one, rounded parts
+/// may not add up to the rounded total. Say so with a line before the total
+/// rather than let the reader find a silent difference.
+fn with_rounding_lines(computed: &Computed, t: usize, mut rows: Vec<RowView>, labels: &TableLabels) -> Vec<RowView> {
+    let table = &computed.tables[t];
+    if table.input_unit == table.unit {
+        return rows;
+    }
+    let is_part =
+        |r: usize| matches!(table.rows[r].source, RowSource::Values(_) | RowSource::Note { .. } | RowSource::From(_));
+    for r in (0..table.rows.len()).rev() {
+        let parts: Vec<usize> = match &table.rows[r].source {
+            RowSource::SumAll => (0..table.rows.len()).filter(|&p| is_part(p)).collect(),
+            RowSource::Sum(terms) if terms.iter().all(|t| !t.negate) => {
+                terms.iter().filter_map(|term| table.row_index(&term.row)).collect()
+            }
+            _ => continue,
+        };
+        let differences: Vec<Option<Decimal>> = (0..table.columns.len())
+            .map(|c| {
+                let total = computed.lines[t][r][c]?;
+                let shown_parts: Decimal =
+                    parts.iter().filter_map(|&p| computed.lines[t][p][c]).map(|v| shown(table, v)).sum();
+                let difference = shown(table, total) - shown_parts;
+                (!difference.is_zero()).then_some(difference)
+            })
+            .collect();
+        if differences.iter().any(Option::is_some) {
+            let cells = differences
+                .iter()
+                .map(|d| d.map(|d| format_amount(d, Some(table.decimals))).unwrap_or_default())
+                .collect();
+            rows.insert(
+                r,
+                RowView { anchor: None, label: labels.rounding.to_owned(), cells, kind: RowKind::Normal, note: None },
+            );
+        }
+    }
+    rows
 }
 
 pub fn build(computed: &Computed, t: usize, labels: &TableLabels) -> TableView {
@@ -111,6 +154,7 @@ pub fn build(computed: &Computed, t: usize, labels: &TableLabels) -> TableView {
             }
         })
         .collect();
+    let rows = with_rounding_lines(computed, t, rows, labels);
     let referenced_by = computed
         .referenced_by
         .get(&t)
