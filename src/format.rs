@@ -89,9 +89,13 @@ pub fn format_amount(value: Decimal, decimals: Option<u32>) -> String {
         Some(n) => value.round_dp_with_strategy(n, RoundingStrategy::MidpointAwayFromZero),
         None => value.normalize(),
     };
-    let text = match decimals {
-        Some(n) => format!("{:.*}", n as usize, value.abs()),
-        None => value.abs().to_string(),
+    // Padded by hand: rust_decimal's `{:.N}` panics for long values.
+    let text = match (decimals, value.abs().to_string()) {
+        (Some(n @ 1..), plain) => {
+            let (int_part, frac) = plain.split_once('.').unwrap_or((&plain, ""));
+            format!("{int_part}.{frac:0<width$}", width = n as usize)
+        }
+        (_, plain) => plain,
     };
     let (int_part, frac_part) = match text.split_once('.') {
         Some((i, f)) => (i, Some(f)),

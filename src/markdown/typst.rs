@@ -79,7 +79,16 @@ pub fn render(doc: &Doc, ctx: &ChapterContext) -> TypstChapter {
         }
         let before = r.out.len();
         r.event(event);
-        output_line += r.out[before..].matches('\n').count();
+        // Most events only append; those that rewrite what is already written
+        // (a table's head, an image's alt text, a trimmed definition) are counted again.
+        let rewrites = matches!(
+            event,
+            Event::End(TagEnd::Table | TagEnd::Image | TagEnd::DefinitionListDefinition) | Event::FootnoteReference(_)
+        );
+        output_line = match r.out.get(before..) {
+            Some(added) if !rewrites => output_line + added.matches('\n').count(),
+            _ => r.out.matches('\n').count(),
+        };
     }
     line_map.resize(output_line + 1, line);
     TypstChapter { markup: r.out, line_map }

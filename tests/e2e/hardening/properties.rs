@@ -472,7 +472,7 @@ fn load_figures_in(root: &Path) -> Result<(), TestCaseError> {
         Err(d) => return located(&d).map_err(TestCaseError::fail),
     };
     let _ = files.to_value();
-    match Figures::load(&files, &TableLabels { amounts_in: "belopp i" }) {
+    match Figures::load(&files, &TableLabels { amounts_in: "belopp i", rounding: "Avrundning" }) {
         Ok((figures, warnings)) => {
             prop_assert!(!warnings.has_errors());
             let _ = figures.to_value();
