@@ -81,13 +81,15 @@ pub fn parse_amount(text: &str) -> Result<Decimal, String> {
 }
 
 /// Formats an amount the Swedish way. With `decimals`, the value is rounded
-/// half away from zero to that many decimals and always shows them.
+/// half away from zero to that many decimals and always shows them; without,
+/// it keeps the decimals it was typed with (`1.10` stays `1,10`).
 pub fn format_amount(value: Decimal, decimals: Option<u32>) -> String {
     // A Decimal has at most 28 decimals; more could only be padding.
     let decimals = decimals.map(|n| n.min(MAX_DECIMALS));
+    // Without `decimals` the value is shown with the decimals it was typed with.
     let value = match decimals {
         Some(n) => value.round_dp_with_strategy(n, RoundingStrategy::MidpointAwayFromZero),
-        None => value.normalize(),
+        None => value,
     };
     // Padded by hand: rust_decimal's `{:.N}` panics for long values.
     let text = match (decimals, value.abs().to_string()) {
@@ -166,7 +168,8 @@ mod tests {
         assert_eq!(format_amount(d("0"), None), "0");
         assert_eq!(format_amount(d("-0.4"), Some(0)), "0");
         assert_eq!(format_amount(d("29716.5"), None), "29\u{a0}716,5");
-        assert_eq!(format_amount(d("1.10"), None), "1,1");
+        assert_eq!(format_amount(d("1.10"), None), "1,10");
+        assert_eq!(format_percent(d("2.0"), None), "2,0\u{a0}%");
         assert_eq!(format_amount(d("1.10"), Some(2)), "1,10");
         assert_eq!(format_amount(d("2.5"), Some(0)), "3");
         assert_eq!(format_amount(d("-2.5"), Some(0)), "\u{2212}3");

@@ -90,8 +90,24 @@ pub fn expand_chapter(
     if !(body.contains("{{") || body.contains("{%") || body.contains("{#")) {
         return Ok(body.to_owned());
     }
-    tera.render_str(body, context, false)
+    let body = blank_comments(body);
+    tera.render_str(&body, context, false)
         .map_err(|e| to_diagnostic(&e, |_| file.to_owned(), line_offset).with_source(full_source))
+}
+
+/// Replaces each `{# … #}` comment with the line breaks it spans, so lines
+/// after it keep their numbers in the expanded body (and in messages).
+fn blank_comments(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(start) = rest.find("{#") {
+        let Some(len) = rest[start..].find("#}") else { break };
+        out.push_str(&rest[..start]);
+        out.extend(rest[start..start + len].matches('\n').map(|_| '\n'));
+        rest = &rest[start + len + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Converts a Tera error into a diagnostic. `file_for` maps a template name to
@@ -156,6 +172,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(out, "Resultat 2\u{a0}702, \u{2212}50\u{a0}970, 29\u{a0}716,5, 3,2\u{a0}%.");
+    }
+
+    #[test]
+    fn comments_keep_the_line_count() {
+        assert_eq!(blank_comments("a {# x\ny\nz #}b\nc"), "a \n\nb\nc");
+        assert_eq!(blank_comments("ingen {# slut"), "ingen {# slut");
     }
 
     #[test]

@@ -43,7 +43,9 @@ pub fn status_text(labels: &Labels, status: Status) -> String {
 }
 
 fn target_text(labels: &Labels, kind: &TargetKind, unit: &str) -> String {
-    let amount = |d: &Decimal| format!("{} {unit}", format_amount(*d, None)).trim_end().to_owned();
+    // A no-break space keeps a figure and its unit on one line.
+    let amount =
+        |d: &Decimal| format!("{}\u{a0}{unit}", format_amount(*d, None)).trim_end_matches(['\u{a0}', ' ']).to_owned();
     match kind {
         TargetKind::AtLeast(v) => format!("{} {}", label(labels, "target_at_least"), amount(v)),
         TargetKind::AtMost(v) => format!("{} {}", label(labels, "target_at_most"), amount(v)),
@@ -65,7 +67,9 @@ fn target_text(labels: &Labels, kind: &TargetKind, unit: &str) -> String {
 
 fn outcome_text(labels: &Labels, achieved: &Achieved) -> String {
     match achieved {
-        Achieved::Value { value, unit, .. } => format!("{} {unit}", format_amount(*value, None)).trim_end().to_owned(),
+        Achieved::Value { value, unit, .. } => {
+            format!("{}\u{a0}{unit}", format_amount(*value, None)).trim_end_matches(['\u{a0}', ' ']).to_owned()
+        }
         Achieved::Done(Status::Met) => label(labels, "outcome_done").to_owned(),
         Achieved::Done(Status::Partly) => label(labels, "outcome_partly_done").to_owned(),
         Achieved::Done(_) => label(labels, "outcome_not_done").to_owned(),

@@ -364,13 +364,10 @@ impl Renderer<'_, '_> {
                             ),
                         );
                         self.out.push(']');
-                        if t.rows > UNBREAKABLE_ROWS {
-                            // `;` ends the rule without a line break, which would shift the line map.
-                            head.insert_str(0, "#[#show figure: set block(breakable: true); ");
-                            self.out.push(']');
-                        }
-                    } else if t.rows <= UNBREAKABLE_ROWS {
-                        head.insert_str(0, "#block(breakable: false)[");
+                    } else {
+                        // Short tables stay whole; the theme decides where long ones break.
+                        let breakable = t.rows > UNBREAKABLE_ROWS;
+                        head.insert_str(0, &format!("#block(breakable: {breakable})["));
                         self.out.push(']');
                     }
                     self.out.insert_str(t.start, &head);
@@ -435,12 +432,8 @@ impl Renderer<'_, '_> {
         let columns =
             std::iter::once(label_column).chain(std::iter::repeat_n(figure_column, figure_columns)).collect::<Vec<_>>();
         let align = std::iter::once("left").chain(std::iter::repeat_n("right", figure_columns)).collect::<Vec<_>>();
-        let breakable = view.rows.len() > UNBREAKABLE_ROWS;
         let out = &mut self.out;
         out.push_str("#[");
-        if breakable {
-            out.push_str("#show figure: set block(breakable: true)\n");
-        }
         if wide {
             out.push_str("#set text(size: 0.85em)\n#show table.cell.where(y: 0): set text(hyphenate: true)\n");
         }
@@ -460,9 +453,6 @@ impl Renderer<'_, '_> {
         out.push_str("),\n");
         for row in &view.rows {
             let strong = |text: String| if row.kind == RowKind::Normal { text } else { format!("#strong[{text}]") };
-            if row.kind == RowKind::Total {
-                out.push_str("table.hline(stroke: 0.6pt),\n");
-            }
             let mut label = strong(escape_markup(&row.label));
             if let Some(anchor) = &row.anchor {
                 label = format!("#box[{label}] <{slug}--{anchor}>");
