@@ -50,6 +50,9 @@ pub fn load_chapters(root: &Path) -> Result<Vec<Chapter>, Diagnostics> {
             .with_hint("create content/chapters/ and put one Markdown file per chapter in it, e.g. 01-inledning.md")
             .into());
     }
+    if !crate::project::resolves_inside(root, &dir) {
+        return Err(crate::project::outside_the_project("content/chapters").into());
+    }
     let mut paths: Vec<_> = WalkDir::new(&dir)
         .min_depth(1)
         .max_depth(1)

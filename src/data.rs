@@ -28,6 +28,9 @@ impl DataFiles {
         if !dir.is_dir() {
             return Ok(data);
         }
+        if !crate::project::resolves_inside(root, &dir) {
+            return Err(crate::project::outside_the_project("content/data").into());
+        }
         let mut diagnostics = Diagnostics::new();
         for entry in WalkDir::new(&dir).min_depth(1).max_depth(1).sort_by_file_name() {
             let Ok(entry) = entry else { continue };
@@ -58,9 +61,11 @@ impl DataFiles {
             }
             let source = match std::fs::read(path).map(String::from_utf8) {
                 Ok(Ok(text)) => text,
-                Ok(Err(_)) => {
+                Ok(Err(e)) => {
+                    let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                    let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
                     diagnostics.push(
-                        Diagnostic::error(Some(Location::file(&file)), "the file is not valid UTF-8 text")
+                        Diagnostic::error(Some(Location::new(&file, line, 1)), "the file is not valid UTF-8 text")
                             .with_hint("save the file as UTF-8 in your editor"),
                     );
                     continue;
@@ -72,6 +77,11 @@ impl DataFiles {
                 }
             };
             match yaml::parse(&source, &file) {
+                // Often what is left of a save or a copy that went wrong.
+                Ok(node) if node.kind == NodeKind::Null => diagnostics.push(
+                    Diagnostic::error(Some(Location::file(&file)), "the data file is empty")
+                        .with_hint("write its figures as `key: value` lines, or delete the file"),
+                ),
                 Ok(node) => {
                     diagnostics.extend(check_amounts(&node, &file, &source));
                     data.files.insert(stem.clone(), node);

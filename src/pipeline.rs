@@ -204,6 +204,11 @@ fn render_chapters(
             }
         };
         let lines = LineIndex::new(body, chapter.body_line_offset);
+        let images = check_images(&report.root, chapter, body, &doc, &lines);
+        if images.has_errors() {
+            diagnostics.extend(images);
+            continue;
+        }
         let ctx = ChapterContext {
             file: &chapter.file,
             slug: &chapter.slug,
@@ -230,6 +235,51 @@ fn render_chapters(
         });
     }
     diagnostics.into_result().map(|_| rendered)
+}
+
+/// Every image a chapter shows must be a file inside the project. One that
+/// is missing, or that a symbolic link leads out of the project, is named at
+/// its line in the chapter, before either renderer tries to read it.
+fn check_images(
+    root: &std::path::Path,
+    chapter: &Chapter,
+    body: &str,
+    doc: &markdown::Doc,
+    lines: &LineIndex,
+) -> Diagnostics {
+    use pulldown_cmark::{Event, Tag};
+    let mut diagnostics = Diagnostics::new();
+    let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut footnotes: Vec<_> = doc.footnotes.iter().collect();
+    footnotes.sort_by(|a, b| a.0.cmp(b.0));
+    for image in &doc.images {
+        let problem = match root.join(image).canonicalize() {
+            Err(_) => "does not exist",
+            Ok(path) if !path.starts_with(&inside) => "lies outside the project (through a symbolic link)",
+            Ok(path) if !path.is_file() => "is not a file",
+            Ok(_) => continue,
+        };
+        let name = image.rsplit('/').next().unwrap_or(image);
+        let at = doc.events.iter().chain(footnotes.iter().flat_map(|(_, events)| events.iter())).find_map(
+            |(event, range)| match event {
+                Event::Start(Tag::Image { dest_url, .. }) if dest_url.ends_with(name) => Some(range.start),
+                _ => None,
+            },
+        );
+        let location = match at {
+            Some(byte) => {
+                let (line, column) = lines.position(body, byte);
+                Location::new(&chapter.file, line, column)
+            }
+            None => Location::file(&chapter.file),
+        };
+        diagnostics.push(
+            Diagnostic::error(Some(location), format!("the image `{image}` {problem}"))
+                .with_hint("images are files in the project, named relative to the chapter: `../images/karta.png`")
+                .with_source(&chapter.source),
+        );
+    }
+    diagnostics
 }
 
 /// Puts the theme's draft label (`UTKAST`) across every page of a chapter

@@ -110,14 +110,36 @@ impl Project {
         };
         let root = root.canonicalize().unwrap_or(root);
         let path = root.join(CONFIG_FILE);
-        let source = std::fs::read_to_string(&path).map_err(|e| {
+        if !resolves_inside(&root, &path) {
+            return Err(outside_the_project(CONFIG_FILE).into());
+        }
+        let bytes = std::fs::read(&path).map_err(|e| {
             Diagnostics::from(Diagnostic::error(
                 Some(Location::file(CONFIG_FILE)),
                 format!("cannot read the file: {e}"),
             ))
         })?;
+        let source = String::from_utf8(bytes).map_err(|e| {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            Diagnostics::from(
+                Diagnostic::error(Some(Location::new(CONFIG_FILE, line, 1)), "the file is not valid UTF-8 text")
+                    .with_hint("save the file as UTF-8 in your editor"),
+            )
+        })?;
         let node = yaml::parse(&source, CONFIG_FILE)?;
         let config = parse_config(&node, &source)?;
+        if let Some(logo) = &config.logo
+            && !resolves_inside(&root, &root.join(&logo.file))
+        {
+            return Err(Diagnostic::error(
+                Some(logo.location.clone()),
+                format!("the logo `{}` lies outside the project (through a symbolic link)", logo.file),
+            )
+            .with_source(&source)
+            .with_hint("copy the image into the project instead of linking to it")
+            .into());
+        }
         if let Some(logo) = &config.logo
             && !root.join(&logo.file).is_file()
         {
@@ -131,6 +153,29 @@ impl Project {
         }
         Ok(Project { root, config })
     }
+}
+
+/// Whether `path` (following symbolic links) is inside `root`. A path that
+/// does not exist is inside when the folder that would hold it is; then it
+/// is simply missing, which the caller reports in its own words.
+pub fn resolves_inside(root: &Path, path: &Path) -> bool {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut existing = path;
+    loop {
+        match existing.canonicalize() {
+            Ok(resolved) => return resolved.starts_with(&root),
+            Err(_) => match existing.parent() {
+                Some(parent) => existing = parent,
+                None => return false,
+            },
+        }
+    }
+}
+
+/// The error for a project file or folder that a symbolic link leads out of the project.
+pub fn outside_the_project(file: &str) -> Diagnostic {
+    Diagnostic::error(Some(Location::file(file)), "this lies outside the project (through a symbolic link)")
+        .with_hint("only files inside the project folder are read; copy them in instead of linking to them")
 }
 
 /// The nearest folder at or above `start` that holds `content/report.yaml`.
@@ -343,7 +388,17 @@ fn parse_config(node: &Node, source: &str) -> Result<ReportConfig, Diagnostics> 
     });
     let language = f.optional("language").and_then(|n| f.string(Some(n))).unwrap_or_else(|| "sv".into());
     let description = f.optional("description").and_then(|n| f.string(Some(n))).unwrap_or_default();
-    let theme = f.optional("theme").and_then(|n| f.string(Some(n))).unwrap_or_else(|| "default".into());
+    let theme_node = f.optional("theme");
+    let theme = theme_node.and_then(|n| f.string(Some(n))).unwrap_or_else(|| "default".into());
+    if let Some(n) = theme_node
+        && (theme.is_empty() || !theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+    {
+        f.error(
+            n,
+            format!("the theme name `{theme}` may hold only ASCII letters, digits, `-` and `_`"),
+            Some("it names the folder themes/<name>/ in the project, e.g. `theme: kommunen`".into()),
+        );
+    }
     let chapter_numbers = f.optional("chapter_numbers").and_then(|n| f.boolean(Some(n))).unwrap_or(true);
     let output_name = f.optional("output_name").and_then(|n| f.string(Some(n)));
     let accessible_pdf = f.optional("accessible_pdf").and_then(|n| f.boolean(Some(n))).unwrap_or(true);
@@ -355,7 +410,9 @@ fn parse_config(node: &Node, source: &str) -> Result<ReportConfig, Diagnostics> 
     let (Some(organisation), Some(title), Some(kind), Some(year)) = (organisation, title, kind, year) else {
         return Err(diagnostics);
     };
-    let output_name = output_name.map(|n| slugify(&n)).unwrap_or_else(|| slugify(&title));
+    let output_name = Some(output_name.map(|n| slugify(&n)).unwrap_or_else(|| slugify(&title)))
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "rapport".into());
     Ok(ReportConfig {
         organisation,
         subtitle,

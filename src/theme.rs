@@ -52,7 +52,9 @@ impl Theme {
             .collect();
         let mut diagnostics = Diagnostics::new();
         let dir = root.join("themes").join(name);
-        if dir.is_dir() {
+        if dir.is_dir() && !crate::project::resolves_inside(root, &dir) {
+            diagnostics.push(crate::project::outside_the_project(&display_path(root, &dir)));
+        } else if dir.is_dir() {
             for entry in WalkDir::new(&dir).sort_by_file_name() {
                 let Ok(entry) = entry else { continue };
                 let rel_in_project = display_path(root, entry.path());

@@ -156,7 +156,7 @@ impl Renderer<'_, '_> {
                 if self.heading_index == 0 {
                     self.out.push_str("<!--title-->");
                 } else {
-                    self.out.push_str(&format!("<h{} id=\"{}\">", *level as u8, heading.id));
+                    self.out.push_str(&format!("<h{} id=\"{}\">", *level as u8, escape_html(&heading.id)));
                 }
                 self.last_heading = heading.text.clone();
             }

@@ -194,6 +194,15 @@ pub fn parse<'a>(body: &'a str, file: &str, chapter_dir: &str, line_offset: usiz
             )),
             Event::Start(Tag::Heading { level, id, .. }) => {
                 explicit_id = id.as_ref().map(|i| i.to_string());
+                if let Some(id) =
+                    explicit_id.take_if(|id| !id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c)))
+                {
+                    diagnostics.push(error_at(
+                        &range,
+                        format!("the heading id `{id}` may hold only ASCII letters, digits, `-`, `_`, `.` and `:`"),
+                        "write the id like `{#resultat-2013}`",
+                    ));
+                }
                 heading_text = Some((level_number(*level), String::new(), range.clone()));
             }
             Event::End(TagEnd::Heading(_)) => {
@@ -227,6 +236,15 @@ pub fn parse<'a>(body: &'a str, file: &str, chapter_dir: &str, line_offset: usiz
                     *count += 1;
                     let id = if *count == 1 { base } else { format!("{base}-{count}") };
                     headings.push(Heading { level, text: text.trim().to_owned(), id });
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(scheme) = unsafe_scheme(dest_url) {
+                    diagnostics.push(error_at(
+                        &range,
+                        format!("links with `{scheme}:` are not allowed: `{dest_url}`"),
+                        "link to web pages (`https://…`), e-mail (`mailto:…`), phone numbers (`tel:…`) or chapters (`03-noter.md`)",
+                    ));
                 }
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
@@ -287,6 +305,24 @@ pub fn parse<'a>(body: &'a str, file: &str, chapter_dir: &str, line_offset: usiz
     let title = headings[0].text.clone();
     let table_captions = extract_captions(&mut events);
     Ok(Doc { events, footnotes, title, headings, images, table_captions })
+}
+
+/// The scheme of a link a reader's browser would run or that leaves the
+/// report in a way nobody meant (`javascript:`, `data:`, `file:` …), read as a
+/// browser reads it: tabs and line breaks dropped, leading blanks ignored,
+/// any case. `None` for web, e-mail and phone links and for relative links.
+pub fn unsafe_scheme(dest: &str) -> Option<String> {
+    let cleaned: String = dest.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let cleaned = cleaned.trim_start_matches(|c: char| c <= ' ');
+    let end = cleaned.find([':', '/', '?', '#'])?;
+    if !cleaned[end..].starts_with(':') {
+        return None;
+    }
+    let scheme = cleaned[..end].to_ascii_lowercase();
+    // Not a scheme at all: a browser reads the link as a relative path.
+    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    (valid && !matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel")).then_some(scheme)
 }
 
 /// Resolves an image reference relative to the chapter's folder to a

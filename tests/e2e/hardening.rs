@@ -82,3 +82,35 @@ mod regressions {
         figures(&ok).unwrap();
     }
 }
+
+/// Links a browser would run as script are refused, however they are written.
+#[test]
+fn links_that_would_run_script_are_refused() {
+    use arsrapport::markdown::unsafe_scheme;
+    for bad in [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "\u{1}javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "java\nscript:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "file:///etc/passwd",
+    ] {
+        assert!(unsafe_scheme(bad).is_some(), "{bad:?} should be refused");
+    }
+    for good in [
+        "https://example.se/a?b=c",
+        "http://example.se",
+        "mailto:ekonomi@example.se",
+        "tel:+4633123456",
+        "03-noter.md#not-1",
+        "#resultat",
+        "noter.md#not:1",
+        "bilagor/a:b.pdf",
+        "java script:x",
+    ] {
+        assert_eq!(unsafe_scheme(good), None, "{good:?} should be allowed");
+    }
+}
