@@ -307,8 +307,8 @@ pub fn compute(
         diagnostics,
         sources,
     };
-    for t in 0..tables.len() {
-        for r in 0..tables[t].rows.len() {
+    for (t, table) in tables.iter().enumerate() {
+        for r in 0..table.rows.len() {
             resolver.line(t, r);
         }
     }

@@ -587,10 +587,8 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
     };
     let id = f.optional("id").and_then(|n| ident(n, file, source, "a line id", &mut f.diagnostics));
     let label = f.required("label", "Verksamhetens intäkter").and_then(|n| f.string(Some(n)));
-    let negate = match f.optional("sign").and_then(|n| f.one_of(Some(n), &[("negative", true), ("positive", false)])) {
-        Some(n) => n,
-        None => false,
-    };
+    let negate =
+        f.optional("sign").and_then(|n| f.one_of(Some(n), &[("negative", true), ("positive", false)])).unwrap_or(false);
     let total = f.optional("total").and_then(|n| f.boolean(Some(n)));
     let values = f.optional("values").map(|n| parse_values(n, columns, false, file, source, &mut f.diagnostics));
     // A claim may list the typed columns only, or every column (totals included).

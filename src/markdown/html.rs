@@ -346,11 +346,9 @@ impl Renderer<'_, '_> {
                 out.push_str(&format!("<td class=\"num\">{}</td>", escape_html(cell)));
             }
             if view.has_note_column {
-                let note = match &row.note {
-                    Some(link) => match blocks.note_target(&link.note_id) {
-                        Some((slug, anchor)) => format!("<a href=\"{slug}.html#{anchor}\">{}</a>", link.number),
-                        None => link.number.to_string(),
-                    },
+                let note = match blocks.note_link(row) {
+                    Some((number, Some((slug, anchor)))) => format!("<a href=\"{slug}.html#{anchor}\">{number}</a>"),
+                    Some((number, None)) => number.to_string(),
                     None => String::new(),
                 };
                 out.push_str(&format!("<td class=\"num\">{note}</td>"));
@@ -358,20 +356,12 @@ impl Renderer<'_, '_> {
             out.push_str("</tr>\n");
         }
         out.push_str("</tbody>\n</table>\n</div>\n");
-        let links: Vec<String> = view
-            .referenced_by
+        let links: Vec<String> = blocks
+            .back_links(view)
             .iter()
-            .filter_map(|r| {
-                let slug = blocks.placements.get(&r.table_id)?;
-                Some(format!(
-                    "<a href=\"{slug}.html#{}\">{} ({})</a>",
-                    escape_html(&r.anchor),
-                    escape_html(&r.label),
-                    escape_html(&r.table_title)
-                ))
-            })
+            .map(|l| format!("<a href=\"{}.html#{}\">{}</a>", l.slug, escape_html(&l.anchor), escape_html(&l.text)))
             .collect();
-        if view.note_number.is_some() && !links.is_empty() {
+        if !links.is_empty() {
             out.push_str(&format!(
                 "<p class=\"note-refs\">{} {}</p>\n",
                 escape_html(blocks.refers_to),

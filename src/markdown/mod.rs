@@ -14,7 +14,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::figures::view::TableView;
+use crate::figures::view::{RowView, TableView};
 use crate::format::{format_amount, parse_amount};
 use crate::project::slugify;
 
@@ -34,10 +34,39 @@ pub struct TableBlocks<'a> {
     pub refers_to: &'a str,
 }
 
+/// A link both renderers write in their own syntax.
+pub struct BlockLink<'a> {
+    pub slug: &'a str,
+    pub anchor: String,
+    pub text: String,
+}
+
 impl TableBlocks<'_> {
     /// The chapter slug and anchor of a placed note, for links to it.
     pub fn note_target(&self, note_id: &str) -> Option<(&str, String)> {
         self.placements.get(note_id).map(|slug| (slug.as_str(), format!("not-{note_id}")))
+    }
+
+    /// The note number of a statement line, and where the note is placed (if it is).
+    pub fn note_link(&self, row: &RowView) -> Option<(usize, Option<(&str, String)>)> {
+        row.note.as_ref().map(|link| (link.number, self.note_target(&link.note_id)))
+    }
+
+    /// For a note: links back to the placed statement lines that refer to it.
+    pub fn back_links(&self, view: &TableView) -> Vec<BlockLink<'_>> {
+        if view.note_number.is_none() {
+            return Vec::new();
+        }
+        view.referenced_by
+            .iter()
+            .filter_map(|r| {
+                Some(BlockLink {
+                    slug: self.placements.get(&r.table_id)?,
+                    anchor: r.anchor.clone(),
+                    text: format!("{} ({})", r.label, r.table_title),
+                })
+            })
+            .collect()
     }
 }
 

@@ -462,11 +462,9 @@ impl Renderer<'_, '_> {
                 out.push_str(&format!("[{}], ", strong(escape_markup(cell))));
             }
             if view.has_note_column {
-                let note = match &row.note {
-                    Some(link) => match blocks.note_target(&link.note_id) {
-                        Some((note_slug, anchor)) => format!("#link(<{note_slug}--{anchor}>)[{}]", link.number),
-                        None => link.number.to_string(),
-                    },
+                let note = match blocks.note_link(row) {
+                    Some((number, Some((note_slug, anchor)))) => format!("#link(<{note_slug}--{anchor}>)[{number}]"),
+                    Some((number, None)) => number.to_string(),
                     None => String::new(),
                 };
                 out.push_str(&format!("[{note}], "));
@@ -478,19 +476,12 @@ impl Renderer<'_, '_> {
     }
 
     fn note_back_links(&mut self, view: &TableView, blocks: &super::TableBlocks) {
-        let links: Vec<String> = view
-            .referenced_by
+        let links: Vec<String> = blocks
+            .back_links(view)
             .iter()
-            .filter_map(|r| {
-                let slug = blocks.placements.get(&r.table_id)?;
-                Some(format!(
-                    "#link(<{slug}--{}>)[{}]",
-                    r.anchor,
-                    escape_markup(&format!("{} ({})", r.label, r.table_title))
-                ))
-            })
+            .map(|l| format!("#link(<{}--{}>)[{}]", l.slug, l.anchor, escape_markup(&l.text)))
             .collect();
-        if view.note_number.is_some() && !links.is_empty() {
+        if !links.is_empty() {
             self.out.push_str(&format!(
                 "#text(size: 0.85em)[{} {}]\n\n",
                 escape_markup(blocks.refers_to),
