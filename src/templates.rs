@@ -45,6 +45,8 @@ pub fn register_figures(tera: &mut Tera, figures: &Figures, note_label: &str) {
         let level = kwargs.get::<usize>("level")?.unwrap_or(2).clamp(2, 6);
         let mut out = String::new();
         for (id, number, title) in &notes {
+            // The title is text, not Markdown: `*`, `<` or `#` in it are shown as they are.
+            let title = crate::goals::render::escape_markdown(title);
             out.push_str(&format!("\n{} {note_label} {number} {title} {{#not-{id}}}\n", "#".repeat(level)));
             out.push_str(&table_block(id));
         }

@@ -319,6 +319,22 @@ mod regressions {
         assert_eq!(format_amount(Decimal::new(11, 1), Some(3)), "1,100");
     }
 
+    /// `notes()` wrote each note's title into the chapter as Markdown, so a
+    /// title with `<`, `*` or `[` became HTML (refused) or formatting.
+    #[test]
+    fn a_note_title_is_shown_as_written() {
+        use crate::common::*;
+        let project = super::base();
+        let data = project.path().join("content/data/rakenskaper.yaml");
+        let text = std::fs::read_to_string(&data).unwrap();
+        std::fs::write(&data, text.replace("title: Verksamhetens intäkter", "title: 'Intäkter <5 år *inkl.* [moms]'"))
+            .unwrap();
+        let (out, _, stderr) = build(project.path());
+        assert!(out.status.success(), "{stderr}");
+        let page = std::fs::read_to_string(project.path().join("output/html/01-ekonomi.html")).unwrap();
+        assert!(page.contains("Intäkter &lt;5 år *inkl.* [moms]"), "{page}");
+    }
+
     /// Two figures near `Decimal::MAX` in one note made its sum overflow
     /// (a panic in `rust_decimal`). Amounts now have at most 15 digits.
     #[test]
@@ -364,5 +380,480 @@ fn links_that_would_run_script_are_refused() {
         "java script:x",
     ] {
         assert_eq!(unsafe_scheme(good), None, "{good:?} should be allowed");
+    }
+}
+
+// ---------------------------------------------------------------- no script through the content
+
+/// Text meant to become script: an element, an attribute breaking out of its
+/// quotes, a `javascript:` URL. `n` tells the places apart.
+fn hostile(n: usize) -> String {
+    format!("<script>alert({n})</script>\" onmouseover=\"alert({n})\" ' onfocus='alert({n})' javascript:alert({n})")
+}
+
+/// YAML's single-quoted form of a text.
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// Replaces the value of every `key:` (block or flow style) named in `keys`
+/// with hostile text, numbered by place. Returns the new text and the count.
+fn poison_yaml(text: &str, keys: &[&str], counter: &mut usize) -> String {
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        let mut line = line.to_owned();
+        for key in keys {
+            let pattern = format!("{key}: ");
+            let mut from = 0;
+            while let Some(i) = line[from..].find(&pattern).map(|i| i + from) {
+                let before = line[..i].chars().last();
+                if before.is_some_and(|c| !matches!(c, ' ' | '{' | ',')) {
+                    from = i + pattern.len();
+                    continue;
+                }
+                let start = i + pattern.len();
+                let flow = line[..i].contains('{');
+                let end = match line[start..].chars().next() {
+                    // A quoted value ends at its closing quote.
+                    Some(q @ ('"' | '\'')) => line[start + 1..].find(q).map_or(line.len(), |e| e + start + 2),
+                    _ if flow => line[start..].find([',', '}']).map_or(line.len(), |e| e + start),
+                    _ => line.trim_end().len(),
+                };
+                if end <= start || line[start..end].trim_start().starts_with(['[', '{', '|', '>']) {
+                    from = start;
+                    continue;
+                }
+                *counter += 1;
+                let value = quoted(&hostile(*counter));
+                line.replace_range(start..end, &value);
+                from = start + value.len();
+            }
+        }
+        out.push_str(&line);
+    }
+    out
+}
+
+/// One HTML tag as the page holds it.
+struct Tag {
+    name: String,
+    attributes: Vec<(String, String)>,
+}
+
+/// Reads every tag of a page; fails on a `<` that starts no tag, which only
+/// unescaped text can produce.
+fn tags(html: &str) -> Result<Vec<(Tag, usize)>, String> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    let bytes = html.as_bytes();
+    while let Some(lt) = html[i..].find('<').map(|p| p + i) {
+        let rest = &html[lt..];
+        if let Some(comment) = rest.strip_prefix("<!--") {
+            i = lt + 4 + comment.find("-->").ok_or("unclosed comment")? + 3;
+            continue;
+        }
+        if rest.starts_with("<!DOCTYPE") || rest.starts_with("<!doctype") {
+            i = lt + rest.find('>').ok_or("unclosed doctype")? + 1;
+            continue;
+        }
+        let closing = rest.starts_with("</");
+        let name_start = lt + if closing { 2 } else { 1 };
+        let name: String = html[name_start..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        if name.is_empty() {
+            return Err(format!("a bare `<` at byte {lt}: {:?}", &html[lt..(lt + 60).min(html.len())]));
+        }
+        // Attributes, quoted or not, up to the closing `>`.
+        let mut j = name_start + name.len();
+        let mut attributes = Vec::new();
+        loop {
+            while j < bytes.len() && (bytes[j] as char).is_ascii_whitespace() {
+                j += 1;
+            }
+            match bytes.get(j) {
+                None => return Err("unclosed tag".into()),
+                Some(b'>') => break,
+                Some(b'/') => {
+                    j += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let key_end =
+                html[j..].find(|c: char| c == '=' || c == '>' || c.is_ascii_whitespace()).ok_or("unclosed tag")? + j;
+            let key = html[j..key_end].to_ascii_lowercase();
+            j = key_end;
+            let mut value = String::new();
+            if bytes.get(j) == Some(&b'=') {
+                j += 1;
+                match bytes.get(j) {
+                    Some(&q @ (b'"' | b'\'')) => {
+                        let end = html[j + 1..].find(q as char).ok_or("unterminated attribute")? + j + 1;
+                        value = html[j + 1..end].to_owned();
+                        j = end + 1;
+                    }
+                    _ => {
+                        let end =
+                            html[j..].find(|c: char| c == '>' || c.is_ascii_whitespace()).ok_or("unclosed tag")? + j;
+                        value = html[j..end].to_owned();
+                        j = end;
+                    }
+                }
+            }
+            attributes.push((key, value));
+        }
+        if !closing {
+            found.push((Tag { name: name.to_ascii_lowercase(), attributes }, j + 1));
+        }
+        i = j + 1;
+    }
+    Ok(found)
+}
+
+/// What would run as script in a page: inline scripts, scripts from
+/// elsewhere, event handler attributes, script URLs.
+fn script_in(html: &str, page: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let found = match tags(html) {
+        Ok(found) => found,
+        Err(e) => return vec![format!("{page}: {e}")],
+    };
+    for (tag, end) in &found {
+        for (key, value) in &tag.attributes {
+            let url = value.trim().to_ascii_lowercase();
+            if key.starts_with("on") {
+                problems.push(format!("{page}: <{} {key}=\"{value}\">", tag.name));
+            }
+            let is_url = matches!(key.as_str(), "href" | "src" | "action" | "formaction" | "xlink:href" | "poster");
+            if is_url
+                && (url.starts_with("javascript:")
+                    || url.starts_with("vbscript:")
+                    || (url.starts_with("data:") && url != "data:,"))
+            {
+                problems.push(format!("{page}: <{} {key}=\"{value}\">", tag.name));
+            }
+        }
+        if tag.name == "script" {
+            let src = tag.attributes.iter().find(|(k, _)| k == "src").map(|(_, v)| v.as_str());
+            let inline = !html[*end..].starts_with("</script>");
+            match src {
+                Some(src) if !inline && src.ends_with(".js") && !src.contains(':') && !src.starts_with("//") => {}
+                _ => problems.push(format!("{page}: a script that is not one of the site's files: {src:?}")),
+            }
+        }
+        if matches!(tag.name.as_str(), "iframe" | "object" | "embed" | "base" | "form" if tag.name != "form")
+            || (tag.name == "meta"
+                && tag.attributes.iter().any(|(k, v)| k == "http-equiv" && v.eq_ignore_ascii_case("refresh")))
+        {
+            problems.push(format!("{page}: <{}>", tag.name));
+        }
+    }
+    problems
+}
+
+/// Hostile text in every place a writer can put text — report.yaml, front
+/// matter, titles, headings, links, tables, figures labels, goals, people —
+/// reaches the site as text only: no element, attribute or URL from it runs.
+#[test]
+fn no_script_reaches_the_site_from_yaml_or_markdown() {
+    let project = example();
+    let root = project.path();
+    let mut n = 0;
+    // Every label, title and name in the data files, and the report's own fields.
+    let keys = [
+        "title",
+        "label",
+        "name",
+        "role",
+        "party",
+        "municipality",
+        "row_label",
+        "row_total",
+        "column_total",
+        "empty",
+        "comment",
+        "justification",
+        "uppgift",
+        "hur_mata",
+        "organisation",
+        "subtitle",
+        "description",
+        "body",
+        "ansvarig",
+    ];
+    for entry in walkdir::WalkDir::new(root.join("content")).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let text = std::fs::read_to_string(path).unwrap();
+            std::fs::write(path, poison_yaml(&text, &keys, &mut n)).unwrap();
+        }
+    }
+    // Chapters: front matter, title, headings, link titles and texts, a table, a footnote, code.
+    let md_hostile = |n: usize| hostile(n).replace('<', "\\<").replace('>', "\\>");
+    write(
+        root,
+        "content/chapters/12-granskning.md",
+        format!(
+            "---\nstatus: klar\nansvarig: {}\n---\n# Rubrik {}\n\n## Avsnitt {}\n\nSe [länken {}](https://example.se \"{}\") och `{}`.[^1]\n\n| Kolumn {} | Tal |\n| --- | ---: |\n| {} | 12 |\n\n```{}\n{}\n```\n\n> {}\n\n[^1]: Not {}\n",
+            quoted(&hostile(900)),
+            md_hostile(901),
+            md_hostile(902),
+            md_hostile(903),
+            hostile(904).replace('"', "\\\""),
+            hostile(905).replace('`', "'"),
+            md_hostile(906),
+            md_hostile(907),
+            "x\" onmouseover=\"alert(908)",
+            hostile(909),
+            md_hostile(910),
+            md_hostile(911),
+        ),
+    );
+    assert!(n > 50, "only {n} places poisoned");
+    let (out, _, stderr) = build(root);
+    assert!(out.status.success(), "{stderr}");
+
+    let site = root.join("output/html");
+    let mut problems = Vec::new();
+    let mut pages = 0;
+    for (path, bytes) in snapshot(&site) {
+        let name = path.to_string_lossy().into_owned();
+        if name.ends_with(".html") {
+            pages += 1;
+            problems.extend(script_in(&String::from_utf8(bytes).unwrap(), &name));
+        } else if name == "search-index.js" {
+            // The index is data assigned to a global, never code made of text.
+            let text = String::from_utf8(bytes).unwrap();
+            let json = text.split_once(" = ").map(|(_, j)| j.trim_end().trim_end_matches(';')).unwrap_or_default();
+            if serde_json::from_str::<serde_json::Value>(json).is_err() {
+                problems.push("search-index.js: not a JSON value".into());
+            }
+        }
+    }
+    assert!(pages >= 13, "{pages} pages");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // The text itself is there, shown literally.
+    let page = std::fs::read_to_string(site.join("12-granskning.html")).unwrap();
+    assert!(
+        page.contains("Rubrik &lt;script&gt;alert(901)&lt;&#x2F;script&gt;")
+            || page.contains("Rubrik &lt;script&gt;alert(901)&lt;/script&gt;"),
+        "{page}"
+    );
+}
+
+/// The same text given where Markdown reads it (a figure placed in running
+/// text) is refused rather than passed on as HTML or as a script link.
+#[test]
+fn html_and_script_links_from_data_in_running_text_are_refused() {
+    for (value, why) in [
+        ("<script>alert(1)</script>", "raw HTML is not allowed"),
+        ("<img src=x onerror=alert(1)>", "raw HTML is not allowed"),
+        ("[klicka](javascript:alert(1))", "`javascript:` are not allowed"),
+        ("<javascript:alert(1)>", "`javascript:` are not allowed"),
+    ] {
+        let project = base();
+        write(project.path(), "content/data/text.yaml", format!("rad: {}\n", quoted(value)));
+        write(project.path(), "content/chapters/02-text.md", "# Text\n\nHär: {{ data.text.rad }}\n");
+        let (out, _, stderr) = run(bin().arg("check").arg("--root").arg(project.path()));
+        assert_eq!(out.status.code(), Some(1), "{value}: {stderr}");
+        assert!(stderr.contains(why) && stderr.contains("content/chapters/02-text.md:3"), "{value}: {stderr}");
+    }
+}
+
+/// The site's own scripts and the preview's build pages with DOM methods
+/// only, so no text from the report can become markup in a browser.
+#[test]
+fn the_scripts_never_turn_text_into_markup() {
+    let mut scripts = vec![repo().join("src/cmd/serve/live.js")];
+    for entry in walkdir::WalkDir::new(repo().join("themes")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "js") {
+            scripts.push(entry.into_path());
+        }
+    }
+    assert!(scripts.len() >= 2);
+    for script in scripts {
+        let code = std::fs::read_to_string(&script).unwrap();
+        // Comments may name what the code avoids.
+        let code: String =
+            code.lines().filter(|l| !l.trim_start().starts_with(['/', '*'])).collect::<Vec<_>>().join("\n");
+        for sink in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"] {
+            assert!(!code.contains(sink), "{} uses {sink}", script.display());
+        }
+    }
+}
+
+// ---------------------------------------------------------------- serve
+
+/// A running preview, stopped when dropped.
+struct Preview {
+    child: std::process::Child,
+    port: u16,
+    _project: tempfile::TempDir,
+}
+
+impl Drop for Preview {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn preview(extra: &[&str]) -> Preview {
+    use std::io::BufRead;
+    let project = base();
+    let mut child = bin()
+        .arg("serve")
+        .arg("--root")
+        .arg(project.path())
+        .args(["--port", "0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    // A line names the address; the generous wait only guards against a hang.
+    let line = loop {
+        let line = rx.recv_timeout(std::time::Duration::from_secs(120)).expect("the preview did not start");
+        if line.contains("http://") {
+            break line;
+        }
+    };
+    let address = line.split("http://").nth(1).and_then(|a| a.split('/').next()).unwrap_or_default().to_owned();
+    let port = address.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("{line}"));
+    assert!(address.starts_with("127.0.0.1:"), "{line}");
+    Preview { child, port, _project: project }
+}
+
+/// Sends one raw request (the path exactly as given) and returns the status and body.
+fn get(port: u16, path: &str, host: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = answer.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    (status, body)
+}
+
+/// Whether a listening TCP socket on `port` is bound to 127.0.0.1 only
+/// (from the kernel's table; `None` where there is no such table).
+fn listens_on_loopback_only(port: u16) -> Option<bool> {
+    let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
+    let ours: Vec<&str> = table
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut fields = l.split_whitespace();
+            let local = fields.nth(1)?;
+            let state = fields.nth(1)?;
+            let (address, p) = local.split_once(':')?;
+            (u16::from_str_radix(p, 16).ok()? == port && state == "0A").then_some(address)
+        })
+        .collect();
+    (!ours.is_empty()).then(|| ours.iter().all(|a| *a == "0100007F"))
+}
+
+/// The preview listens on the loopback address unless told otherwise,
+/// answers only to local host names, and serves nothing outside the site,
+/// however the path is written.
+#[test]
+fn serve_stays_on_this_machine_and_inside_the_site() {
+    let preview = preview(&[]);
+    let port = preview.port;
+    if let Some(loopback) = listens_on_loopback_only(port) {
+        assert!(loopback, "the preview listens beyond 127.0.0.1");
+    }
+    let (status, body) = get(port, "/index.html", "127.0.0.1");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Årsredovisning 2013"));
+
+    for path in [
+        "/../content/report.yaml",
+        "/..%2fcontent%2freport.yaml",
+        "/%2e%2e/content/report.yaml",
+        "/%2E%2E%2Fcontent%2Freport.yaml",
+        "/assets/../../content/report.yaml",
+        "/assets/%2e%2e/%2e%2e/content/report.yaml",
+        "/..%5ccontent%5creport.yaml",
+        "/%c0%ae%c0%ae/content/report.yaml",
+        "/%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/..;/content/report.yaml",
+        "/C:%5cWindows%5cwin.ini",
+        "/%00/../content/report.yaml",
+        "//../content/report.yaml",
+    ] {
+        let (status, body) = get(port, path, "127.0.0.1");
+        assert!(matches!(status, 400 | 404), "{path}: {status}");
+        assert!(!body.contains("organisation") && !body.contains("root:"), "{path}: {body}");
+    }
+    // A page elsewhere reaching the preview through a name that points here (DNS rebinding).
+    let (status, _) = get(port, "/index.html", "angripare.example");
+    assert_eq!(status, 403);
+    let (status, _) = get(port, "/index.html", "localhost:1234");
+    assert_eq!(status, 200);
+}
+
+// ---------------------------------------------------------------- same input, same bytes
+
+/// The example project with an image and a theme override, written file by
+/// file in the order given (folders too), into a new folder.
+fn laid_out(files: &[(std::path::PathBuf, Vec<u8>)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, bytes) in files {
+        write(dir.path(), path.to_str().unwrap(), bytes);
+    }
+    dir
+}
+
+/// Whatever order the file system lists the project's files in (here: the
+/// order they were created), and wherever the project lies, the PDF and
+/// every file of the site are the same bytes.
+#[test]
+fn the_same_project_builds_to_the_same_bytes_whatever_the_file_order() {
+    let example = example();
+    let mut files: Vec<(std::path::PathBuf, Vec<u8>)> = snapshot(example.path());
+    files.push(("content/images/karta.png".into(), PNG.to_vec()));
+    files.push(("content/images/logga.png".into(), PNG.to_vec()));
+    files.push((
+        "content/chapters/12-bilder.md".into(),
+        b"# Bilder\n\n![Karta \xc3\xb6ver Sjuh\xc3\xa4rad](../images/karta.png)\n\n![Logga](../images/logga.png)\n"
+            .to_vec(),
+    ));
+    files.push((
+        "themes/default/i18n/sv.yaml".into(),
+        std::fs::read(repo().join("themes/default/i18n/sv.yaml")).unwrap(),
+    ));
+    files.sort();
+    let forward = laid_out(&files);
+    files.reverse();
+    let backward = laid_out(&files);
+    // An order neither sorted nor reversed: every third file first.
+    let mut mixed: Vec<_> = files.iter().step_by(3).cloned().collect();
+    mixed.extend(files.iter().enumerate().filter(|(i, _)| i % 3 != 0).map(|(_, f)| f.clone()));
+    let shuffled = laid_out(&mixed);
+
+    let mut outputs = Vec::new();
+    for project in [&forward, &backward, &shuffled] {
+        let (out, _, stderr) = build(project.path());
+        assert!(out.status.success(), "{stderr}");
+        outputs.push(snapshot(&project.path().join("output")));
+    }
+    assert!(outputs[0].len() > 20);
+    for other in &outputs[1..] {
+        let names = |o: &[(std::path::PathBuf, Vec<u8>)]| o.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&outputs[0]), names(other));
+        for ((path, a), (_, b)) in outputs[0].iter().zip(other) {
+            assert!(a == b, "{} differs between two layouts of the same project", path.display());
+        }
     }
 }
