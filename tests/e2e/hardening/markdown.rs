@@ -427,3 +427,41 @@ fn any_accepted_chapter_compiles_and_keeps_its_text() {
     eprintln!("markdown property: {accepted} of {cases} chapters accepted, compiled and compared");
     assert!(accepted * 4 >= cases * 3, "only {accepted} of {cases} generated chapters were accepted");
 }
+
+/// Pieces of chapters that use the figures: Tera's syntax, whole and broken.
+fn template_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => word(),
+        2 => prop::sample::select(vec![
+            "{{ figures.rr.arets_resultat[\"2013\"] | belopp }}", "{{ figures.rr.arets_resultat[\"2014\"] | belopp }}",
+            "{{ figures.rr.saknas | belopp }}", "{{ figures.rr | belopp }}", "{{ figures | procent }}",
+            "{{ table(id=\"rr\") }}", "{{ table(id=\"br\") }}", "{{ table(id=\"x\") }}", "{{ table() }}",
+            "{{ notes(level=3) }}", "{{ notes(level=99) }}", "{{ notes(level=-1) }}", "{{ report.title }}",
+            "{{ 10000000000000000000000000000 | belopp(decimaler=4) }}", "{{ 5 | belopp(decimaler=99999999999) }}",
+            "{{ \"x\" | belopp }}", "{{ 1/0 }}", "{{ data.saknas.x }}", "{% for i in range(end=3) %}{{ i }}{% endfor %}",
+            "{% if true %}", "{% endif %}", "{% raw %}", "{% endraw %}", "{% set x = 1 %}", "{% include \"x\" %}",
+            "{% extends \"x\" %}", "{% block b %}", "{% macro m() %}", "{{", "}}", "{%", "%}", "{#", "#}",
+            "{{ \"<script>\" }}", "{{ \"[x](javascript:y)\" }}", "{{ \"\\n# Två\\n\" }}", "\n", "\n\n", "\n## Del\n",
+            "\n| a | b |\n| --- | ---: |\n| x | -5 |\n", "![Bild](../images/saknas.png)", "[^1]", "\n[^1]: Not.\n",
+        ])
+        .prop_map(str::to_owned),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config(24))]
+
+    /// The whole build, from a chapter's text to both outputs in memory:
+    /// it succeeds, or it fails with errors that each say where.
+    #[test]
+    fn any_chapter_builds_or_fails_with_located_errors(pieces in prop::collection::vec(template_piece(), 0..16)) {
+        let project = tempfile::tempdir().unwrap();
+        crate::common::copy_dir(&crate::common::repo().join("tests/fixtures/base"), project.path());
+        let text = format!("# Kapitel\n\n{}\n", pieces.join(" "));
+        std::fs::write(project.path().join("content/chapters/02-prov.md"), &text).unwrap();
+        let loaded = arsrapport::project::Project::load(Some(project.path()), project.path()).unwrap();
+        if let Err(d) = arsrapport::pipeline::build(&loaded) {
+            located(&d).map_err(|e| TestCaseError::fail(format!("{e}\n--- chapter\n{text}")))?;
+        }
+    }
+}
