@@ -186,3 +186,23 @@ fn statement_figures_are_the_same_in_the_pdf_and_on_the_site() {
     assert!(notes.contains("id=\"not-maskiner\""), "the note heading carries the anchor");
     assert!(notes.contains("href=\"09-balansrakning.html#br-maskiner\""), "the note links back to its line");
 }
+
+#[test]
+fn goal_statuses_are_computed_and_shown_alike_in_pdf_and_site() {
+    let dir = example();
+    assert!(build(dir.path()).0.status.success());
+    let page = std::fs::read_to_string(dir.path().join("output/html/06-navet.html")).unwrap();
+    let row = page.split("<tr>").find(|r| r.contains("Elever på teman</th>")).expect("the goal's row");
+    assert!(row.contains("minst 20\u{a0}000\u{a0}elever"), "{row}");
+    assert!(row.contains("14\u{a0}263\u{a0}elever"), "{row}");
+    assert!(row.contains("✗ Ej uppfyllt"), "14 263 of 20 000 is below the partial threshold: {row}");
+    let summary = page.split("<tr>").find(|r| r.contains("Navet Science Center</th>")).expect("the summary row");
+    assert!(summary.contains("12 (67\u{a0}%)"), "{summary}");
+
+    let text = pdf_text(&dir.path().join("output/arsredovisning-2013.pdf"));
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("3. Elever på teman minst 20 000 elever 14 263 elever ✗ Ej uppfyllt"),
+        "the PDF's row reads otherwise"
+    );
+}
