@@ -189,7 +189,6 @@ fn render_chapters(
         views: &figures.views,
         placements: &placements,
         note: theme.label("note"),
-        item: theme.label("item"),
         refers_to: theme.label("refers_to"),
     };
 

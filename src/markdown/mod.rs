@@ -27,10 +27,9 @@ pub struct TableBlocks<'a> {
     pub views: &'a BTreeMap<String, TableView>,
     /// Table id → slug of the chapter that shows it.
     pub placements: &'a HashMap<String, String>,
-    /// Labels: the "Not" column header, the row-header column's hidden name,
-    /// and the words before a note's link back to its line.
+    /// Labels: the "Not" column header and the words before a note's link
+    /// back to its line.
     pub note: &'a str,
-    pub item: &'a str,
     pub refers_to: &'a str,
 }
 
