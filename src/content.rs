@@ -73,6 +73,18 @@ pub fn load_chapters(root: &Path) -> Result<Vec<Chapter>, Diagnostics> {
             );
             continue;
         }
+        // The name becomes the chapter's web page and its link target in the PDF.
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+        if stem.is_empty() || !stem.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            diagnostics.push(
+                Diagnostic::error(
+                    Some(Location::file(&file)),
+                    format!("the chapter file name `{stem}.md` cannot be used for its web page"),
+                )
+                .with_hint("use ASCII letters, digits, `-` and `_` only, e.g. `03-regional-utveckling.md`"),
+            );
+            continue;
+        }
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) => {
