@@ -203,9 +203,10 @@ fn render_chapters(
             }
         };
         let lines = LineIndex::new(body, chapter.body_line_offset);
-        let images = check_images(&report.root, chapter, body, &doc, &lines);
-        if images.has_errors() {
-            diagnostics.extend(images);
+        let mut problems = check_images(&report.root, chapter, body, &doc, &lines);
+        problems.extend(check_chapter_links(chapter, body, &doc, &lines, chapters));
+        if problems.has_errors() {
+            diagnostics.extend(problems);
             continue;
         }
         let ctx = ChapterContext {
@@ -276,6 +277,49 @@ fn check_images(
             Diagnostic::error(Some(location), format!("the image `{image}` {problem}"))
                 .with_hint("images are files in the project, named relative to the chapter: `../images/karta.png`")
                 .with_source(&chapter.source),
+        );
+    }
+    diagnostics
+}
+
+/// A link to another chapter (`[noterna](10-noter.md)`) must name one of
+/// the report's chapters; a misspelt one is named at its line, with the
+/// nearest chapter, rather than left for the PDF to stumble over.
+fn check_chapter_links(
+    chapter: &Chapter,
+    body: &str,
+    doc: &markdown::Doc,
+    lines: &LineIndex,
+    chapters: &[Chapter],
+) -> Diagnostics {
+    use pulldown_cmark::{Event, Tag};
+    let mut diagnostics = Diagnostics::new();
+    let names: Vec<String> = chapters.iter().map(|c| format!("{}.md", c.slug)).collect();
+    let mut footnotes: Vec<_> = doc.footnotes.iter().collect();
+    footnotes.sort_by(|a, b| a.0.cmp(b.0));
+    for (event, range) in doc.events.iter().chain(footnotes.iter().flat_map(|(_, events)| events.iter())) {
+        let Event::Start(Tag::Link { dest_url, .. }) = event else { continue };
+        if dest_url.contains("://") || dest_url.starts_with("mailto:") || dest_url.starts_with("tel:") {
+            continue;
+        }
+        let file = dest_url.split('#').next().unwrap_or_default();
+        let name = file.rsplit('/').next().unwrap_or(file);
+        if !name.ends_with(".md") || names.iter().any(|n| n == name) {
+            continue;
+        }
+        let (line, column) = lines.position(body, range.start);
+        let known: Vec<&str> = names.iter().map(String::as_str).collect();
+        let hint = match crate::project::nearest(name, &known) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("the chapters are: {}", known.join(", ")),
+        };
+        diagnostics.push(
+            Diagnostic::error(
+                Some(Location::new(&chapter.file, line, column)),
+                format!("the link `{dest_url}` names no chapter of the report"),
+            )
+            .with_hint(hint)
+            .with_source(&chapter.source),
         );
     }
     diagnostics
