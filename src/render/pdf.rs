@@ -2,6 +2,8 @@
 //! `lib.typ` and the chapters converted to typst; metadata and labels reach
 //! typst as JSON, never as spliced markup. Compiled and exported in-process.
 
+use std::time::{Duration, Instant};
+
 use typst::World;
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Datetime, Smart};
@@ -18,6 +20,9 @@ pub struct Pdf {
     pub bytes: Vec<u8>,
     pub pages: usize,
     pub warnings: Diagnostics,
+    /// Time spent in typst's compile (evaluation and layout) and in the PDF export.
+    pub compile: Duration,
+    pub export: Duration,
 }
 
 fn chapter_path(slug: &str) -> String {
@@ -85,7 +90,9 @@ pub fn render(report: &Report, chapters: &[RenderedChapter]) -> Result<Pdf, Diag
         world.add_source(path, chapter.typst.clone());
     }
 
+    let started = Instant::now();
     let warned = typst::compile::<PagedDocument>(&world);
+    let compile = started.elapsed();
     let mut warnings = Diagnostics::new();
     for w in &warned.warnings {
         warnings.push(to_diagnostic(&world, report, chapters, w));
@@ -108,6 +115,7 @@ pub fn render(report: &Report, chapters: &[RenderedChapter]) -> Result<Pdf, Diag
         tagged: true,
         pretty: false,
     };
+    let started = Instant::now();
     let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| {
         let mut all = Diagnostics::new();
         for e in &errors {
@@ -115,7 +123,7 @@ pub fn render(report: &Report, chapters: &[RenderedChapter]) -> Result<Pdf, Diag
         }
         all
     })?;
-    Ok(Pdf { bytes, pages: document.pages().len(), warnings })
+    Ok(Pdf { bytes, pages: document.pages().len(), warnings, compile, export: started.elapsed() })
 }
 
 /// Every font family the theme names must be one typst has: the theme's own
