@@ -93,8 +93,41 @@ pub fn expand_chapter(
         return Ok(body.to_owned());
     }
     let body = blank_comments(body);
-    tera.render_str(&body, context, false)
-        .map_err(|e| to_diagnostic(&e, |_| file.to_owned(), line_offset).with_source(full_source))
+    let mut out = Limited { bytes: Vec::with_capacity(body.len()), over: false };
+    match tera.render_str_to(&body, context, false, &mut out) {
+        Ok(()) => Ok(String::from_utf8_lossy(&out.bytes).into_owned()),
+        Err(_) if out.over => Err(Diagnostic::error(
+            Some(Location::file(file)),
+            format!("the chapter grows beyond {} MB when its template expressions are expanded", MAX_EXPANDED >> 20),
+        )
+        .with_hint("a loop (`{% for … %}`) probably repeats far more often than meant")),
+        Err(e) => Err(to_diagnostic(&e, |_| file.to_owned(), line_offset).with_source(full_source)),
+    }
+}
+
+/// The most a chapter may grow to when its expressions are expanded: far
+/// beyond any real chapter, well before a runaway loop exhausts the memory.
+const MAX_EXPANDED: usize = 64 << 20;
+
+/// Collects the expanded chapter and stops it at [`MAX_EXPANDED`].
+struct Limited {
+    bytes: Vec<u8>,
+    over: bool,
+}
+
+impl std::io::Write for Limited {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > MAX_EXPANDED {
+            self.over = true;
+            return Err(std::io::Error::other("the chapter is too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Replaces each `{# … #}` comment with the line breaks it spans, so lines
