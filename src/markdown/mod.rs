@@ -215,6 +215,12 @@ pub fn parse<'a>(body: &'a str, file: &str, chapter_dir: &str, line_offset: usiz
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match &event {
+            // A footnote that refers to itself (or to one that refers back) would never end.
+            Event::FootnoteReference(_) if in_footnote.is_some() => diagnostics.push(error_at(
+                &range,
+                "a footnote cannot refer to a footnote".into(),
+                "put the reference in the text the footnote belongs to",
+            )),
             Event::Html(_) | Event::InlineHtml(_) => diagnostics.push(error_at(
                 &range,
                 "raw HTML is not allowed in a chapter".into(),

@@ -63,17 +63,20 @@ enum Inline {
 
 fn inline() -> impl Strategy<Value = Inline> {
     prop_oneof![
-        6 => words(1..6).prop_map(Inline::Text),
-        1 => words(1..3).prop_map(Inline::Emphasis),
-        1 => words(1..3).prop_map(Inline::Strong),
-        1 => words(1..3).prop_map(Inline::Strike),
-        1 => words(1..3).prop_map(|w| Inline::Code(w.replace('`', "'"))),
-        1 => (words(1..3), prop::sample::select(vec![
+        120 => words(1..6).prop_map(Inline::Text),
+        20 => words(1..3).prop_map(Inline::Emphasis),
+        20 => words(1..3).prop_map(Inline::Strong),
+        20 => words(1..3).prop_map(Inline::Strike),
+        20 => words(1..3).prop_map(|w| Inline::Code(w.replace('`', "'"))),
+        20 => (words(1..3), prop::sample::select(vec![
             "https://example.se", "https://example.se/a?b=c&d=\"e\"", "mailto:a@b.se", "#avsnitt",
         ])).prop_map(|(w, u)| Inline::Link(w, u.to_owned())),
-        1 => words(1..4).prop_map(Inline::Footnote),
-        1 => Just(Inline::SoftBreak),
-        1 => Just(Inline::HardBreak),
+        20 => words(1..4).prop_map(Inline::Footnote),
+        // Now and then a footnote whose text refers to a footnote (itself, or the next).
+        1 => (words(1..3), prop::sample::select(vec!["[^n1]", "[^n2]", "[^saknas]"]))
+            .prop_map(|(w, r)| Inline::Footnote(format!("{w}{r}"))),
+        20 => Just(Inline::SoftBreak),
+        20 => Just(Inline::HardBreak),
     ]
 }
 
