@@ -332,6 +332,12 @@ fn figures_file() -> impl Strategy<Value = String> {
 fn mutated_base() -> impl Strategy<Value = String> {
     let base = std::fs::read_to_string(crate::common::repo().join("tests/fixtures/base/content/data/rakenskaper.yaml"))
         .unwrap();
+    edits_of(base)
+}
+
+/// A text with a few lines deleted, repeated, or with a value, a word or a
+/// piece of text changed.
+fn edits_of(base: String) -> impl Strategy<Value = String> {
     let lines: Vec<String> = base.lines().map(str::to_owned).collect();
     let n = lines.len();
     prop::collection::vec((0..n, 0..5u8, scalar(), 0usize..80), 1..6).prop_map(move |edits| {
@@ -479,7 +485,29 @@ fn load_figures_in(root: &Path) -> Result<(), TestCaseError> {
         }
         Err(d) => located(&d).map_err(TestCaseError::fail)?,
     }
+    if let Err(d) = arsrapport::goals::Goals::load(&files) {
+        located(&d).map_err(TestCaseError::fail)?;
+    }
+    if let Err(d) = arsrapport::people::load(&files) {
+        located(&d).map_err(TestCaseError::fail)?;
+    }
     Ok(())
+}
+
+/// The example's data files, one of them edited as [`mutated_base`] edits:
+/// figures, budget, goals, people and statistics each get their turn.
+fn mutated_example() -> impl Strategy<Value = (String, String)> {
+    let dir = crate::common::repo().join("content/data");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    prop::sample::select(names).prop_flat_map(move |name| {
+        let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+        (Just(name), edits_of(text))
+    })
 }
 
 proptest! {
@@ -505,6 +533,15 @@ proptest! {
     #[test]
     fn figures_of_any_size_give_figures_or_located_errors(text in figures_with_amounts()) {
         load_figures(text.as_bytes())?;
+    }
+
+    #[test]
+    fn an_edited_example_data_file_gives_figures_or_located_errors((name, text) in mutated_example()) {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("content/data");
+        crate::common::copy_dir(&crate::common::repo().join("content/data"), &data);
+        std::fs::write(data.join(name), text).unwrap();
+        load_figures_in(dir.path())?;
     }
 
     #[test]
