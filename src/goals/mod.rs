@@ -112,6 +112,8 @@ pub struct Area {
     pub title: String,
     /// Record fields in declared order: (label, text lines).
     pub record: Vec<(String, Vec<String>)>,
+    /// How the work served each strategic goal: (strategic goal id, text, result).
+    pub narrative: Vec<(String, String, String)>,
     pub goals: Vec<Goal>,
     pub loc: Location,
 }
@@ -282,6 +284,31 @@ fn parse_area(
         }
     }
     record.sort_by_key(|(i, _, _)| *i);
+    let mut narrative = Vec::new();
+    for (key, value) in f.optional("narrative").and_then(Node::as_map).unwrap_or_default() {
+        let name = key.as_str().unwrap_or_default();
+        if !strategic.contains(&name) {
+            let hint = nearest(name, strategic).map(|n| format!("did you mean `{n}`?"));
+            f.diagnostics.push(error(key, file, source, format!("there is no strategic goal `{name}`"), hint));
+            continue;
+        }
+        let Ok(mut n) = Fields::new(value, file, source, "the narrative for a strategic goal") else {
+            f.diagnostics.push(error(
+                value,
+                file,
+                source,
+                "expected `text:` and `result:` under the strategic goal".into(),
+                None,
+            ));
+            continue;
+        };
+        let text = n.optional("text").and_then(|t| n.string(Some(t))).unwrap_or_default();
+        let result = n.optional("result").and_then(|t| n.string(Some(t))).unwrap_or_default();
+        f.diagnostics.extend(n.finish());
+        narrative.push((name.to_owned(), text, result));
+    }
+    // In the order the strategic goals are declared.
+    narrative.sort_by_key(|(id, _, _)| strategic.iter().position(|s| s == id));
     let mut goals = Vec::new();
     for (i, item) in f.optional("goals").and_then(Node::as_seq).unwrap_or_default().iter().enumerate() {
         if let Some(goal) = parse_goal(item, file, source, i + 1, strategic, partly_from, &mut f.diagnostics) {
@@ -306,6 +333,7 @@ fn parse_area(
         id,
         title,
         record: record.into_iter().map(|(_, l, v)| (l, v)).collect(),
+        narrative,
         goals,
         loc: node.location(file),
     })
@@ -672,6 +700,16 @@ mod tests {
             err.contains("there is no strategic goal `inovation`") && err.contains("did you mean `innovation`?"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn narratives_follow_the_strategic_goals() {
+        let g = load("strategic_goals:\n  - {id: a, title: A}\n  - {id: b, title: B}\nareas:\n  - id: x\n    title: X\n    narrative:\n      b: {text: Om B, result: Klart}\n      a: {text: Om A}\n").unwrap();
+        let n = &g.areas[0].narrative;
+        assert_eq!(n[0], ("a".to_owned(), "Om A".to_owned(), String::new()));
+        assert_eq!(n[1].2, "Klart");
+        let err = load("strategic_goals:\n  - {id: a, title: A}\nareas:\n  - id: x\n    title: X\n    narrative:\n      c: {text: C}\n").unwrap_err().to_string();
+        assert!(err.contains("there is no strategic goal `c`"), "{err}");
     }
 
     #[test]

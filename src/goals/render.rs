@@ -171,8 +171,9 @@ pub fn summary_table(labels: &Labels, areas: &[&Area]) -> String {
     out
 }
 
-/// An area's record as a definition list: each declared field and its text.
-pub fn area_record(area: &Area) -> String {
+/// An area's record as a definition list: each declared field and its text,
+/// then how the work served each strategic goal, with its result.
+pub fn area_record(labels: &Labels, goals: &Goals, area: &Area) -> String {
     let mut out = String::from("\n");
     for (field, lines) in &area.record {
         out.push_str(&escape_markdown(field));
@@ -188,6 +189,16 @@ pub fn area_record(area: &Area) -> String {
                 first = false;
             }
             out.push('\n');
+        }
+    }
+    for (id, text, result) in &area.narrative {
+        let title = goals.strategic.iter().find(|s| s.id == *id).map(|s| s.title.as_str()).unwrap_or(id);
+        out.push_str(&format!("**{}**\n\n", escape_markdown(title)));
+        if !text.is_empty() {
+            out.push_str(&format!("{}\n\n", escape_markdown(text)));
+        }
+        if !result.is_empty() {
+            out.push_str(&format!("**{}** {}\n\n", escape_markdown(label(labels, "result")), escape_markdown(result)));
         }
     }
     out
@@ -227,9 +238,9 @@ pub fn register(tera: &mut Tera, goals: &Goals, labels: &Labels, follow_up: bool
     });
     let s = shared;
     tera.register_function("area", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let (goals, _) = &*s;
+        let (goals, labels) = &*s;
         let id: &str = kwargs.must_get("id")?;
         let area = goals.area(id).ok_or_else(|| unknown(goals, id))?;
-        Ok(Value::safe_string(&area_record(area)))
+        Ok(Value::safe_string(&area_record(labels, goals, area)))
     });
 }
