@@ -409,7 +409,7 @@ fn quoted(text: &str) -> String {
 }
 
 /// Replaces the value of every `key:` (block or flow style) named in `keys`
-/// with hostile text, numbered by place. Returns the new text and the count.
+/// with hostile text, numbered by place; `counter` counts the places.
 fn poison_yaml(text: &str, keys: &[&str], counter: &mut usize) -> String {
     let mut out = String::new();
     for line in text.split_inclusive('\n') {
@@ -552,7 +552,7 @@ fn script_in(html: &str, page: &str) -> Vec<String> {
                 _ => problems.push(format!("{page}: a script that is not one of the site's files: {src:?}")),
             }
         }
-        if matches!(tag.name.as_str(), "iframe" | "object" | "embed" | "base" | "form" if tag.name != "form")
+        if matches!(tag.name.as_str(), "iframe" | "object" | "embed" | "base")
             || (tag.name == "meta"
                 && tag.attributes.iter().any(|(k, v)| k == "http-equiv" && v.eq_ignore_ascii_case("refresh")))
         {
@@ -817,8 +817,8 @@ fn serve_stays_on_this_machine_and_inside_the_site() {
 
 // ---------------------------------------------------------------- same input, same bytes
 
-/// The example project with an image and a theme override, written file by
-/// file in the order given (folders too), into a new folder.
+/// Writes the files into a new folder one by one, in the order given, so
+/// that folders and files are created in that order.
 fn laid_out(files: &[(std::path::PathBuf, Vec<u8>)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (path, bytes) in files {
