@@ -2,6 +2,7 @@
 //! so typst is linked into a single test executable.
 
 mod authoring;
+mod bench;
 mod build;
 mod common;
 mod fixtures;
