@@ -78,7 +78,8 @@ def run_measured(binary, root, clean, command="build"):
     if clean and "warning" in err:
         sys.exit(f"{command} of {root} gave warnings; a benchmark project must build cleanly:\n{err}")
     # ru_maxrss is in KiB on Linux.
-    return {"wall": wall, "rss": usage.ru_maxrss / 1024, "pages": pages, "phases": phases}
+    cpu = usage.ru_utime + usage.ru_stime
+    return {"wall": wall, "cpu": cpu, "rss": usage.ru_maxrss / 1024, "pages": pages, "phases": phases}
 
 
 def measure(binary, root, runs, clean):
@@ -93,6 +94,7 @@ def measure(binary, root, runs, clean):
         "wall": statistics.median(r["wall"] for r in results),
         "wall_min": min(r["wall"] for r in results),
         "wall_max": max(r["wall"] for r in results),
+        "cpu": statistics.median(r["cpu"] for r in results),
         "rss": statistics.median(r["rss"] for r in results),
         "pages": results[-1]["pages"],
         "phases": {n: statistics.median(r["phases"].get(n, 0.0) for r in results) for n in names},
@@ -232,7 +234,7 @@ def main():
         for n in m["phases"]:
             if n not in phases:
                 phases.append(n)
-    header = ["project", "pages", "wall s", "ms/page", "peak MiB"] + [f"{n} ms" for n in phases] + ["outside typst"]
+    header = ["project", "pages", "wall s", "cpu s", "ms/page", "peak MiB"] + [f"{n} ms" for n in phases] + ["outside typst"]
     print("| " + " | ".join(header) + " |")
     print("| " + " | ".join(["---"] + ["---:"] * (len(header) - 1)) + " |")
     for name, m in rows:
@@ -240,6 +242,7 @@ def main():
             name,
             str(m["pages"]),
             f"{m['wall']:.2f}",
+            f"{m['cpu']:.2f}",
             f"{m['wall'] * 1000 / max(1, m['pages']):.1f}",
             f"{m['rss']:.0f}",
         ] + [fmt_ms(m["phases"].get(n, 0.0)) for n in phases] + [f"{m['outside'] * 100:.1f} %"]
@@ -247,6 +250,7 @@ def main():
     print()
     print("wall: the whole process, as a user waits for it (min–max: "
           + ", ".join(f"{name} {m['wall_min']:.2f}–{m['wall_max']:.2f} s" for name, m in rows) + ")")
+    print("cpu: user + system time of the process; above the wall time where typst lays out pages in parallel")
     print("outside typst: the share of the wall time not spent in typst's compile and PDF export")
     print("html ∥: rendered on a second thread while typst compiles; not part of the wall time's sum")
 
