@@ -33,7 +33,7 @@ enum Command {
         #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=2200))]
         year: Option<i32>,
     },
-    /// Build the PDF and the HTML site into output/.
+    /// Build each document's PDF and HTML site into output/.
     Build {
         #[command(flatten)]
         args: ProjectArgs,
@@ -74,6 +74,9 @@ pub struct ProjectArgs {
     /// The project folder (the one holding content/report.yaml). Default: found from the current folder upwards.
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// Only the document NAME (its output name, e.g. arsredovisning-2013). Default: every document.
+    #[arg(long = "doc", value_name = "NAME")]
+    pub document: Option<String>,
 }
 
 #[derive(clap::Args, Clone, Copy)]

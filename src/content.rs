@@ -1,4 +1,4 @@
-//! Chapters: discovery under `content/chapters/`, front matter, order.
+//! Chapters: discovery in a document's folder (`content/chapters/`), front matter, order.
 
 use std::path::Path;
 
@@ -42,16 +42,17 @@ pub struct Chapter {
 }
 
 /// Finds and reads every chapter, sorted by file name (the numeric prefix sets the order).
-pub fn load_chapters(root: &Path) -> Result<Vec<Chapter>, Diagnostics> {
-    let dir = root.join("content/chapters");
+/// `folder` is project-relative, e.g. `content/chapters`.
+pub fn load_chapters(root: &Path, folder: &str) -> Result<Vec<Chapter>, Diagnostics> {
+    let dir = root.join(folder);
     let mut diagnostics = Diagnostics::new();
     if !dir.is_dir() {
-        return Err(Diagnostic::error(Some(Location::file("content/chapters")), "the folder for chapters is missing")
-            .with_hint("create content/chapters/ and put one Markdown file per chapter in it, e.g. 01-inledning.md")
+        return Err(Diagnostic::error(Some(Location::file(folder)), "the folder for chapters is missing")
+            .with_hint(format!("create {folder}/ and put one Markdown file per chapter in it, e.g. 01-inledning.md"))
             .into());
     }
     if !crate::project::resolves_inside(root, &dir) {
-        return Err(crate::project::outside_the_project("content/chapters").into());
+        return Err(crate::project::outside_the_project(folder).into());
     }
     let mut paths: Vec<_> = WalkDir::new(&dir)
         .min_depth(1)
@@ -69,7 +70,7 @@ pub fn load_chapters(root: &Path) -> Result<Vec<Chapter>, Diagnostics> {
         if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
             diagnostics.push(
                 Diagnostic::error(Some(Location::file(&file)), "chapters may not be symbolic links")
-                    .with_hint("copy the file into content/chapters/ instead"),
+                    .with_hint(format!("copy the file into {folder}/ instead")),
             );
             continue;
         }
@@ -111,8 +112,8 @@ pub fn load_chapters(root: &Path) -> Result<Vec<Chapter>, Diagnostics> {
     }
     if chapters.is_empty() && !diagnostics.has_errors() {
         diagnostics.push(
-            Diagnostic::error(Some(Location::file("content/chapters")), "there are no chapters")
-                .with_hint("add a Markdown file such as content/chapters/01-inledning.md"),
+            Diagnostic::error(Some(Location::file(folder)), "there are no chapters")
+                .with_hint(format!("add a Markdown file such as {folder}/01-inledning.md")),
         );
     }
     diagnostics.into_result().map(|_| chapters)

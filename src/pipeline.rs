@@ -14,7 +14,7 @@ use crate::goals::{self, Goals};
 use crate::markdown::{self, ChapterContext, LineIndex, TableBlocks};
 use crate::output::OutputFile;
 use crate::people;
-use crate::project::{DocumentKind, Project};
+use crate::project::{DocumentKind, Project, ReportConfig};
 use crate::render::{self, RenderedChapter, Report};
 use crate::templates;
 use crate::theme::Theme;
@@ -42,14 +42,13 @@ impl Timer {
     }
 }
 
-/// Builds the project in memory. Nothing is written.
-pub fn build(project: &Project) -> Result<Built, Diagnostics> {
+/// Builds one document of the project in memory. Nothing is written.
+pub fn build(project: &Project, config: &ReportConfig) -> Result<Built, Diagnostics> {
     let mut timer = Timer { last: Instant::now(), phases: Vec::new() };
-    let config = &project.config;
 
     let theme = Theme::load(&project.root, &config.theme, &config.language);
     let data = DataFiles::load(&project.root);
-    let chapters = content::load_chapters(&project.root);
+    let chapters = content::load_chapters(&project.root, &config.chapters_dir);
     let (theme, data, chapters) = match (theme, data, chapters) {
         (Ok(t), Ok(d), Ok(c)) => (t, d, c),
         (t, d, c) => {
@@ -117,9 +116,10 @@ pub fn build(project: &Project) -> Result<Built, Diagnostics> {
         }
     };
 
+    let site = &config.site_dir;
     let mut files = vec![OutputFile { path: pdf_name.clone(), bytes: pdf.bytes.clone() }];
-    files.push(OutputFile { path: format!("html/{pdf_name}"), bytes: pdf.bytes });
-    files.extend(html.into_iter().map(|(path, bytes)| OutputFile { path: format!("html/{path}"), bytes }));
+    files.push(OutputFile { path: format!("{site}/{pdf_name}"), bytes: pdf.bytes });
+    files.extend(html.into_iter().map(|(path, bytes)| OutputFile { path: format!("{site}/{path}"), bytes }));
     warnings.extend(pdf.warnings);
     Ok(Built { files, warnings, pages: pdf.pages, chapters: rendered, phases: timer.phases })
 }

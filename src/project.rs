@@ -70,12 +70,46 @@ pub struct ReportConfig {
     pub accessible_pdf: bool,
     /// The logo on the title page, if any.
     pub logo: Option<Logo>,
+    /// The folder of the document's chapters, project-relative: `content/chapters`
+    /// in a project of one document, `content/chapters/<name>` by default in one of several.
+    pub chapters_dir: String,
+    /// The folder of the site inside `output/`: `html`, or the document's name
+    /// when the project holds several documents.
+    pub site_dir: String,
+    /// The months a delårsrapport covers.
+    pub period: Option<Period>,
 }
+
+/// The part of the year a delårsrapport covers, in whole months.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    /// ISO dates, `2013-01-01` and `2013-08-31`.
+    pub from: String,
+    pub to: String,
+    /// The first and last month covered, 1–12.
+    pub first_month: u32,
+    pub last_month: u32,
+}
+
+/// What `report.yaml` says in a project of one document, and in one of several.
+pub const DOCUMENT_KEYS: [&str; 10] = [
+    "title",
+    "kind",
+    "year",
+    "decision",
+    "description",
+    "chapter_numbers",
+    "output_name",
+    "accessible_pdf",
+    "period",
+    "chapters",
+];
 
 #[derive(Debug, Clone)]
 pub struct Project {
     pub root: PathBuf,
-    pub config: ReportConfig,
+    /// The documents of the project, in the order `report.yaml` lists them.
+    pub documents: Vec<ReportConfig>,
 }
 
 impl Project {
@@ -85,6 +119,21 @@ impl Project {
 
     pub fn output_dir(&self) -> PathBuf {
         self.root.join("output")
+    }
+
+    /// The documents `--doc NAME` selects: the one named, or all of them.
+    pub fn select(&self, name: Option<&str>) -> Result<Vec<&ReportConfig>, Diagnostic> {
+        let Some(name) = name else { return Ok(self.documents.iter().collect()) };
+        if let Some(doc) = self.documents.iter().find(|d| d.output_name == name) {
+            return Ok(vec![doc]);
+        }
+        let names: Vec<&str> = self.documents.iter().map(|d| d.output_name.as_str()).collect();
+        let hint = match nearest(name, &names) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("the project's documents are: {}", names.join(", ")),
+        };
+        Err(Diagnostic::error(Some(Location::file(CONFIG_FILE)), format!("the project has no document `{name}`"))
+            .with_hint(hint))
     }
 
     /// Loads the project at `root`, or finds the root from `start` upwards.
@@ -128,7 +177,12 @@ impl Project {
             )
         })?;
         let node = yaml::parse(&source, CONFIG_FILE)?;
-        let config = parse_config(&node, &source)?;
+        let documents = parse_config(&node, &source)?;
+        let Some(config) = documents.first() else {
+            return Err(Diagnostic::error(Some(Location::file(CONFIG_FILE)), "the project lists no documents")
+                .with_hint("add at least one document under `documents:`")
+                .into());
+        };
         if let Some(logo) = &config.logo
             && !resolves_inside(&root, &root.join(&logo.file))
         {
@@ -151,7 +205,7 @@ impl Project {
             .with_hint("the path is relative to the content folder, e.g. `file: images/logo.svg`")
             .into());
         }
-        Ok(Project { root, config })
+        Ok(Project { root, documents })
     }
 }
 
@@ -358,10 +412,88 @@ pub fn slugify(text: &str) -> String {
     slug.trim_matches('-').to_owned()
 }
 
-fn parse_config(node: &Node, source: &str) -> Result<ReportConfig, Diagnostics> {
+/// Reads `report.yaml`: the organisation's settings, and either one
+/// document's settings beside them or a list of documents under `documents:`.
+fn parse_config(node: &Node, source: &str) -> Result<Vec<ReportConfig>, Diagnostics> {
     let mut f = Fields::new(node, CONFIG_FILE, source, "the report settings")?;
     let organisation = f.required("organisation", "Sjuhärads kommunalförbund").and_then(|n| f.string(Some(n)));
     let subtitle = f.optional("subtitle").and_then(|n| f.string(Some(n))).unwrap_or_default();
+    let language = f.optional("language").and_then(|n| f.string(Some(n))).unwrap_or_else(|| "sv".into());
+    let theme_node = f.optional("theme");
+    let theme = theme_node.and_then(|n| f.string(Some(n))).unwrap_or_else(|| "default".into());
+    if let Some(n) = theme_node
+        && (theme.is_empty() || !theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+    {
+        f.error(
+            n,
+            format!("the theme name `{theme}` may hold only ASCII letters, digits, `-` and `_`"),
+            Some("it names the folder themes/<name>/ in the project, e.g. `theme: kommunen`".into()),
+        );
+    }
+    let logo = f.optional("logo").and_then(|n| parse_logo(&mut f, n, source));
+    let shared = Shared { organisation: organisation.clone().unwrap_or_default(), subtitle, language, theme, logo };
+
+    let documents: Vec<Option<ReportConfig>> = match f.optional("documents") {
+        None => vec![parse_document(&mut f, &shared, false)],
+        Some(list) => match list.as_seq() {
+            Some(items) if !items.is_empty() => items
+                .iter()
+                .map(|item| {
+                    let mut d = match Fields::new(item, CONFIG_FILE, source, "a document") {
+                        Ok(d) => d,
+                        Err(e) => {
+                            f.diagnostics.extend(e);
+                            return None;
+                        }
+                    };
+                    let doc = parse_document(&mut d, &shared, true);
+                    f.diagnostics.extend(d.finish());
+                    doc
+                })
+                .collect(),
+            _ => {
+                let found = list.describe();
+                f.error(
+                    list,
+                    format!("expected a list of documents, found {found}"),
+                    Some("write each document as a `- title: …` item under `documents:`".into()),
+                );
+                Vec::new()
+            }
+        },
+    };
+    let mut diagnostics = f.finish();
+    let mut seen: Vec<&str> = Vec::new();
+    for doc in documents.iter().flatten() {
+        if seen.contains(&doc.output_name.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Some(Location::file(CONFIG_FILE)),
+                    format!("two documents are named `{}`", doc.output_name),
+                )
+                .with_hint("give each document its own `output_name`; it names its files and `--doc`"),
+            );
+        }
+        seen.push(&doc.output_name);
+    }
+    if diagnostics.has_errors() || organisation.is_none() {
+        return Err(diagnostics);
+    }
+    documents.into_iter().collect::<Option<Vec<_>>>().ok_or(diagnostics)
+}
+
+/// The settings every document of a project shares.
+struct Shared {
+    organisation: String,
+    subtitle: String,
+    language: String,
+    theme: String,
+    logo: Option<Logo>,
+}
+
+/// One document's settings. In a project of several, each document also
+/// names its folder of chapters and gets its own folder of the site.
+fn parse_document<'a>(f: &mut Fields<'a>, shared: &Shared, several: bool) -> Option<ReportConfig> {
     let title = f.required("title", "Årsredovisning 2013").and_then(|n| f.string(Some(n)));
     let kind = f.required("kind", "arsredovisning").and_then(|n| f.one_of(Some(n), &DocumentKind::NAMES));
     let year_node = f.required("year", "2013");
@@ -374,7 +506,7 @@ fn parse_config(node: &Node, source: &str) -> Result<ReportConfig, Diagnostics> 
         }
     });
     let decision = f.optional("decision").and_then(|n| {
-        let mut d = match Fields::new(n, CONFIG_FILE, source, "the decision (body and date)") {
+        let mut d = match Fields::new(n, CONFIG_FILE, f.source, "the decision (body and date)") {
             Ok(d) => d,
             Err(e) => {
                 f.diagnostics.extend(e);
@@ -386,48 +518,152 @@ fn parse_config(node: &Node, source: &str) -> Result<ReportConfig, Diagnostics> 
         f.diagnostics.extend(d.finish());
         Some(Decision { body: body?, date: date? })
     });
-    let language = f.optional("language").and_then(|n| f.string(Some(n))).unwrap_or_else(|| "sv".into());
     let description = f.optional("description").and_then(|n| f.string(Some(n))).unwrap_or_default();
-    let theme_node = f.optional("theme");
-    let theme = theme_node.and_then(|n| f.string(Some(n))).unwrap_or_else(|| "default".into());
-    if let Some(n) = theme_node
-        && (theme.is_empty() || !theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-    {
-        f.error(
-            n,
-            format!("the theme name `{theme}` may hold only ASCII letters, digits, `-` and `_`"),
-            Some("it names the folder themes/<name>/ in the project, e.g. `theme: kommunen`".into()),
-        );
-    }
     let chapter_numbers = f.optional("chapter_numbers").and_then(|n| f.boolean(Some(n))).unwrap_or(true);
     let output_name = f.optional("output_name").and_then(|n| f.string(Some(n)));
     let accessible_pdf = f.optional("accessible_pdf").and_then(|n| f.boolean(Some(n))).unwrap_or(true);
-    let logo = f.optional("logo").and_then(|n| parse_logo(&mut f, n, source));
-    let diagnostics = f.finish();
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
+    let period_node = f.optional("period");
+    let period = period_node.and_then(|n| parse_period(f, n, year));
+    let chapters_node = if several { f.optional("chapters") } else { None };
+    let chapters = chapters_node.and_then(|n| f.string(Some(n)));
+
+    let (title, kind, year) = (title?, kind?, year?);
+    match (kind, period_node) {
+        (DocumentKind::Delarsrapport, None) => {
+            let node = f.node;
+            f.error(
+                node,
+                "a delårsrapport needs the `period` it covers".into(),
+                Some(format!("add `period: {{from: {year}-01-01, to: {year}-08-31}}`")),
+            );
+        }
+        (DocumentKind::Arsredovisning | DocumentKind::Verksamhetsplan, Some(n)) => f.error(
+            n,
+            format!("only a delårsrapport has a `period`; this document is a {}", kind.name()),
+            Some("an årsredovisning and a verksamhetsplan cover the whole `year`".into()),
+        ),
+        _ => {}
     }
-    let (Some(organisation), Some(title), Some(kind), Some(year)) = (organisation, title, kind, year) else {
-        return Err(diagnostics);
-    };
     let output_name = Some(output_name.map(|n| slugify(&n)).unwrap_or_else(|| slugify(&title)))
         .filter(|name| !name.is_empty())
         .unwrap_or_else(|| "rapport".into());
-    Ok(ReportConfig {
-        organisation,
-        subtitle,
+    let chapters_dir = match (chapters_node, chapters) {
+        (Some(n), Some(folder)) => match content_folder(&folder) {
+            Ok(dir) => dir,
+            Err(message) => {
+                f.error(n, message, Some(format!("for example `chapters: chapters/{output_name}`")));
+                return None;
+            }
+        },
+        _ if several => format!("content/chapters/{output_name}"),
+        _ => "content/chapters".to_owned(),
+    };
+    let site_dir = if several { output_name.clone() } else { "html".to_owned() };
+    Some(ReportConfig {
+        organisation: shared.organisation.clone(),
+        subtitle: shared.subtitle.clone(),
         title,
         kind,
         year,
         decision,
-        language,
+        language: shared.language.clone(),
         description,
-        theme,
+        theme: shared.theme.clone(),
         chapter_numbers,
         output_name,
         accessible_pdf,
-        logo,
+        logo: shared.logo.clone(),
+        chapters_dir,
+        site_dir,
+        period: period.flatten(),
     })
+}
+
+/// `period: {from: 2013-01-01, to: 2013-08-31}`: whole months of the `year`,
+/// at least half of it and at most two thirds (13 kap. LKBR, RKR R17).
+fn parse_period<'a>(f: &mut Fields<'a>, node: &'a Node, year: Option<i32>) -> Option<Option<Period>> {
+    let mut p = match Fields::new(node, CONFIG_FILE, f.source, "the period (`from` and `to`)") {
+        Ok(p) => p,
+        Err(e) => {
+            f.diagnostics.extend(e);
+            return None;
+        }
+    };
+    let from_node = p.required("from", "2013-01-01");
+    let from = from_node.and_then(|n| p.date(Some(n)));
+    let to_node = p.required("to", "2013-08-31");
+    let to = to_node.and_then(|n| p.date(Some(n)));
+    let mut period = None;
+    if let (Some(from), Some(to), Some(from_node), Some(to_node)) = (from, to, from_node, to_node) {
+        let parts = |d: &str| -> (i32, u32, u32) {
+            let mut it = d.split('-').map(|x| x.parse::<i64>().unwrap_or_default());
+            (
+                it.next().unwrap_or_default() as i32,
+                it.next().unwrap_or_default() as u32,
+                it.next().unwrap_or_default() as u32,
+            )
+        };
+        let ((fy, fm, fd), (ty, tm, td)) = (parts(&from), parts(&to));
+        if let Some(year) = year
+            && (fy != year || ty != year)
+        {
+            let at = if fy != year { from_node } else { to_node };
+            p.error(at, format!("the period must lie within {year}, the document's `year`"), None);
+        } else if fd != 1 {
+            p.error(from_node, format!("the period starts on the first of a month, not on {from}"), None);
+        } else if td != days_in_month(ty, tm) {
+            let last = format!("{ty}-{tm:02}-{:02}", days_in_month(ty, tm));
+            p.error(
+                to_node,
+                format!("the period ends on the last day of a month, not on {to}"),
+                Some(format!("did you mean `{last}`?")),
+            );
+        } else if tm < fm {
+            p.error(to_node, format!("the period ends ({to}) before it starts ({from})"), None);
+        } else if !(6..=8).contains(&(tm - fm + 1)) {
+            let months = tm - fm + 1;
+            p.error(
+                to_node,
+                format!("a delårsrapport covers at least half and at most two thirds of the year (6 to 8 months); this period covers {months}"),
+                Some(format!("for example `from: {fy}-01-01` and `to: {fy}-08-31`")),
+            );
+        } else {
+            period = Some(Period { from, to, first_month: fm, last_month: tm });
+        }
+    }
+    f.diagnostics.extend(p.finish());
+    Some(period)
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// A folder named relative to `content/`, as a project-relative path.
+fn content_folder(folder: &str) -> Result<String, String> {
+    let mut parts = vec!["content"];
+    if folder.contains("://") || folder.starts_with('/') || folder.starts_with('\\') || folder.contains(':') {
+        return Err(format!("the folder `{folder}` must be inside the content folder"));
+    }
+    for part in folder.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." if parts.len() > 1 => {
+                parts.pop();
+            }
+            ".." => return Err(format!("the folder `{folder}` lies outside the content folder")),
+            p => parts.push(p),
+        }
+    }
+    if parts.len() == 1 {
+        return Err("the chapters need a folder of their own inside the content folder".to_owned());
+    }
+    Ok(parts.join("/"))
 }
 
 /// `logo: {file: images/logo.svg, alt: …}`, the file relative to `content/`.
@@ -492,6 +728,10 @@ mod tests {
     use super::*;
 
     fn config(text: &str) -> Result<ReportConfig, Diagnostics> {
+        parse_config(&yaml::parse(text, CONFIG_FILE).unwrap(), text).map(|mut docs| docs.remove(0))
+    }
+
+    fn documents(text: &str) -> Result<Vec<ReportConfig>, Diagnostics> {
         parse_config(&yaml::parse(text, CONFIG_FILE).unwrap(), text)
     }
 
@@ -538,5 +778,70 @@ mod tests {
     fn slugs_are_ascii() {
         assert_eq!(slugify("Årsredovisning 2013"), "arsredovisning-2013");
         assert_eq!(slugify("Verksamhetsplan och budget 2013"), "verksamhetsplan-och-budget-2013");
+    }
+
+    #[test]
+    fn several_documents_share_the_organisation_and_name_their_folders() {
+        let docs = documents(
+            "organisation: X\nlogo: {file: images/logo.svg, alt: Logotyp}\ndocuments:\n  - {title: Budget och verksamhetsplan 2013, kind: verksamhetsplan, year: 2013}\n  - {title: Årsredovisning 2013, kind: arsredovisning, year: 2013, chapters: ar}\n",
+        )
+        .unwrap();
+        let names: Vec<_> =
+            docs.iter().map(|d| (d.output_name.as_str(), d.chapters_dir.as_str(), d.site_dir.as_str())).collect();
+        assert_eq!(
+            names,
+            [
+                (
+                    "budget-och-verksamhetsplan-2013",
+                    "content/chapters/budget-och-verksamhetsplan-2013",
+                    "budget-och-verksamhetsplan-2013"
+                ),
+                ("arsredovisning-2013", "content/ar", "arsredovisning-2013")
+            ]
+        );
+        assert!(docs.iter().all(|d| d.organisation == "X" && d.logo.is_some()));
+        let single = config("organisation: X\ntitle: T\nkind: arsredovisning\nyear: 2013\n").unwrap();
+        assert_eq!((single.chapters_dir.as_str(), single.site_dir.as_str()), ("content/chapters", "html"));
+
+        let text = documents(
+            "organisation: X\ndocuments:\n  - {title: A, kind: arsredovisning, year: 2013, chapters: ../../x}\n  - {title: A, kind: arsredovisnig, year: 2013}\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(text.contains("lies outside the content folder") && text.contains("expected one of"), "{text}");
+        let text = documents("organisation: X\ndocuments:\n  - {title: A, kind: arsredovisning, year: 2013}\n  - {title: A, kind: verksamhetsplan, year: 2013}\n").unwrap_err().to_string();
+        assert!(text.contains("two documents are named `a`"), "{text}");
+        let text = documents("organisation: X\ndocuments: []\n").unwrap_err().to_string();
+        assert!(text.contains("expected a list of documents"), "{text}");
+        let text = config("organisation: X\ntitle: T\nkind: arsredovisning\nyear: 2013\nchapters: x\n")
+            .unwrap_err()
+            .to_string();
+        assert!(text.contains("unknown key `chapters`"), "{text}");
+    }
+
+    #[test]
+    fn a_delarsrapport_covers_half_to_two_thirds_of_its_year() {
+        let base = "organisation: X\ntitle: Delårsrapport\nkind: delarsrapport\nyear: 2013\n";
+        let c = config(&format!("{base}period: {{from: 2013-01-01, to: 2013-08-31}}\n")).unwrap();
+        assert_eq!(c.period.map(|p| (p.first_month, p.last_month)), Some((1, 8)));
+        for (period, expected) in [
+            ("{from: 2013-01-01, to: 2013-09-30}", "this period covers 9"),
+            ("{from: 2013-01-01, to: 2013-04-30}", "this period covers 4"),
+            ("{from: 2013-01-01, to: 2013-08-30}", "did you mean `2013-08-31`?"),
+            ("{from: 2013-01-02, to: 2013-08-31}", "starts on the first of a month"),
+            ("{from: 2012-01-01, to: 2012-08-31}", "within 2013"),
+            ("{from: 2013-08-01, to: 2013-01-31}", "before it starts"),
+            ("{from: 2013-01-01}", "`to` is missing"),
+        ] {
+            let text = config(&format!("{base}period: {period}\n")).unwrap_err().to_string();
+            assert!(text.contains(expected), "{period}: {text}");
+        }
+        assert!(config(base).unwrap_err().to_string().contains("needs the `period`"));
+        let text = config(
+            "organisation: X\ntitle: T\nkind: arsredovisning\nyear: 2013\nperiod: {from: 2013-01-01, to: 2013-08-31}\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(text.contains("only a delårsrapport has a `period`"), "{text}");
     }
 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 use super::{count, fail, load_project, report};
 use crate::cli::{BuildOptions, ProjectArgs};
 use crate::content::{self, Status};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::{output, pipeline};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,17 +17,23 @@ pub enum Mode {
 }
 
 pub fn run(args: &ProjectArgs, options: BuildOptions, mode: Mode) -> ExitCode {
-    let started = Instant::now();
     let nothing_written = "nothing was written";
     let project = match load_project(args) {
         Ok(p) => p,
         Err(d) => return fail(&d, nothing_written),
     };
+    let documents = match project.select(args.document.as_deref()) {
+        Ok(d) => d,
+        Err(d) => return fail(&d.into(), nothing_written),
+    };
     if options.final_version {
-        let unfinished = match content::load_chapters(&project.root) {
-            Ok(chapters) => super::status::unfinished(&chapters),
-            Err(d) => return fail(&d, nothing_written),
-        };
+        let mut unfinished = Diagnostics::new();
+        for doc in &documents {
+            match content::load_chapters(&project.root, &doc.chapters_dir) {
+                Ok(chapters) => unfinished.extend(super::status::unfinished(&chapters)),
+                Err(d) => return fail(&d, nothing_written),
+            }
+        }
         if unfinished.has_errors() {
             report(&unfinished);
             let n = unfinished.error_count();
@@ -38,43 +44,65 @@ pub fn run(args: &ProjectArgs, options: BuildOptions, mode: Mode) -> ExitCode {
             return ExitCode::from(1);
         }
     }
-    let built = match pipeline::build(&project) {
-        Ok(b) => b,
-        Err(d) => return fail(&d, nothing_written),
-    };
-    report(&built.warnings);
+    // Every document is built before any is written, so that a mistake in
+    // one leaves the output of all of them as it was.
+    let mut built = Vec::new();
+    let mut problems = Diagnostics::new();
+    for doc in &documents {
+        let started = Instant::now();
+        match pipeline::build(&project, doc) {
+            Ok(b) => built.push((*doc, b, started.elapsed())),
+            Err(d) => problems.extend(d),
+        }
+    }
+    if problems.has_errors() {
+        return fail(&problems, nothing_written);
+    }
     if mode == Mode::Write {
         let out = project.output_dir();
-        if let Err(e) = output::write(&out, &built.files) {
+        let files: Vec<_> = built.iter().flat_map(|(_, b, _)| b.files.iter().cloned()).collect();
+        if let Err(e) = output::write(&out, &files) {
             let d = Diagnostic::error(None, format!("cannot write to {}: {e}", out.display()))
                 .with_hint("check that the folder is writable and that no other program holds its files open");
             return fail(&d.into(), "the previous output is unchanged");
         }
     }
-    if options.verbose {
-        for (phase, time) in &built.phases {
-            eprintln!("  {phase:<10} {:>7.1} ms", time.as_secs_f64() * 1000.0);
+    // Documents that share data share its warnings: each is printed once.
+    let mut printed = std::collections::HashSet::new();
+    for (doc, built, elapsed) in &built {
+        let mut fresh = Diagnostics::new();
+        for warning in built.warnings.iter() {
+            if printed.insert(warning.to_string()) {
+                fresh.push(warning.clone());
+            }
         }
+        report(&fresh);
+        if options.verbose {
+            for (phase, time) in &built.phases {
+                eprintln!("  {phase:<10} {:>7.1} ms", time.as_secs_f64() * 1000.0);
+            }
+        }
+        let drafts = built.chapters.iter().filter(|c| c.status.is_some_and(|s| s != Status::Klar)).count();
+        let drafts = match drafts {
+            0 => String::new(),
+            n => format!(" ({})", count(n, "draft", "drafts")),
+        };
+        let warnings = match (built.warnings.warning_count(), fresh.warning_count()) {
+            (0, _) => String::new(),
+            (n, 0) => format!(", {} as above", count(n, "warning", "warnings")),
+            (n, _) => format!(", {}", count(n, "warning", "warnings")),
+        };
+        let what = match mode {
+            Mode::Write => "Built",
+            Mode::Check => "Checked",
+        };
+        println!(
+            "{what} {}: {}, {}{drafts}{warnings} in {:.2} s",
+            doc.output_name,
+            count(built.pages, "page", "pages"),
+            count(built.chapters.len(), "chapter", "chapters"),
+            elapsed.as_secs_f64()
+        );
     }
-    let drafts = built.chapters.iter().filter(|c| c.status.is_some_and(|s| s != Status::Klar)).count();
-    let drafts = match drafts {
-        0 => String::new(),
-        n => format!(" ({})", count(n, "draft", "drafts")),
-    };
-    let warnings = match built.warnings.warning_count() {
-        0 => String::new(),
-        n => format!(", {}", count(n, "warning", "warnings")),
-    };
-    let what = match mode {
-        Mode::Write => "Built",
-        Mode::Check => "Checked",
-    };
-    println!(
-        "{what} {}: {}, {}{drafts}{warnings} in {:.2} s",
-        project.config.output_name,
-        count(built.pages, "page", "pages"),
-        count(built.chapters.len(), "chapter", "chapters"),
-        started.elapsed().as_secs_f64()
-    );
     ExitCode::SUCCESS
 }

@@ -62,7 +62,8 @@ pub fn run(args: &ProjectArgs, host: IpAddr, port: u16, verbose: bool) -> ExitCo
         }
     };
 
-    let mut builder = Builder { root, verbose, last_warnings: String::new() };
+    let mut builder =
+        Builder { root, document: args.document.clone(), verbose, last_warnings: String::new(), told: false };
     let first = builder.build(&shared, None);
 
     let shown_host = if host.is_unspecified() { IpAddr::from([127, 0, 0, 1]) } else { host };
@@ -138,7 +139,11 @@ impl Shared {
 
 struct Builder {
     root: PathBuf,
+    /// The document previewed (`--doc`); by default the project's first.
+    document: Option<String>,
     verbose: bool,
+    /// Whether the other documents of the project have been mentioned.
+    told: bool,
     /// The warnings printed last, so that the same ones are not repeated after every save.
     last_warnings: String,
 }
@@ -147,8 +152,22 @@ impl Builder {
     /// Builds the project and publishes the result. Returns the output name on success.
     fn build(&mut self, shared: &Shared, changed: Option<&[String]>) -> Option<String> {
         let started = Instant::now();
-        let result = Project::load(Some(&self.root), &self.root)
-            .and_then(|project| pipeline::build(&project).map(|built| (project, built)));
+        let result = Project::load(Some(&self.root), &self.root).and_then(|project| {
+            let doc = match &self.document {
+                Some(name) => project.select(Some(name)).map_err(Diagnostics::from)?.remove(0).clone(),
+                None => project.documents[0].clone(),
+            };
+            if project.documents.len() > 1 && self.document.is_none() && !std::mem::replace(&mut self.told, true) {
+                let others: Vec<&str> = project.documents[1..].iter().map(|d| d.output_name.as_str()).collect();
+                println!(
+                    "The project holds {} documents; this previews {}. Preview another with --doc {}.",
+                    project.documents.len(),
+                    doc.output_name,
+                    others.join(" or --doc ")
+                );
+            }
+            pipeline::build(&project, &doc).map(|built| (doc, built))
+        });
         let elapsed = started.elapsed();
         // Keep typst's cache from growing without bound over a long session.
         typst::comemo::evict(10);
@@ -158,7 +177,7 @@ impl Builder {
             Some(files) => format!("{} changed; rebuilt", count(files.len(), "file", "files")),
         };
         match result {
-            Ok((project, built)) => {
+            Ok((doc, built)) => {
                 let warnings = built.warnings.to_string();
                 let repeated = !warnings.is_empty() && warnings == self.last_warnings;
                 if !repeated {
@@ -170,11 +189,12 @@ impl Builder {
                         eprintln!("  {phase:<10} {:>7.1} ms", time.as_secs_f64() * 1000.0);
                     }
                 }
+                let prefix = format!("{}/", doc.site_dir);
                 let site = Site {
                     files: built
                         .files
                         .into_iter()
-                        .filter_map(|f| f.path.strip_prefix("html/").map(|p| (p.to_owned(), f.bytes)))
+                        .filter_map(|f| f.path.strip_prefix(&prefix).map(|p| (p.to_owned(), f.bytes)))
                         .collect(),
                 };
                 let mut state = shared.lock();
@@ -193,12 +213,12 @@ impl Builder {
                 };
                 println!(
                     "{what} {}: {}, {}{warnings} in {:.2} s",
-                    project.config.output_name,
+                    doc.output_name,
                     count(built.pages, "page", "pages"),
                     count(built.chapters.len(), "chapter", "chapters"),
                     elapsed.as_secs_f64()
                 );
-                Some(project.config.output_name)
+                Some(doc.output_name)
             }
             Err(problems) => {
                 report(&problems);

@@ -14,11 +14,20 @@ pub fn run(args: &ProjectArgs) -> ExitCode {
         Ok(p) => p,
         Err(d) => return fail(&d, "cannot list the chapters"),
     };
-    let chapters = match content::load_chapters(&project.root) {
-        Ok(c) => c,
-        Err(d) => return fail(&d, "cannot list the chapters"),
+    let documents = match project.select(args.document.as_deref()) {
+        Ok(d) => d,
+        Err(d) => return fail(&d.into(), "cannot list the chapters"),
     };
-    print!("{}", table(&project.config.title, &chapters));
+    for (i, doc) in documents.iter().enumerate() {
+        let chapters = match content::load_chapters(&project.root, &doc.chapters_dir) {
+            Ok(c) => c,
+            Err(d) => return fail(&d, "cannot list the chapters"),
+        };
+        if i > 0 {
+            println!();
+        }
+        print!("{}", table(&doc.title, &chapters));
+    }
     ExitCode::SUCCESS
 }
 

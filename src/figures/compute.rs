@@ -80,13 +80,41 @@ impl Resolver<'_> {
 
     /// Maps a line of table `from` onto the columns of table `to`, by column
     /// id, converting between the units the two tables are typed in.
-    fn map_columns(&self, from: usize, line: &Line, to: usize, negate: bool) -> Line {
+    /// The factor from one table's typed unit to another's.
+    fn scale(&self, from: usize, to: usize) -> Decimal {
         let (source, target) = (&self.tables[from], &self.tables[to]);
-        let scale = if source.input_unit == target.input_unit {
+        if source.input_unit == target.input_unit {
             Decimal::ONE
         } else {
             source.input_unit.kronor() / target.input_unit.kronor()
-        };
+        }
+    }
+
+    /// The typed column `id` of table `t`, for a line that takes it from elsewhere.
+    fn target_column(&mut self, t: usize, id: &str, loc: &Location) -> Option<usize> {
+        let table = &self.tables[t];
+        match table.column_index(id) {
+            Some(c) if table.columns[c].kind == ColumnKind::Input => Some(c),
+            Some(_) => {
+                let message = format!("the column `{id}` is computed; it takes no figures from elsewhere");
+                self.error(loc, message, Some("name a typed column of this table".into()));
+                None
+            }
+            None => {
+                let names: Vec<&str> = table.input_columns().map(|(_, c)| c.id.as_str()).collect();
+                let hint = nearest(id, &names)
+                    .map(|n| format!("did you mean `{n}`?"))
+                    .unwrap_or_else(|| format!("its columns are: {}", names.join(", ")));
+                let message = format!("this table has no column `{id}`");
+                self.error(loc, message, Some(hint));
+                None
+            }
+        }
+    }
+
+    fn map_columns(&self, from: usize, line: &Line, to: usize, negate: bool) -> Line {
+        let scale = self.scale(from, to);
+        let (source, target) = (&self.tables[from], &self.tables[to]);
         target
             .columns
             .iter()
@@ -189,6 +217,27 @@ impl Resolver<'_> {
                 let source_line = self.line(other, source_row)?;
                 line = self.map_columns(other, &source_line, t, row.negate != term.negate);
             }
+            RowSource::FromColumns(parts) => {
+                for (column, term) in parts {
+                    let target = self.target_column(t, &column, &term.loc)?;
+                    let other = self.find_table(term.table.as_deref().unwrap_or_default(), &term.loc)?;
+                    let source_row = self.find_row(other, &term.row, &term.loc)?;
+                    let wanted = term.column.as_deref().unwrap_or(&column);
+                    let Some(source_column) = self.tables[other].column_index(wanted) else {
+                        let names: Vec<&str> = self.tables[other].columns.iter().map(|c| c.id.as_str()).collect();
+                        let hint = nearest(wanted, &names)
+                            .map(|n| format!("did you mean `{n}`?"))
+                            .unwrap_or_else(|| format!("its columns are: {}", names.join(", ")));
+                        let message = format!("the table `{}` has no column `{wanted}`", self.tables[other].id);
+                        self.error(&term.loc, message, Some(hint));
+                        return None;
+                    };
+                    let source_line = self.line(other, source_row)?;
+                    let scale = self.scale(other, t);
+                    let negate = self.tables[t].rows[r].negate != term.negate;
+                    line[target] = source_line[source_column].map(|v| if negate { -v * scale } else { v * scale });
+                }
+            }
             RowSource::Sum(terms) => {
                 for term in terms {
                     let part = self.find_row(t, &term.row, &term.loc)?;
@@ -200,7 +249,7 @@ impl Resolver<'_> {
                 for part in 0..self.tables[t].rows.len() {
                     if matches!(
                         self.tables[t].rows[part].source,
-                        RowSource::Values(_) | RowSource::Note { .. } | RowSource::From(_)
+                        RowSource::Values(_) | RowSource::Note { .. } | RowSource::From(_) | RowSource::FromColumns(_)
                     ) {
                         let part_line = self.line(t, part)?;
                         Self::add(&mut line, &part_line, false);
@@ -386,6 +435,7 @@ pub fn compute(
                     RowSource::From(term) => {
                         format!("the line `{}.{}`", term.table.as_deref().unwrap_or_default(), term.row)
                     }
+                    RowSource::FromColumns(_) => "the lines it is taken from".to_owned(),
                     _ if table.columns[*c].kind != super::model::ColumnKind::Input => format!("the computed {column}"),
                     _ => "the line's figures".to_owned(),
                 };
@@ -479,7 +529,9 @@ fn run_check(
                 error(diagnostics, format!("the table `{}` has no column `{col_id}`", computed.tables[*t].id), None);
                 return;
             };
-            let v = computed.lines[*t][*r][c].unwrap_or_default();
+            // In the unit of the first table: a budget typed in kr equals one in tkr.
+            let unit = computed.tables[*t].input_unit.kronor() / computed.tables[resolved[0].0].input_unit.kronor();
+            let v = computed.lines[*t][*r][c].unwrap_or_default() * unit;
             sides[usize::from(i >= n_left)] += if term.negate { -v } else { v };
         }
         if sides[0] != sides[1] {
@@ -634,6 +686,43 @@ mod tests {
         let table = &c.tables[0];
         assert_eq!(crate::figures::view::shown(table, Decimal::from(250_500)), Decimal::from(251));
         assert_eq!(crate::figures::view::shown(table, Decimal::from(-1_499)), Decimal::from(-1));
+    }
+
+    #[test]
+    fn each_column_can_come_from_its_own_line() {
+        let text = |budget_column: &str| {
+            format!(
+                "tables:\n  - id: budget\n    title: B\n    input_unit: kr\n    columns: [{{id: budget, label: Budget}}]\n    rows:\n      - {{id: res, label: R, values: [-545 000]}}\n  - id: utfall\n    title: U\n    columns: [\"2013\", \"2012\"]\n    rows:\n      - {{id: res, label: R, values: [2 161, 1 000]}}\n  - id: drift\n    title: D\n    columns: [{{id: budget, label: Budget}}, {{id: utfall, label: Utfall}}, {{id: avvikelse, label: Avvikelse, sum: [utfall, -budget]}}]\n    rows:\n      - {{id: kansli, label: Kansli, from: {{budget: \"budget.res{budget_column}\", utfall: \"utfall.res[2013]\"}}}}\n      - {{id: summa, label: Summa, sum: all, claimed: [-545, 2 161, 2 706]}}\n"
+            )
+        };
+        let (c, warnings) = run(&text("")).unwrap();
+        assert!(warnings.is_empty(), "{warnings}");
+        assert_eq!(line(&c, "drift", "kansli"), [Some(-545), Some(2_161), Some(2_706)]);
+        assert_eq!(line(&c, "drift", "summa"), [Some(-545), Some(2_161), Some(2_706)]);
+
+        let err = run(&text("[budjet]")).unwrap_err().to_string();
+        assert!(
+            err.contains("the table `budget` has no column `budjet`") && err.contains("did you mean `budget`?"),
+            "{err}"
+        );
+        let err = run(&text("").replace("{budget: \"budget.res", "{avvikelse: \"budget.res")).unwrap_err().to_string();
+        assert!(err.contains("the column `avvikelse` is computed"), "{err}");
+        let err = run(&text("").replace("utfall: \"utfall.res[2013]\"", "utfal: \"utfall.res[2013]\""))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("this table has no column `utfal`") && err.contains("did you mean `utfall`?"), "{err}");
+    }
+
+    #[test]
+    fn a_check_compares_tables_typed_in_different_units() {
+        let text = |tkr: &str| {
+            format!(
+                "tables:\n  - id: kr\n    title: K\n    input_unit: kr\n    columns: [{{id: budget, label: Budget}}]\n    rows:\n      - {{id: summa, label: S, values: [18 961 000]}}\n  - id: tkr\n    title: T\n    columns: [{{id: budget, label: Budget}}]\n    rows:\n      - {{id: summa, label: S, values: [{tkr}]}}\nchecks:\n  - tkr.summa = kr.summa\n"
+            )
+        };
+        assert!(run(&text("18 961")).is_ok());
+        let err = run(&text("18 916")).unwrap_err().to_string();
+        assert!(err.contains("the left side is 18\u{a0}916, the right side 18\u{a0}961"), "{err}");
     }
 
     #[test]

@@ -77,6 +77,9 @@ pub enum RowSource {
     Note { note: String, loc: Location },
     /// The same line of another table: `rr.arets_resultat`.
     From(Term),
+    /// Each column from a line of its own, with its column named or the
+    /// same: `{budget: budget_kansli.resultat[budget], utfall: kansli.arets_resultat[2013]}`.
+    FromColumns(Vec<(String, Term)>),
     /// A subtotal of rows of this table.
     Sum(Vec<Term>),
     /// The sum of every typed, note or referenced row of this table.
@@ -614,6 +617,20 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
     let source_kind = if let Some(n) = note {
         ident(n, file, source, "a note id", &mut f.diagnostics)
             .map(|note| RowSource::Note { note, loc: n.location(file) })
+    } else if let Some(n) = from
+        && let Some(pairs) = n.as_map()
+    {
+        let mut parts = Vec::new();
+        for (column, term) in pairs {
+            let Some(column) = ident(column, file, source, "a column id", &mut f.diagnostics) else { continue };
+            match parse_term(term.as_str().unwrap_or_default(), term.location(file), true) {
+                Ok(term) => parts.push((column, term)),
+                Err(message) => {
+                    f.diagnostics.push(Diagnostic::error(Some(term.location(file)), message).with_source(source))
+                }
+            }
+        }
+        Some(RowSource::FromColumns(parts))
     } else if let Some(n) = from {
         match parse_term(n.as_str().unwrap_or_default(), n.location(file), true) {
             Ok(term) => Some(RowSource::From(term)),

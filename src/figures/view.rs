@@ -80,8 +80,12 @@ fn with_rounding_lines(computed: &Computed, t: usize, mut rows: Vec<RowView>, la
     if table.input_unit == table.unit {
         return rows;
     }
-    let is_part =
-        |r: usize| matches!(table.rows[r].source, RowSource::Values(_) | RowSource::Note { .. } | RowSource::From(_));
+    let is_part = |r: usize| {
+        matches!(
+            table.rows[r].source,
+            RowSource::Values(_) | RowSource::Note { .. } | RowSource::From(_) | RowSource::FromColumns(_)
+        )
+    };
     for r in (0..table.rows.len()).rev() {
         let parts: Vec<usize> = match &table.rows[r].source {
             RowSource::SumAll => (0..table.rows.len()).filter(|&p| is_part(p)).collect(),

@@ -172,8 +172,9 @@ pub fn summary_table(labels: &Labels, areas: &[&Area]) -> String {
 }
 
 /// An area's record as a definition list: each declared field and its text,
-/// then how the work served each strategic goal, with its result.
-pub fn area_record(labels: &Labels, goals: &Goals, area: &Area) -> String {
+/// then how the work serves each strategic goal, with its result in a
+/// follow-up (a plan is written before there are results).
+pub fn area_record(labels: &Labels, goals: &Goals, area: &Area, follow_up: bool) -> String {
     let mut out = String::from("\n");
     for (field, lines) in &area.record {
         out.push_str(&escape_markdown(field));
@@ -197,7 +198,7 @@ pub fn area_record(labels: &Labels, goals: &Goals, area: &Area) -> String {
         if !text.is_empty() {
             out.push_str(&format!("{}\n\n", escape_markdown(text)));
         }
-        if !result.is_empty() {
+        if follow_up && !result.is_empty() {
             out.push_str(&format!("**{}** {}\n\n", escape_markdown(label(labels, "result")), escape_markdown(result)));
         }
     }
@@ -217,15 +218,7 @@ pub fn register(tera: &mut Tera, goals: &Goals, labels: &Labels, follow_up: bool
         let (goals, labels) = &*s;
         let id: &str = kwargs.must_get("area")?;
         let area = goals.area(id).ok_or_else(|| unknown(goals, id))?;
-        let follow_up = match kwargs.get::<&str>("view")? {
-            Some("plan") => false,
-            Some("uppfoljning" | "follow-up") => true,
-            Some(other) => {
-                return Err(tera::Error::message(format!("`view` is `plan` or `uppfoljning`, not `{other}`")));
-            }
-            None => follow_up,
-        };
-        Ok(Value::safe_string(&goals_table(labels, area, follow_up)))
+        Ok(Value::safe_string(&goals_table(labels, area, view(&kwargs, follow_up)?)))
     });
     let s = shared.clone();
     tera.register_function("goal_summary", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
@@ -241,6 +234,16 @@ pub fn register(tera: &mut Tera, goals: &Goals, labels: &Labels, follow_up: bool
         let (goals, labels) = &*s;
         let id: &str = kwargs.must_get("id")?;
         let area = goals.area(id).ok_or_else(|| unknown(goals, id))?;
-        Ok(Value::safe_string(&area_record(labels, goals, area)))
+        Ok(Value::safe_string(&area_record(labels, goals, area, view(&kwargs, follow_up)?)))
     });
+}
+
+/// Whether `view=` asks for the follow-up (outcomes) or the plan (targets only).
+fn view(kwargs: &Kwargs, default_follow_up: bool) -> tera::TeraResult<bool> {
+    match kwargs.get::<&str>("view")? {
+        Some("plan") => Ok(false),
+        Some("uppfoljning" | "follow-up") => Ok(true),
+        Some(other) => Err(tera::Error::message(format!("`view` is `plan` or `uppfoljning`, not `{other}`"))),
+        None => Ok(default_follow_up),
+    }
 }

@@ -57,6 +57,11 @@ pub struct ReportMeta<'a> {
     pub language: &'a str,
     pub description: &'a str,
     pub chapter_numbers: bool,
+    /// A delårsrapport's period in words, `januari–augusti 2013`; empty otherwise.
+    pub period: String,
+    /// Its first and last day, ISO dates; empty otherwise.
+    pub period_from: &'a str,
+    pub period_to: &'a str,
 }
 
 /// An image for typst: its path in typst's file system and its alt text.
@@ -80,6 +85,20 @@ impl Report<'_> {
             language: &c.language,
             description: &c.description,
             chapter_numbers: c.chapter_numbers,
+            period: c.period.as_ref().map(|p| self.period_in_words(p)).unwrap_or_default(),
+            period_from: c.period.as_ref().map(|p| p.from.as_str()).unwrap_or_default(),
+            period_to: c.period.as_ref().map(|p| p.to.as_str()).unwrap_or_default(),
+        }
+    }
+
+    /// `januari–augusti 2013`, with the month names of the theme's language.
+    fn period_in_words(&self, period: &crate::project::Period) -> String {
+        let months: Vec<&str> = self.theme.label("months").split(',').map(str::trim).collect();
+        let month = |m: u32| months.get(m as usize - 1).copied().unwrap_or_default().to_owned();
+        let year = self.config.year;
+        match months.len() {
+            12 => format!("{}\u{2013}{} {year}", month(period.first_month), month(period.last_month)),
+            _ => format!("{}\u{2013}{}", period.from, period.to),
         }
     }
 

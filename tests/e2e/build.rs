@@ -7,8 +7,11 @@ fn builds_the_example_into_a_pdf_and_a_site() {
     let dir = example();
     let (out, stdout, stderr) = build(dir.path());
     assert!(out.status.success(), "{stderr}");
-    assert!(stdout.starts_with("Built arsredovisning-2013: "), "{stdout}");
-    assert!(stdout.trim_end().ends_with(" s"), "the summary gives the time taken: {stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "one summary per document: {stdout}");
+    assert!(lines[0].starts_with("Built arsredovisning-2013: "), "{stdout}");
+    assert!(lines[1].starts_with("Built verksamhetsplan-och-budget-2013: "), "{stdout}");
+    assert!(lines.iter().all(|l| l.ends_with(" s")), "each summary gives the time taken: {stdout}");
 
     let output = dir.path().join("output");
     let text = pdf_text(&output.join("arsredovisning-2013.pdf"));
@@ -16,10 +19,10 @@ fn builds_the_example_into_a_pdf_and_a_site() {
         assert!(text.contains(expected), "the PDF lacks {expected:?}");
     }
 
-    let html = output.join("html");
+    let html = output.join("arsredovisning-2013");
     let index = std::fs::read_to_string(html.join("index.html")).unwrap();
     assert!(index.contains("lang=\"sv\""));
-    let chapters: Vec<_> = std::fs::read_dir(dir.path().join("content/chapters"))
+    let chapters: Vec<_> = std::fs::read_dir(dir.path().join("content/chapters/arsredovisning-2013"))
         .unwrap()
         .map(|e| e.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned())
         .collect();
@@ -135,7 +138,9 @@ fn the_example_statements_are_checked_and_its_rounding_gaps_are_warnings() {
     let dir = example();
     let (out, stdout, stderr) = run(bin().arg("check").arg("--root").arg(dir.path()));
     assert!(out.status.success(), "{stderr}");
-    assert!(stdout.contains("3 warnings"), "{stdout}");
+    assert!(stdout.contains("arsredovisning-2013: ") && stdout.contains(", 3 warnings in"), "{stdout}");
+    assert!(stdout.contains(", 3 warnings as above in"), "the plan shares the data and its warnings: {stdout}");
+    assert_eq!(stderr.matches("warning: ").count(), 3, "each warning is printed once: {stderr}");
     for gap in [
         "`maskiner.utgaende = maskiner.ingaende + maskiner.investeringar + maskiner.avskrivningar` does not hold for 2012: the left side is 928, the right side 927",
         "`rr.arets_resultat = kansli.arets_resultat + navet.arets_resultat + mc.arets_resultat` does not hold for 2012: the left side is 912, the right side 913",
@@ -169,7 +174,7 @@ fn statement_figures_are_the_same_in_the_pdf_and_on_the_site() {
     let dir = example();
     assert!(build(dir.path()).0.status.success());
     let text = pdf_text(&dir.path().join("output/arsredovisning-2013.pdf"));
-    let html = std::fs::read_to_string(dir.path().join("output/html/09-balansrakning.html")).unwrap();
+    let html = std::fs::read_to_string(dir.path().join("output/arsredovisning-2013/09-balansrakning.html")).unwrap();
     let row = html
         .split("<tr id=\"br-summa_tillgangar\"")
         .nth(1)
@@ -182,7 +187,7 @@ fn statement_figures_are_the_same_in_the_pdf_and_on_the_site() {
     assert!(words.contains("Summa tillgångar 58 985 55 561"), "the PDF's line reads otherwise:\n{text}");
     // Note links: the Not column links to the note's anchor on the notes page.
     assert!(html.contains("<a href=\"10-noter.html#not-maskiner\">8</a>"), "{html}");
-    let notes = std::fs::read_to_string(dir.path().join("output/html/10-noter.html")).unwrap();
+    let notes = std::fs::read_to_string(dir.path().join("output/arsredovisning-2013/10-noter.html")).unwrap();
     assert!(notes.contains("id=\"not-maskiner\""), "the note heading carries the anchor");
     assert!(notes.contains("href=\"09-balansrakning.html#br-maskiner\""), "the note links back to its line");
 }
@@ -191,7 +196,7 @@ fn statement_figures_are_the_same_in_the_pdf_and_on_the_site() {
 fn goal_statuses_are_computed_and_shown_alike_in_pdf_and_site() {
     let dir = example();
     assert!(build(dir.path()).0.status.success());
-    let page = std::fs::read_to_string(dir.path().join("output/html/06-navet.html")).unwrap();
+    let page = std::fs::read_to_string(dir.path().join("output/arsredovisning-2013/06-navet.html")).unwrap();
     let row = page.split("<tr>").find(|r| r.contains("Elever på teman</th>")).expect("the goal's row");
     assert!(row.contains("minst 20\u{a0}000\u{a0}elever"), "{row}");
     assert!(row.contains("14\u{a0}263\u{a0}elever"), "{row}");

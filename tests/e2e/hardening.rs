@@ -604,7 +604,7 @@ fn no_script_reaches_the_site_from_yaml_or_markdown() {
     let md_hostile = |n: usize| hostile(n).replace('<', "\\<").replace('>', "\\>");
     write(
         root,
-        "content/chapters/12-granskning.md",
+        "content/chapters/arsredovisning-2013/12-granskning.md",
         format!(
             "---\nstatus: klar\nansvarig: {}\n---\n# Rubrik {}\n\n## Avsnitt {}\n\nSe [länken {}](https://example.se \"{}\") och `{}`.[^1]\n\n| Kolumn {} | Tal |\n| --- | ---: |\n| {} | 12 |\n\n```{}\n{}\n```\n\n> {}\n\n[^1]: Not {}\n",
             quoted(&hostile(900)),
@@ -625,7 +625,7 @@ fn no_script_reaches_the_site_from_yaml_or_markdown() {
     let (out, _, stderr) = build(root);
     assert!(out.status.success(), "{stderr}");
 
-    let site = root.join("output/html");
+    let site = root.join("output/arsredovisning-2013");
     let mut problems = Vec::new();
     let mut pages = 0;
     for (path, bytes) in snapshot(&site) {
@@ -837,8 +837,8 @@ fn the_same_project_builds_to_the_same_bytes_whatever_the_file_order() {
     files.push(("content/images/karta.png".into(), PNG.to_vec()));
     files.push(("content/images/logga.png".into(), PNG.to_vec()));
     files.push((
-        "content/chapters/12-bilder.md".into(),
-        b"# Bilder\n\n![Karta \xc3\xb6ver Sjuh\xc3\xa4rad](../images/karta.png)\n\n![Logga](../images/logga.png)\n"
+        "content/chapters/arsredovisning-2013/12-bilder.md".into(),
+        b"# Bilder\n\n![Karta \xc3\xb6ver Sjuh\xc3\xa4rad](../../images/karta.png)\n\n![Logga](../../images/logga.png)\n"
             .to_vec(),
     ));
     files.push((

@@ -5,6 +5,7 @@ mod authoring;
 mod bench;
 mod build;
 mod common;
+mod documents;
 mod fixtures;
 mod hardening;
 mod pdf;

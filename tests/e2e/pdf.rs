@@ -160,12 +160,14 @@ fn text_string(object: &Object) -> String {
 fn built(dir: &Path) -> Pdf {
     let (out, _, stderr) = build(dir);
     assert!(out.status.success(), "{stderr}");
-    let pdf = std::fs::read_dir(dir.join("output"))
+    // The first by name: the annual report where the example also holds its plan.
+    let mut pdfs: Vec<_> = std::fs::read_dir(dir.join("output"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .unwrap();
-    Pdf::open(&pdf)
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    pdfs.sort();
+    Pdf::open(&pdfs[0])
 }
 
 fn write(dir: &Path, path: &str, bytes: &[u8]) {

@@ -217,7 +217,7 @@ fn example_site() -> &'static (tempfile::TempDir, PathBuf) {
         let dir = example();
         let (out, _, stderr) = build(dir.path());
         assert!(out.status.success(), "{stderr}");
-        let html = dir.path().join("output/html");
+        let html = dir.path().join("output/arsredovisning-2013");
         (dir, html)
     })
 }

@@ -470,7 +470,7 @@ proptest! {
         let text = format!("# Kapitel\n\n{}\n", pieces.join(" "));
         std::fs::write(project.path().join("content/chapters/02-prov.md"), &text).unwrap();
         let loaded = arsrapport::project::Project::load(Some(project.path()), project.path()).unwrap();
-        if let Err(d) = arsrapport::pipeline::build(&loaded) {
+        if let Err(d) = arsrapport::pipeline::build(&loaded, &loaded.documents[0]) {
             located(&d).map_err(|e| TestCaseError::fail(format!("{e}\n--- chapter\n{text}")))?;
         }
     }
