@@ -44,6 +44,20 @@ impl Timer {
 
 /// Builds one document of the project in memory. Nothing is written.
 pub fn build(project: &Project, config: &ReportConfig) -> Result<Built, Diagnostics> {
+    build_with(project, config, None)
+}
+
+/// The site's files, paths relative to the site, e.g. `index.html`.
+pub type SiteFiles = [(String, Vec<u8>)];
+
+/// Like [`build`], and once typst has laid out the document without errors
+/// and the site is rendered, hands the site to `site_ready` before the PDF
+/// export: a preview can show the new pages while the PDF is written.
+pub fn build_with(
+    project: &Project,
+    config: &ReportConfig,
+    site_ready: Option<&dyn Fn(&SiteFiles)>,
+) -> Result<Built, Diagnostics> {
     let mut timer = Timer { last: Instant::now(), phases: Vec::new() };
 
     let theme = Theme::load(&project.root, &config.theme, &config.language);
@@ -82,20 +96,25 @@ pub fn build(project: &Project, config: &ReportConfig) -> Result<Built, Diagnost
     let rendered = render_chapters(&report, &data, &figures, &goals, people, &chapters, &mut timer)?;
     timer.lap("markdown");
 
-    // The site is rendered on a second thread while typst compiles and exports.
+    // The site is rendered on a second thread while typst compiles.
     let pdf_name = format!("{}.pdf", config.output_name);
-    let (pdf, (html, html_time)) = std::thread::scope(|scope| {
+    let (compiled, (html, html_time)) = std::thread::scope(|scope| {
         let html = scope.spawn(|| {
             let started = Instant::now();
             (render::html::render(&report, &rendered, &pdf_name), started.elapsed())
         });
-        let pdf = render::pdf::render(&report, &rendered);
-        (pdf, html.join().unwrap_or_else(|_| (Err(Diagnostics::new()), Duration::ZERO)))
+        let compiled = render::pdf::compile(&report, &rendered);
+        (compiled, html.join().unwrap_or_else(|_| (Err(Diagnostics::new()), Duration::ZERO)))
     });
+    if let (Some(site_ready), Ok(_), Ok(site)) = (site_ready, &compiled, &html) {
+        site_ready(site);
+    }
+    let pdf = compiled.and_then(|compiled| render::pdf::export(&report, &rendered, compiled));
     let render_time = timer.last.elapsed();
     if let Ok(pdf) = &pdf {
         // Typst's own work, then the rest of the PDF's (the typst world, the
-        // entry file, waiting for the site), then the site's, which overlapped.
+        // entry file, waiting for the site), then the site's, which overlapped
+        // the compile.
         timer.phases.push(("compile", pdf.compile));
         timer.phases.push(("export", pdf.export));
         timer.phases.push(("pdf other", render_time.saturating_sub(pdf.compile + pdf.export)));

@@ -152,6 +152,7 @@ impl Builder {
     /// Builds the project and publishes the result. Returns the output name on success.
     fn build(&mut self, shared: &Shared, changed: Option<&[String]>) -> Option<String> {
         let started = Instant::now();
+        let pages_shown: Mutex<Option<Duration>> = Mutex::new(None);
         let result = Project::load(Some(&self.root), &self.root).and_then(|project| {
             let doc = match &self.document {
                 Some(name) => project.select(Some(name)).map_err(Diagnostics::from)?.remove(0).clone(),
@@ -166,9 +167,24 @@ impl Builder {
                     others.join(" or --doc ")
                 );
             }
-            pipeline::build(&project, &doc).map(|built| (doc, built))
+            // The new pages are shown as soon as typst has laid them out
+            // without errors; the PDF follows when it is exported.
+            let publish_pages = |pages: &pipeline::SiteFiles| {
+                let mut state = shared.lock();
+                let mut files: HashMap<String, Vec<u8>> = pages.iter().cloned().collect();
+                if let Some(old) = &state.site {
+                    files
+                        .extend(old.files.iter().filter(|(name, _)| is_pdf(name)).map(|(k, v)| (k.clone(), v.clone())));
+                }
+                publish(&mut state, Site { files });
+                drop(state);
+                shared.changed.notify_all();
+                *pages_shown.lock().unwrap_or_else(|p| p.into_inner()) = Some(started.elapsed());
+            };
+            pipeline::build_with(&project, &doc, Some(&publish_pages)).map(|built| (doc, built))
         });
         let elapsed = started.elapsed();
+        let pages_shown = pages_shown.into_inner().unwrap_or_else(|p| p.into_inner());
         // Keep typst's cache from growing without bound over a long session.
         typst::comemo::evict(10);
         let what = match changed {
@@ -198,12 +214,7 @@ impl Builder {
                         .collect(),
                 };
                 let mut state = shared.lock();
-                if state.site.as_deref() != Some(&site) {
-                    state.site = Some(Arc::new(site));
-                    state.build += 1;
-                }
-                state.problems = None;
-                state.generation += 1;
+                publish(&mut state, site);
                 drop(state);
                 shared.changed.notify_all();
                 let warnings = match built.warnings.warning_count() {
@@ -211,8 +222,10 @@ impl Builder {
                     n if repeated => format!(", {} as before", count(n, "warning", "warnings")),
                     n => format!(", {}", count(n, "warning", "warnings")),
                 };
+                let shown =
+                    pages_shown.map(|t| format!(" (the pages in {:.2} s)", t.as_secs_f64())).unwrap_or_default();
                 println!(
-                    "{what} {}: {}, {}{warnings} in {:.2} s",
+                    "{what} {}: {}, {}{warnings} in {:.2} s{shown}",
                     doc.output_name,
                     count(built.pages, "page", "pages"),
                     count(built.chapters.len(), "chapter", "chapters"),
@@ -237,6 +250,29 @@ impl Builder {
             }
         }
     }
+}
+
+/// Replaces the served site. Open pages reload only when a page changed:
+/// the PDF that follows its pages brings no second reload.
+fn publish(state: &mut State, site: Site) {
+    fn pages(site: &Site) -> Vec<(&String, &Vec<u8>)> {
+        let mut pages: Vec<_> = site.files.iter().filter(|(name, _)| !is_pdf(name)).collect();
+        pages.sort();
+        pages
+    }
+    let reload = state.site.as_deref().is_none_or(|old| pages(old) != pages(&site));
+    if state.site.as_deref() != Some(&site) {
+        state.site = Some(Arc::new(site));
+    }
+    if reload {
+        state.build += 1;
+    }
+    state.problems = None;
+    state.generation += 1;
+}
+
+fn is_pdf(name: &str) -> bool {
+    name.ends_with(".pdf")
 }
 
 /// Watches `content/` and `themes/` (recursively) and the project folder
@@ -538,6 +574,26 @@ fn placeholder(title: &str, text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pdf_that_follows_its_pages_brings_no_second_reload() {
+        let site = |page: &str, pdf: &str| Site {
+            files: HashMap::from([
+                ("index.html".to_owned(), page.as_bytes().to_vec()),
+                ("rapport.pdf".to_owned(), pdf.as_bytes().to_vec()),
+            ]),
+        };
+        let mut state = State::default();
+        publish(&mut state, site("v1", "pdf1"));
+        assert_eq!(state.build, 1);
+        // A save: the new pages with the old PDF, then the new PDF.
+        publish(&mut state, site("v2", "pdf1"));
+        assert_eq!(state.build, 2);
+        publish(&mut state, site("v2", "pdf2"));
+        assert_eq!(state.build, 2, "the pages did not change again");
+        assert_eq!(state.site.as_ref().unwrap().files["rapport.pdf"], b"pdf2");
+        assert_eq!(state.generation, 3);
+    }
 
     #[test]
     fn paths_stay_inside_the_site() {

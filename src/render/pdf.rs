@@ -43,15 +43,34 @@ fn document_date(report: &Report) -> (i32, u8, u8) {
         .unwrap_or((report.config.year, 12, 31))
 }
 
-pub fn render(report: &Report, chapters: &[RenderedChapter]) -> Result<Pdf, Diagnostics> {
-    let theme = report.theme;
+/// The document's date as typst's `datetime.today()` and the PDF's timestamp.
+fn document_day(report: &Report) -> Result<Datetime, Diagnostics> {
     let (y, m, d) = document_date(report);
-    let today = Datetime::from_ymd(y, m, d).ok_or_else(|| {
+    Datetime::from_ymd(y, m, d).ok_or_else(|| {
         Diagnostics::from(Diagnostic::error(
             Some(Location::file("content/report.yaml")),
             "the decision date is not a real date",
         ))
-    })?;
+    })
+}
+
+/// A document typst has laid out, ready for the PDF export.
+pub struct Compiled {
+    world: ReportWorld,
+    document: PagedDocument,
+    warnings: Diagnostics,
+    compile: Duration,
+}
+
+/// Lays out the document and exports the PDF.
+pub fn render(report: &Report, chapters: &[RenderedChapter]) -> Result<Pdf, Diagnostics> {
+    export(report, chapters, compile(report, chapters)?)
+}
+
+/// Lays out the document: every error typst can find is found here.
+pub fn compile(report: &Report, chapters: &[RenderedChapter]) -> Result<Compiled, Diagnostics> {
+    let theme = report.theme;
+    let today = document_day(report)?;
     let fonts: Vec<&[u8]> = theme
         .files_under("fonts/")
         .filter(|(p, _)| p.ends_with(".ttf") || p.ends_with(".otf"))
@@ -104,7 +123,14 @@ pub fn render(report: &Report, chapters: &[RenderedChapter]) -> Result<Pdf, Diag
         }
         all
     })?;
+    Ok(Compiled { world, document, warnings, compile })
+}
 
+/// Writes the laid-out document as a PDF with the report's standards and metadata.
+pub fn export(report: &Report, chapters: &[RenderedChapter], compiled: Compiled) -> Result<Pdf, Diagnostics> {
+    let Compiled { world, document, warnings, compile } = compiled;
+    let (y, m, d) = document_date(report);
+    let today = document_day(report)?;
     let standards = report.pdf_standards().map_err(Diagnostics::from)?;
     let options = PdfOptions {
         ident: Smart::Custom(report.config.output_name.clone()),

@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 PHASE = re.compile(r"^  (\S.*?)\s+([0-9.]+) ms$")
 SUMMARY = re.compile(r"^Built (\S+): (\d+) pages?, (\d+) chapters?.* in ([0-9.]+) s$")
-REBUILT = re.compile(r"changed; rebuilt \S+: (\d+) pages?.* in ([0-9.]+) s$")
+REBUILT = re.compile(r"changed; rebuilt \S+: (\d+) pages?.* in ([0-9.]+) s(?: \(the pages in ([0-9.]+) s\))?$")
 # Typst's own work; everything else is overhead of arsrapport.
 TYPST = ("compile", "export")
 
@@ -155,7 +155,8 @@ def serve_rebuild(binary, root, edits, chapter):
                 p = PHASE.match(line)
                 if p:
                     phases[p.group(1)] = float(p.group(2))
-            results.append({"build": float(m.group(2)), "seen": seen, "phases": phases})
+            pages = float(m.group(3)) if m.group(3) else float(m.group(2))
+            results.append({"build": float(m.group(2)), "pages": pages, "seen": seen, "phases": phases})
     finally:
         chapter.write_text(original, encoding="utf-8")
         proc.send_signal(signal.SIGINT)
@@ -261,12 +262,15 @@ def main():
         print(f"\nserve: {args.edits} edits of {chapter.name} in the {args.serve}-page project", file=sys.stderr)
         results = serve_rebuild(binary, root, args.edits, chapter)
         builds = [r["build"] for r in results]
+        pages = [r["pages"] for r in results]
         seen = [r["seen"] for r in results]
         print()
         print(f"serve rebuild after editing one chapter of the {args.serve}-page project "
               f"({args.edits} edits): median {statistics.median(builds) * 1000:.0f} ms as serve reports it "
               f"(min {min(builds) * 1000:.0f}, max {max(builds) * 1000:.0f}); "
-              f"{statistics.median(seen) * 1000:.0f} ms from the save to the new version, debounce included")
+              f"{statistics.median(seen) * 1000:.0f} ms from the save to the new version, debounce included; "
+              f"the new pages are shown after {statistics.median(pages) * 1000:.0f} ms "
+              f"(min {min(pages) * 1000:.0f}, max {max(pages) * 1000:.0f}), before the PDF export")
         names = []
         for r in results:
             for n in r["phases"]:
