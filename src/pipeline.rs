@@ -249,6 +249,7 @@ fn render_chapters(
             owner: chapter.owner.clone(),
             typst: typst.markup,
             line_map: typst.line_map,
+            tables: typst.tables,
             html: markdown::html::render(&doc, &labels, Some(&blocks)),
             images: doc.images.clone(),
         });

@@ -17,6 +17,12 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 }
 
+/// The built-in theme's files, for tests that need its fonts.
+#[cfg(test)]
+pub fn builtin_files() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    embedded::DEFAULT_THEME.iter().copied()
+}
+
 /// The theme's settings file.
 pub const CONFIG_FILE: &str = "theme.yaml";
 

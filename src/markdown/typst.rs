@@ -50,6 +50,38 @@ pub struct TypstChapter {
     /// `line_map[i]` is the 1-based line in the chapter file that produced
     /// line `i` (0-based) of `markup`, so typst errors can point at the Markdown.
     pub line_map: Vec<usize>,
+    /// Every table's text, by the label the table carries in `markup`.
+    pub tables: Vec<TableText>,
+}
+
+/// The text of a table as typst will set it, row by row, header rows first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableText {
+    /// The table's label in the markup: `arsrapport-table-<slug>-<n>`.
+    pub label: String,
+    pub header_rows: usize,
+    /// Whether each column holds figures (is right-aligned): its body cells
+    /// never wrap, so their words are not needed.
+    pub figure_columns: Vec<bool>,
+    /// `None` for a cell holding more than text (italics, code, a footnote):
+    /// its width is left to typst.
+    pub rows: Vec<Vec<Option<CellText>>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellText {
+    /// The text, white space collapsed as typst collapses it.
+    pub text: String,
+    /// Set in bold throughout.
+    pub strong: bool,
+}
+
+impl CellText {
+    fn new(text: &str, strong: bool) -> Self {
+        // Markup collapses runs of spaces and line breaks; a no-break space stays.
+        let text = text.split([' ', '\t', '\n', '\r']).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+        Self { text: text.chars().filter(|c| !c.is_control()).collect(), strong }
+    }
 }
 
 /// Renders a chapter to typst markup. The chapter title gets the label
@@ -67,6 +99,8 @@ pub fn render(doc: &Doc, ctx: &ChapterContext) -> TypstChapter {
         table_block: None,
         in_code_block: false,
         table_index: 0,
+        tables: Vec::new(),
+        strong_depth: 0,
     };
     // Each output line is attributed to the event that writes its first text.
     let mut line_map = Vec::new();
@@ -91,7 +125,7 @@ pub fn render(doc: &Doc, ctx: &ChapterContext) -> TypstChapter {
         };
     }
     line_map.resize(output_line + 1, line);
-    TypstChapter { markup: r.out, line_map }
+    TypstChapter { markup: r.out, line_map, tables: r.tables }
 }
 
 struct TableState {
@@ -101,11 +135,21 @@ struct TableState {
     /// Where the table's markup starts in the output, and its body row count.
     start: usize,
     rows: usize,
+    /// The text of each row's cells so far, and of the cell being read.
+    text: Vec<Vec<Option<CellText>>>,
+    cell_text: Option<CellReading>,
     /// Characters of text per column, to share the width by content, and
     /// the longest cell of each column and the current cell so far.
     text_lengths: Vec<usize>,
     longest_cell: Vec<usize>,
     cell_length: usize,
+}
+
+/// A table cell's text as it is read: whether it is text only, and all of it bold.
+struct CellReading {
+    text: String,
+    text_only: bool,
+    strong: bool,
 }
 
 /// Text columns whose longest cell is at most this long take their natural width.
@@ -177,6 +221,10 @@ struct Renderer<'d, 'a> {
     in_code_block: bool,
     /// How many Markdown tables have been started, to find each one's caption.
     table_index: usize,
+    /// The text of every table written so far, Markdown and figures tables.
+    tables: Vec<TableText>,
+    /// How deep in `**…**` the text is.
+    strong_depth: usize,
 }
 
 impl Renderer<'_, '_> {
@@ -203,6 +251,17 @@ impl Renderer<'_, '_> {
                 Event::Text(t) => cell.raw.push_str(t),
                 Event::End(TagEnd::TableCell) => {}
                 _ => cell.plain = false,
+            }
+        }
+        if let Some(reading) = self.table.as_mut().and_then(|t| t.cell_text.as_mut()) {
+            match event {
+                Event::Text(t) => {
+                    reading.text.push_str(t);
+                    reading.strong &= self.strong_depth > 0 || t.trim().is_empty();
+                }
+                Event::Start(Tag::Strong | Tag::Link { .. })
+                | Event::End(TagEnd::Strong | TagEnd::Link | TagEnd::TableCell) => {}
+                _ => reading.text_only = false,
             }
         }
         match event {
@@ -275,6 +334,8 @@ impl Renderer<'_, '_> {
                     in_head: false,
                     start,
                     rows: 0,
+                    text: Vec::new(),
+                    cell_text: None,
                     text_lengths: vec![0; aligns.len()],
                     longest_cell: vec![0; aligns.len()],
                     cell_length: 0,
@@ -285,16 +346,21 @@ impl Renderer<'_, '_> {
                 if let Some(t) = &mut self.table {
                     t.in_head = true;
                     t.column = 0;
+                    t.text.push(Vec::new());
                 }
             }
             Tag::TableRow => {
                 if let Some(t) = &mut self.table {
                     t.column = 0;
                     t.rows += 1;
+                    t.text.push(Vec::new());
                 }
             }
             Tag::TableCell => {
                 self.out.push('[');
+                if let Some(t) = &mut self.table {
+                    t.cell_text = Some(CellReading { text: String::new(), text_only: true, strong: true });
+                }
                 if let Some(t) = &self.table
                     && !t.in_head
                     && t.aligns.get(t.column) == Some(&Alignment::Right)
@@ -303,7 +369,10 @@ impl Renderer<'_, '_> {
                 }
             }
             Tag::Emphasis => self.out.push_str("#emph["),
-            Tag::Strong => self.out.push_str("#strong["),
+            Tag::Strong => {
+                self.strong_depth += 1;
+                self.out.push_str("#strong[");
+            }
             Tag::Strikethrough => self.out.push_str("#strike["),
             Tag::Superscript => self.out.push_str("#super["),
             Tag::Subscript => self.out.push_str("#sub["),
@@ -352,6 +421,11 @@ impl Renderer<'_, '_> {
             TagEnd::Table => {
                 self.out.push(')');
                 if let Some(t) = self.table.take() {
+                    let label = self.table_label();
+                    self.out.push_str(&format!(" <{label}>"));
+                    let header_rows = usize::from(t.text.len() > t.rows);
+                    let figure_columns = t.aligns.iter().map(|a| *a == Alignment::Right).collect();
+                    self.tables.push(TableText { label, header_rows, figure_columns, rows: t.text.clone() });
                     let mut head = table_spec(&t);
                     let caption = self.doc.table_captions.get(self.table_index - 1).cloned().flatten();
                     if let Some(caption) = caption {
@@ -382,11 +456,24 @@ impl Renderer<'_, '_> {
             }
             TagEnd::TableRow => self.out.push('\n'),
             TagEnd::TableCell => {
+                let mut reformatted = None;
                 if let Some(cell) = self.cell.take()
                     && cell.plain
                 {
+                    let text = cell_text(&cell.raw, true);
                     self.out.truncate(cell.start);
-                    self.out.push_str(&escape_markup(&cell_text(&cell.raw, true)));
+                    self.out.push_str(&escape_markup(&text));
+                    reformatted = Some(text);
+                }
+                if let Some(t) = &mut self.table
+                    && let Some(reading) = t.cell_text.take()
+                {
+                    let text = reformatted.unwrap_or(reading.text);
+                    let strong = reading.strong && !text.trim().is_empty();
+                    let cell = reading.text_only.then(|| CellText::new(&text, strong));
+                    if let Some(row) = t.text.last_mut() {
+                        row.push(cell);
+                    }
                 }
                 self.out.push_str("], ");
                 if let Some(t) = &mut self.table {
@@ -397,9 +484,11 @@ impl Renderer<'_, '_> {
                     t.column += 1;
                 }
             }
-            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Superscript | TagEnd::Subscript => {
-                self.out.push(']')
+            TagEnd::Strong => {
+                self.strong_depth = self.strong_depth.saturating_sub(1);
+                self.out.push(']');
             }
+            TagEnd::Emphasis | TagEnd::Strikethrough | TagEnd::Superscript | TagEnd::Subscript => self.out.push(']'),
             TagEnd::Link => self.out.push(']'),
             TagEnd::Image => {
                 if let Some(start) = self.alt_start.take() {
@@ -416,6 +505,11 @@ impl Renderer<'_, '_> {
 }
 
 impl Renderer<'_, '_> {
+    /// The label of the next table: the theme looks its widths up by it.
+    fn table_label(&self) -> String {
+        format!("arsrapport-table-{}-{}", self.ctx.slug, self.tables.len() + 1)
+    }
+
     /// A figures table: caption with unit, right-aligned figures, totals set
     /// apart, note numbers linking to their notes, and for a note, links back
     /// to the statement lines it explains.
@@ -438,40 +532,53 @@ impl Renderer<'_, '_> {
             out.push_str("#set text(size: 0.85em)\n#show table.cell.where(y: 0): set text(hyphenate: true)\n");
         }
         out.push_str(&format!(
-            "#figure(kind: table, numbering: none, supplement: none, caption: figure.caption(position: top)[{}], table(columns: ({},), align: ({},),\n",
+            "#figure(kind: table, numbering: none, supplement: none, caption: figure.caption(position: top)[{}])[#table(columns: ({},), align: ({},),\n",
             escape_markup(&view.caption),
             columns.join(", "),
             align.join(", ")
         ));
-        out.push_str(&format!("table.header([{}], ", escape_markup(&view.row_label)));
-        for label in &view.columns {
-            out.push_str(&format!("[{}], ", escape_markup(label)));
-        }
+        let mut header = vec![view.row_label.as_str()];
+        header.extend(view.columns.iter().map(String::as_str));
         if view.has_note_column {
-            out.push_str(&format!("[{}], ", escape_markup(blocks.note)));
+            header.push(blocks.note);
+        }
+        let mut text = vec![header.iter().map(|h| Some(CellText::new(h, false))).collect::<Vec<_>>()];
+        out.push_str("table.header(");
+        for cell in &header {
+            out.push_str(&format!("[{}], ", escape_markup(cell)));
         }
         out.push_str("),\n");
         for row in &view.rows {
-            let strong = |text: String| if row.kind == RowKind::Normal { text } else { format!("#strong[{text}]") };
+            let bold = row.kind != RowKind::Normal;
+            let strong = |text: String| if bold { format!("#strong[{text}]") } else { text };
             let mut label = strong(escape_markup(&row.label));
             if let Some(anchor) = &row.anchor {
                 label = format!("#box[{label}] <{slug}--{anchor}>");
             }
             out.push_str(&format!("[{label}], "));
+            let mut row_text = vec![Some(CellText::new(&row.label, bold))];
             for cell in &row.cells {
                 out.push_str(&format!("[{}], ", strong(escape_markup(cell))));
+                row_text.push(Some(CellText::new(cell, bold && !cell.is_empty())));
             }
             if view.has_note_column {
-                let note = match blocks.note_link(row) {
-                    Some((number, Some((note_slug, anchor)))) => format!("#link(<{note_slug}--{anchor}>)[{number}]"),
-                    Some((number, None)) => number.to_string(),
-                    None => String::new(),
+                let (note, number) = match blocks.note_link(row) {
+                    Some((number, Some((note_slug, anchor)))) => {
+                        (format!("#link(<{note_slug}--{anchor}>)[{number}]"), number.to_string())
+                    }
+                    Some((number, None)) => (number.to_string(), number.to_string()),
+                    None => (String::new(), String::new()),
                 };
                 out.push_str(&format!("[{note}], "));
+                row_text.push(Some(CellText::new(&number, false)));
             }
             out.push('\n');
+            text.push(row_text);
         }
-        out.push_str("))]\n\n");
+        let label = self.table_label();
+        self.out.push_str(&format!(") <{label}>]]\n\n"));
+        let figure_columns = (0..=figure_columns).map(|x| x > 0).collect();
+        self.tables.push(TableText { label, header_rows: 1, figure_columns, rows: text });
         self.note_back_links(view, blocks);
     }
 
@@ -537,6 +644,25 @@ mod tests {
         let lines = crate::markdown::LineIndex::new(body, 0);
         let ctx = ChapterContext { file: "c.md", slug: "01-a", body, lines: &lines, line_offset: 0, tables: None };
         render(&doc, &ctx).markup
+    }
+
+    #[test]
+    fn each_table_carries_a_label_and_its_text_for_the_widths() {
+        let body = "# T\n\n| Post | Belopp |\n| --- | ---: |\n| **Summa** | 29716 |\n| *Övrigt*, se not | 1 |\n| Hälso- och sjukvård | 2 |\n";
+        let doc = parse(body, "c.md", "content/chapters", 0).unwrap();
+        let lines = crate::markdown::LineIndex::new(body, 0);
+        let ctx = ChapterContext { file: "c.md", slug: "01-a", body, lines: &lines, line_offset: 0, tables: None };
+        let out = render(&doc, &ctx);
+        assert!(out.markup.contains(") <arsrapport-table-01-a-1>]"), "{}", out.markup);
+        let table = &out.tables[0];
+        assert_eq!((table.label.as_str(), table.header_rows), ("arsrapport-table-01-a-1", 1));
+        assert_eq!(table.figure_columns, [false, true]);
+        let text = |y: usize, x: usize| table.rows[y][x].as_ref().map(|c| (c.text.as_str(), c.strong));
+        assert_eq!(text(0, 1), Some(("Belopp", false)));
+        assert_eq!(text(1, 0), Some(("Summa", true)));
+        assert_eq!(text(1, 1), Some(("29\u{a0}716", false)), "the amount as it is shown");
+        assert_eq!(text(2, 0), None, "italics are left to typst to measure");
+        assert_eq!(text(3, 0), Some(("Hälso- och sjukvård", false)));
     }
 
     #[test]

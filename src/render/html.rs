@@ -400,6 +400,7 @@ mod tests {
             owner: None,
             typst: String::new(),
             line_map: Vec::new(),
+            tables: Vec::new(),
             html: "<p>Text.</p>".into(),
             images: Vec::new(),
         };
@@ -422,6 +423,7 @@ mod tests {
             owner: None,
             typst: String::new(),
             line_map: Vec::new(),
+            tables: Vec::new(),
             html: String::new(),
             images: Vec::new(),
         };

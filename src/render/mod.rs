@@ -2,6 +2,7 @@
 //! files in memory; writing them is the output module's job.
 
 pub mod html;
+pub mod measure;
 pub mod pdf;
 pub mod world;
 
@@ -33,6 +34,8 @@ pub struct RenderedChapter {
     pub typst: String,
     /// Chapter-file line for each line of `typst`.
     pub line_map: Vec<usize>,
+    /// The text of the chapter's tables, for their widths.
+    pub tables: Vec<crate::markdown::typst::TableText>,
     pub html: String,
     /// Project-relative paths of the images used.
     pub images: Vec<String>,

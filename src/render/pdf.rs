@@ -11,6 +11,7 @@ use typst::syntax::DiagSpanKind;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+use super::measure::TableFonts;
 use super::world::ReportWorld;
 use super::{RenderedChapter, Report};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
@@ -51,6 +52,35 @@ fn document_day(report: &Report) -> Result<Datetime, Diagnostics> {
             Some(Location::file("content/report.yaml")),
             "the decision date is not a real date",
         ))
+    })
+}
+
+/// Each chapter's table widths as JSON (see `measure.rs`), the chapters
+/// shared out between the cores.
+fn table_widths(fonts: &[&[u8]], families: &[String], language: &str, chapters: &[RenderedChapter]) -> Vec<Vec<u8>> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 4);
+    let per_thread = chapters.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = chapters
+            .chunks(per_thread)
+            .map(|part| {
+                scope.spawn(move || {
+                    let table_fonts = TableFonts::new(fonts, families, language);
+                    part.iter()
+                        .map(|c| {
+                            let widths = table_fonts.as_ref().map(|f| f.measure(&c.tables)).unwrap_or_default();
+                            serde_json::to_vec(&widths).unwrap_or_default()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        // A thread that failed leaves its chapters' tables to typst to measure.
+        let mut all = Vec::with_capacity(chapters.len());
+        for (part, handle) in chapters.chunks(per_thread).zip(parts) {
+            all.extend(handle.join().unwrap_or_else(|_| vec![b"{}".to_vec(); part.len()]));
+        }
+        all
     })
 }
 
@@ -105,8 +135,12 @@ pub fn compile(report: &Report, chapters: &[RenderedChapter]) -> Result<Compiled
     }
     check_fonts(&world, report)?;
     world.add_file("/report.json", report.metadata_json().into_bytes());
-    for (chapter, path) in chapters.iter().zip(&paths) {
+    // The widths of the tables' cells, one file per chapter, so that an
+    // edit to one chapter leaves typst's work on the others' tables valid.
+    let widths = table_widths(&fonts, &theme.config.fonts.body, &report.config.language, chapters);
+    for ((chapter, path), widths) in chapters.iter().zip(&paths).zip(widths) {
         world.add_source(path, chapter.typst.clone());
+        world.add_file(&format!("/measures/{}.json", chapter.slug), widths);
     }
 
     let started = Instant::now();

@@ -439,3 +439,28 @@ fn the_theme_says_where_chapters_start_and_the_report_whether_they_are_numbered(
     let (_, _, bookmarks) = starts(None, false);
     assert_eq!(bookmarks, [(1, "Inledning".to_owned()), (1, "Resultat".to_owned())]);
 }
+
+/// Table cell widths computed from the theme's fonts stand in for typst's
+/// own measuring: every table of the example gets them, and both documents
+/// come out byte for byte as when typst measures every cell itself.
+#[test]
+fn computed_table_widths_give_the_pdf_typst_measuring_gives() {
+    let lib = std::fs::read_to_string(repo().join("themes/default/typst/lib.typ")).unwrap();
+    let switch = "#let use-computed-widths = true";
+    let lookup = "json(\"/measures/\" + chapter + \".json\").at(name, default: none)";
+    assert!(lib.contains(switch) && lib.contains(lookup), "the theme's switch and lookup are where this test expects");
+    let variant = |lib: &str| {
+        let dir = example();
+        write(dir.path(), "themes/default/typst/lib.typ", lib.as_bytes());
+        let (out, _, stderr) = build(dir.path());
+        assert!(out.status.success(), "{stderr}");
+        dir
+    };
+    // Every table finds its widths: a missing entry would now stop the build.
+    let computed = variant(&lib.replace(lookup, "json(\"/measures/\" + chapter + \".json\").at(name)"));
+    let measured = variant(&lib.replace(switch, "#let use-computed-widths = false"));
+    for doc in ["arsredovisning-2013", "verksamhetsplan-och-budget-2013"] {
+        let pdf = |dir: &tempfile::TempDir| std::fs::read(dir.path().join(format!("output/{doc}.pdf"))).unwrap();
+        assert!(pdf(&computed) == pdf(&measured), "{doc}.pdf differs between computed and measured widths");
+    }
+}
