@@ -91,20 +91,6 @@ pub struct Period {
     pub last_month: u32,
 }
 
-/// What `report.yaml` says in a project of one document, and in one of several.
-pub const DOCUMENT_KEYS: [&str; 10] = [
-    "title",
-    "kind",
-    "year",
-    "decision",
-    "description",
-    "chapter_numbers",
-    "output_name",
-    "accessible_pdf",
-    "period",
-    "chapters",
-];
-
 #[derive(Debug, Clone)]
 pub struct Project {
     pub root: PathBuf,

@@ -46,13 +46,19 @@ pub fn run(args: &ProjectArgs, options: BuildOptions, mode: Mode) -> ExitCode {
     }
     // Every document is built before any is written, so that a mistake in
     // one leaves the output of all of them as it was.
+    // Documents that share data share its problems: each is reported once.
     let mut built = Vec::new();
     let mut problems = Diagnostics::new();
+    let mut seen = std::collections::HashSet::new();
     for doc in &documents {
         let started = Instant::now();
         match pipeline::build(&project, doc) {
             Ok(b) => built.push((*doc, b, started.elapsed())),
-            Err(d) => problems.extend(d),
+            Err(d) => {
+                for problem in d.iter().filter(|p| seen.insert(p.to_string())) {
+                    problems.push(problem.clone());
+                }
+            }
         }
     }
     if problems.has_errors() {
@@ -60,21 +66,17 @@ pub fn run(args: &ProjectArgs, options: BuildOptions, mode: Mode) -> ExitCode {
     }
     if mode == Mode::Write {
         let out = project.output_dir();
-        let files: Vec<_> = built.iter().flat_map(|(_, b, _)| b.files.iter().cloned()).collect();
+        let files: Vec<_> = built.iter_mut().flat_map(|(_, b, _)| std::mem::take(&mut b.files)).collect();
         if let Err(e) = output::write(&out, &files) {
             let d = Diagnostic::error(None, format!("cannot write to {}: {e}", out.display()))
                 .with_hint("check that the folder is writable and that no other program holds its files open");
             return fail(&d.into(), "the previous output is unchanged");
         }
     }
-    // Documents that share data share its warnings: each is printed once.
-    let mut printed = std::collections::HashSet::new();
     for (doc, built, elapsed) in &built {
         let mut fresh = Diagnostics::new();
-        for warning in built.warnings.iter() {
-            if printed.insert(warning.to_string()) {
-                fresh.push(warning.clone());
-            }
+        for warning in built.warnings.iter().filter(|w| seen.insert(w.to_string())) {
+            fresh.push(warning.clone());
         }
         report(&fresh);
         if options.verbose {

@@ -55,7 +55,7 @@ pub struct TypstChapter {
 }
 
 /// The text of a table as typst will set it, row by row, header rows first.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct TableText {
     /// The table's label in the markup: `arsrapport-table-<slug>-<n>`.
     pub label: String,
@@ -68,7 +68,7 @@ pub struct TableText {
     pub rows: Vec<Vec<Option<CellText>>>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct CellText {
     /// The text, white space collapsed as typst collapses it.
     pub text: String,

@@ -2,6 +2,8 @@
 //! `lib.typ` and the chapters converted to typst; metadata and labels reach
 //! typst as JSON, never as spliced markup. Compiled and exported in-process.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use typst::World;
@@ -56,12 +58,29 @@ fn document_day(report: &Report) -> Result<Datetime, Diagnostics> {
 }
 
 /// Each chapter's table widths as JSON (see `measure.rs`), the chapters
-/// shared out between the cores.
+/// shared out between the cores. A chapter whose tables are as in an
+/// earlier build of this process (a rebuild in `serve`) keeps its widths.
 fn table_widths(fonts: &[&[u8]], families: &[String], language: &str, chapters: &[RenderedChapter]) -> Vec<Vec<u8>> {
+    use std::hash::{Hash, Hasher};
+    static KNOWN: Mutex<Option<HashMap<u64, Vec<u8>>>> = Mutex::new(None);
+    let mut setting = std::collections::hash_map::DefaultHasher::new();
+    (fonts, families, language).hash(&mut setting);
+    let keys: Vec<u64> = chapters
+        .iter()
+        .map(|c| {
+            let mut key = setting.clone();
+            c.tables.hash(&mut key);
+            key.finish()
+        })
+        .collect();
+    let known = KNOWN.lock().unwrap_or_else(|p| p.into_inner()).take().unwrap_or_default();
+    let wanted: Vec<&RenderedChapter> =
+        chapters.iter().zip(&keys).filter(|(_, key)| !known.contains_key(key)).map(|(c, _)| c).collect();
+
     let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 4);
-    let per_thread = chapters.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = chapters
+    let per_thread = wanted.len().div_ceil(threads).max(1);
+    let measured: Vec<Vec<u8>> = std::thread::scope(|scope| {
+        let parts: Vec<_> = wanted
             .chunks(per_thread)
             .map(|part| {
                 scope.spawn(move || {
@@ -76,12 +95,20 @@ fn table_widths(fonts: &[&[u8]], families: &[String], language: &str, chapters: 
             })
             .collect();
         // A thread that failed leaves its chapters' tables to typst to measure.
-        let mut all = Vec::with_capacity(chapters.len());
-        for (part, handle) in chapters.chunks(per_thread).zip(parts) {
+        let mut all = Vec::with_capacity(wanted.len());
+        for (part, handle) in wanted.chunks(per_thread).zip(parts) {
             all.extend(handle.join().unwrap_or_else(|_| vec![b"{}".to_vec(); part.len()]));
         }
         all
-    })
+    });
+    // Only this build's chapters are kept: the cache cannot grow over a long session.
+    let mut measured = measured.into_iter();
+    let widths: Vec<Vec<u8>> = keys
+        .iter()
+        .map(|key| known.get(key).cloned().or_else(|| measured.next()).unwrap_or_else(|| b"{}".to_vec()))
+        .collect();
+    *KNOWN.lock().unwrap_or_else(|p| p.into_inner()) = Some(keys.into_iter().zip(widths.iter().cloned()).collect());
+    widths
 }
 
 /// A document typst has laid out, ready for the PDF export.

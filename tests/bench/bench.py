@@ -69,12 +69,13 @@ def run_measured(binary, root, clean, command="build"):
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.exit(f"{command} of {root} failed ({code}):\n{err}{out}")
+    # A project of several documents prints phases and a summary for each: add them up.
     phases = {}
     for line in err.splitlines():
         m = PHASE.match(line)
         if m:
-            phases[m.group(1)] = float(m.group(2))
-    pages = next((int(m.group(2)) for m in map(SUMMARY.match, out.splitlines()) if m), 0)
+            phases[m.group(1)] = phases.get(m.group(1), 0.0) + float(m.group(2))
+    pages = sum(int(m.group(2)) for m in map(SUMMARY.match, out.splitlines()) if m)
     if clean and "warning" in err:
         sys.exit(f"{command} of {root} gave warnings; a benchmark project must build cleanly:\n{err}")
     # ru_maxrss is in KiB on Linux.

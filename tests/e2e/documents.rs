@@ -115,6 +115,7 @@ fn an_account_in_two_budget_categories_is_named_with_both() {
         )),
         "{stderr}"
     );
+    assert_eq!(stderr.matches("the account 7460").count(), 1, "reported once, not once per document: {stderr}");
     assert!(!dir.path().join("output").exists(), "nothing is written");
 }
 
