@@ -590,8 +590,8 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
     };
     let id = f.optional("id").and_then(|n| ident(n, file, source, "a line id", &mut f.diagnostics));
     let label = f.required("label", "Verksamhetens intäkter").and_then(|n| f.string(Some(n)));
-    let negate =
-        f.optional("sign").and_then(|n| f.one_of(Some(n), &[("negative", true), ("positive", false)])).unwrap_or(false);
+    let sign = f.optional("sign");
+    let negate = sign.and_then(|n| f.one_of(Some(n), &[("negative", true), ("positive", false)])).unwrap_or(false);
     let total = f.optional("total").and_then(|n| f.boolean(Some(n)));
     let values = f.optional("values").map(|n| parse_values(n, columns, false, file, source, &mut f.diagnostics));
     // A claim may list the typed columns only, or every column (totals included).
@@ -606,6 +606,19 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
     let sum = f.optional("sum");
     let heading = f.optional("heading").and_then(|n| f.boolean(Some(n))).unwrap_or(false);
 
+    if let Some(n) = sign
+        && note.is_none()
+        && from.is_none()
+    {
+        f.diagnostics.push(
+            Diagnostic::error(
+                Some(n.location(file)),
+                "`sign` turns figures taken from a note or another table; this line has none",
+            )
+            .with_hint("use it with `note:` or `from:`; typed figures are written with the sign they are shown with, e.g. `values: [-17 950]`")
+            .with_source(source),
+        );
+    }
     let sources = [values.is_some() && note.is_none(), note.is_some(), from.is_some(), sum.is_some(), heading];
     if sources.iter().filter(|s| **s).count() > 1 {
         f.diagnostics.push(
