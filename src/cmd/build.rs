@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use super::{count, fail, load_project, report};
+use super::{count, fail, load_project, print_phases, report, summary};
 use crate::cli::{BuildOptions, ProjectArgs};
 use crate::content::{self, Status};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -80,9 +80,7 @@ pub fn run(args: &ProjectArgs, options: BuildOptions, mode: Mode) -> ExitCode {
         }
         report(&fresh);
         if options.verbose {
-            for (phase, time) in &built.phases {
-                eprintln!("  {phase:<10} {:>7.1} ms", time.as_secs_f64() * 1000.0);
-            }
+            print_phases(built);
         }
         let drafts = built.chapters.iter().filter(|c| c.status.is_some_and(|s| s != Status::Klar)).count();
         let drafts = match drafts {
@@ -98,13 +96,7 @@ pub fn run(args: &ProjectArgs, options: BuildOptions, mode: Mode) -> ExitCode {
             Mode::Write => "Built",
             Mode::Check => "Checked",
         };
-        println!(
-            "{what} {}: {}, {}{drafts}{warnings} in {:.2} s",
-            doc.output_name,
-            count(built.pages, "page", "pages"),
-            count(built.chapters.len(), "chapter", "chapters"),
-            elapsed.as_secs_f64()
-        );
+        println!("{}{drafts}{warnings} in {:.2} s", summary(what, &doc.output_name, built), elapsed.as_secs_f64());
     }
     ExitCode::SUCCESS
 }

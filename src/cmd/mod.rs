@@ -40,6 +40,23 @@ pub fn load_project(args: &ProjectArgs) -> Result<Project, Diagnostics> {
     Project::load(args.root.as_deref(), &current_dir())
 }
 
+/// The start of the line that sums up a built document:
+/// `Built arsredovisning-2013: 48 pages, 11 chapters`.
+pub fn summary(what: &str, name: &str, built: &crate::pipeline::Built) -> String {
+    format!(
+        "{what} {name}: {}, {}",
+        count(built.pages, "page", "pages"),
+        count(built.chapters.len(), "chapter", "chapters")
+    )
+}
+
+/// The time of each phase of a build, for `--verbose`.
+pub fn print_phases(built: &crate::pipeline::Built) {
+    for (phase, time) in &built.phases {
+        eprintln!("  {phase:<10} {:>7.1} ms", time.as_secs_f64() * 1000.0);
+    }
+}
+
 /// `n` and the noun, singular or plural: `1 chapter`, `3 chapters`.
 pub fn count(n: usize, singular: &str, plural: &str) -> String {
     format!("{n} {}", if n == 1 { singular } else { plural })

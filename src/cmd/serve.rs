@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode, Watcher};
 use tiny_http::{Header, Method, Request, Response, Server};
 
-use super::{count, current_dir, fail, report};
+use super::{count, current_dir, fail, print_phases, report, summary};
 use crate::cli::ProjectArgs;
 use crate::diagnostics::Diagnostics;
 use crate::pipeline;
@@ -201,10 +201,9 @@ impl Builder {
                 }
                 self.last_warnings = warnings;
                 if self.verbose {
-                    for (phase, time) in &built.phases {
-                        eprintln!("  {phase:<10} {:>7.1} ms", time.as_secs_f64() * 1000.0);
-                    }
+                    print_phases(&built);
                 }
+                let line = summary(&what, &doc.output_name, &built);
                 let prefix = format!("{}/", doc.site_dir);
                 let site = Site {
                     files: built
@@ -224,13 +223,7 @@ impl Builder {
                 };
                 let shown =
                     pages_shown.map(|t| format!(" (the pages in {:.2} s)", t.as_secs_f64())).unwrap_or_default();
-                println!(
-                    "{what} {}: {}, {}{warnings} in {:.2} s{shown}",
-                    doc.output_name,
-                    count(built.pages, "page", "pages"),
-                    count(built.chapters.len(), "chapter", "chapters"),
-                    elapsed.as_secs_f64()
-                );
+                println!("{line}{warnings} in {:.2} s{shown}", elapsed.as_secs_f64());
                 Some(doc.output_name)
             }
             Err(problems) => {
