@@ -247,6 +247,18 @@ impl<'a> Fields<'a> {
         Ok(Self { file, source, node, known: Vec::new(), diagnostics: Diagnostics::new() })
     }
 
+    /// The fields of a mapping nested in this one, or none if the node is
+    /// not a mapping (which is then reported with this mapping's problems).
+    pub fn nested(&mut self, node: &'a Node, what: &str) -> Option<Fields<'a>> {
+        match Fields::new(node, self.file, self.source, what) {
+            Ok(fields) => Some(fields),
+            Err(e) => {
+                self.diagnostics.extend(e);
+                None
+            }
+        }
+    }
+
     pub fn error(&mut self, at: &Node, message: String, hint: Option<String>) {
         let mut d = Diagnostic::error(Some(at.location(self.file)), message).with_source(self.source);
         if let Some(h) = hint {
@@ -416,7 +428,7 @@ fn parse_config(node: &Node, source: &str) -> Result<Vec<ReportConfig>, Diagnost
             Some("it names the folder themes/<name>/ in the project, e.g. `theme: kommunen`".into()),
         );
     }
-    let logo = f.optional("logo").and_then(|n| parse_logo(&mut f, n, source));
+    let logo = f.optional("logo").and_then(|n| parse_logo(&mut f, n));
     let shared = Shared { organisation: organisation.clone().unwrap_or_default(), subtitle, language, theme, logo };
 
     let documents: Vec<Option<ReportConfig>> = match f.optional("documents") {
@@ -425,13 +437,7 @@ fn parse_config(node: &Node, source: &str) -> Result<Vec<ReportConfig>, Diagnost
             Some(items) if !items.is_empty() => items
                 .iter()
                 .map(|item| {
-                    let mut d = match Fields::new(item, CONFIG_FILE, source, "a document") {
-                        Ok(d) => d,
-                        Err(e) => {
-                            f.diagnostics.extend(e);
-                            return None;
-                        }
-                    };
+                    let mut d = f.nested(item, "a document")?;
                     let doc = parse_document(&mut d, &shared, true);
                     f.diagnostics.extend(d.finish());
                     doc
@@ -492,13 +498,7 @@ fn parse_document<'a>(f: &mut Fields<'a>, shared: &Shared, several: bool) -> Opt
         }
     });
     let decision = f.optional("decision").and_then(|n| {
-        let mut d = match Fields::new(n, CONFIG_FILE, f.source, "the decision (body and date)") {
-            Ok(d) => d,
-            Err(e) => {
-                f.diagnostics.extend(e);
-                return None;
-            }
-        };
+        let mut d = f.nested(n, "the decision (body and date)")?;
         let body = d.required("body", "Direktionen").and_then(|n| d.string(Some(n)));
         let date = d.required("date", "2014-02-06").and_then(|n| d.date(Some(n)));
         f.diagnostics.extend(d.finish());
@@ -568,13 +568,7 @@ fn parse_document<'a>(f: &mut Fields<'a>, shared: &Shared, several: bool) -> Opt
 /// `period: {from: 2013-01-01, to: 2013-08-31}`: whole months of the `year`,
 /// at least half of it and at most two thirds (13 kap. LKBR, RKR R17).
 fn parse_period<'a>(f: &mut Fields<'a>, node: &'a Node, year: Option<i32>) -> Option<Option<Period>> {
-    let mut p = match Fields::new(node, CONFIG_FILE, f.source, "the period (`from` and `to`)") {
-        Ok(p) => p,
-        Err(e) => {
-            f.diagnostics.extend(e);
-            return None;
-        }
-    };
+    let mut p = f.nested(node, "the period (`from` and `to`)")?;
     let from_node = p.required("from", "2013-01-01");
     let from = from_node.and_then(|n| p.date(Some(n)));
     let to_node = p.required("to", "2013-08-31");
@@ -653,14 +647,8 @@ fn content_folder(folder: &str) -> Result<String, String> {
 }
 
 /// `logo: {file: images/logo.svg, alt: …}`, the file relative to `content/`.
-fn parse_logo<'a>(f: &mut Fields<'a>, node: &'a Node, source: &'a str) -> Option<Logo> {
-    let mut l = match Fields::new(node, CONFIG_FILE, source, "the logo (`file` and `alt`)") {
-        Ok(l) => l,
-        Err(e) => {
-            f.diagnostics.extend(e);
-            return None;
-        }
-    };
+fn parse_logo<'a>(f: &mut Fields<'a>, node: &'a Node) -> Option<Logo> {
+    let mut l = f.nested(node, "the logo (`file` and `alt`)")?;
     let file_node = l.required("file", "images/logo.svg");
     let file = file_node.and_then(|n| l.string(Some(n)));
     let alt_node = l.required("alt", "Förbundets logotyp");
