@@ -123,9 +123,13 @@ impl<'f> TableFonts<'f> {
         };
         let text = cell.text.as_str();
         let whole = [self.width(text, weights[0])?, self.width(text, weights[1])?];
-        let words = text
-            .split_whitespace()
-            .filter(|_| with_words)
+        // The theme needs only the longest three words, by letters (the sort
+        // is stable, like typst's, so that ties keep their order).
+        let mut words: Vec<&str> = text.split_whitespace().filter(|_| with_words).collect();
+        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        words.truncate(3);
+        let words = words
+            .into_iter()
             .map(|w| Some((w.len(), self.width(w, weights[0])?, self.width(w, weights[1])?)))
             .collect::<Option<Vec<_>>>()?;
         Some(CellWidths { n: whole[0], b: whole[1], w: words })
@@ -133,7 +137,8 @@ impl<'f> TableFonts<'f> {
 }
 
 /// One cell in ems: `n` in its row's weight, `b` in bold (a total row), and
-/// each word as (length in bytes, as typst counts it; `n`; `b`).
+/// its three longest words, longest first, as (length in bytes, as typst
+/// counts it; `n`; `b`).
 #[derive(Debug, Serialize, PartialEq)]
 pub struct CellWidths {
     pub n: f64,
@@ -183,7 +188,7 @@ mod tests {
         let measured = inter.measure(&[table("a", "Uppfyllt"), table("b", "\u{1F600}")]);
         assert_eq!(measured.keys().collect::<Vec<_>>(), ["a"]);
         let row = &measured["a"][1];
-        assert_eq!(row[0].w.iter().map(|w| w.0).collect::<Vec<_>>(), [6, 3, 5], "lengths in bytes, as typst counts");
+        assert_eq!(row[0].w.iter().map(|w| w.0).collect::<Vec<_>>(), [6, 5, 3], "lengths in bytes, as typst counts, longest first");
         assert!(row[0].b > row[0].n);
         let header = &measured["a"][0];
         assert_eq!(header[0].n, header[0].b, "a header is semibold whatever the row");
