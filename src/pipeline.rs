@@ -15,6 +15,7 @@ use crate::markdown::{self, ChapterContext, LineIndex, TableBlocks};
 use crate::output::OutputFile;
 use crate::people;
 use crate::project::{DocumentKind, Project, ReportConfig};
+use crate::render::layout::Caches;
 use crate::render::{self, RenderedChapter, Report};
 use crate::templates;
 use crate::theme::Theme;
@@ -43,19 +44,22 @@ impl Timer {
 }
 
 /// Builds one document of the project in memory. Nothing is written.
+/// typst's caches are released: nothing in this process will reuse them.
 pub fn build(project: &Project, config: &ReportConfig) -> Result<Built, Diagnostics> {
-    build_with(project, config, None)
+    build_with(project, config, Caches::Release, None)
 }
 
 /// The site's files, paths relative to the site, e.g. `index.html`.
 pub type SiteFiles = [(String, Vec<u8>)];
 
-/// Like [`build`], and once typst has laid out the document without errors
-/// and the site is rendered, hands the site to `site_ready` before the PDF
+/// Like [`build`], keeping typst's caches if asked (a preview rebuilds the
+/// document), and once typst has laid out the document without errors and
+/// the site is rendered, hands the site to `site_ready` before the PDF
 /// export: a preview can show the new pages while the PDF is written.
 pub fn build_with(
     project: &Project,
     config: &ReportConfig,
+    caches: Caches,
     site_ready: Option<&dyn Fn(&SiteFiles)>,
 ) -> Result<Built, Diagnostics> {
     let mut timer = Timer { last: Instant::now(), phases: Vec::new() };
@@ -103,7 +107,7 @@ pub fn build_with(
             let started = Instant::now();
             (render::html::render(&report, &rendered, &pdf_name), started.elapsed())
         });
-        let compiled = render::pdf::compile(&report, &rendered);
+        let compiled = render::pdf::compile(&report, &rendered, caches);
         (compiled, html.join().unwrap_or_else(|_| (Err(Diagnostics::new()), Duration::ZERO)))
     });
     if let (Some(site_ready), Ok(_), Ok(site)) = (site_ready, &compiled, &html) {

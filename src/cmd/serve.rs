@@ -21,6 +21,7 @@ use crate::cli::ProjectArgs;
 use crate::diagnostics::Diagnostics;
 use crate::pipeline;
 use crate::project::{self, CONFIG_FILE, Project};
+use crate::render::layout::Caches;
 
 /// Quiet time after the last file event before a rebuild starts: editors
 /// often write a file in several steps (temporary file, rename, attributes).
@@ -181,7 +182,7 @@ impl Builder {
                 shared.changed.notify_all();
                 *pages_shown.lock().unwrap_or_else(|p| p.into_inner()) = Some(started.elapsed());
             };
-            pipeline::build_with(&project, &doc, Some(&publish_pages)).map(|built| (doc, built))
+            pipeline::build_with(&project, &doc, Caches::Keep, Some(&publish_pages)).map(|built| (doc, built))
         });
         let elapsed = started.elapsed();
         let pages_shown = pages_shown.into_inner().unwrap_or_else(|p| p.into_inner());

@@ -2,6 +2,7 @@
 //! files in memory; writing them is the output module's job.
 
 pub mod html;
+pub mod layout;
 pub mod measure;
 pub mod pdf;
 pub mod world;

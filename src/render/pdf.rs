@@ -13,10 +13,12 @@ use typst::syntax::DiagSpanKind;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+use super::layout::{self, Caches};
 use super::measure::TableFonts;
 use super::world::ReportWorld;
 use super::{RenderedChapter, Report};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::markdown::typst::escape_string;
 use crate::templates;
 
 pub struct Pdf {
@@ -119,13 +121,8 @@ pub struct Compiled {
     compile: Duration,
 }
 
-/// Lays out the document and exports the PDF.
-pub fn render(report: &Report, chapters: &[RenderedChapter]) -> Result<Pdf, Diagnostics> {
-    export(report, chapters, compile(report, chapters)?)
-}
-
 /// Lays out the document: every error typst can find is found here.
-pub fn compile(report: &Report, chapters: &[RenderedChapter]) -> Result<Compiled, Diagnostics> {
+pub fn compile(report: &Report, chapters: &[RenderedChapter], caches: Caches) -> Result<Compiled, Diagnostics> {
     let theme = report.theme;
     let today = document_day(report)?;
     let fonts: Vec<&[u8]> = theme
@@ -168,10 +165,13 @@ pub fn compile(report: &Report, chapters: &[RenderedChapter]) -> Result<Compiled
     for ((chapter, path), widths) in chapters.iter().zip(&paths).zip(widths) {
         world.add_source(path, chapter.typst.clone());
         world.add_file(&format!("/measures/{}.json", chapter.slug), widths);
+        // Imported by the theme's `computed-widths`: typst reads the file once.
+        let module = format!("#let widths = json(\"{}.json\")\n", escape_string(&chapter.slug));
+        world.add_source(&format!("/measures/{}.typ", chapter.slug), module);
     }
 
     let started = Instant::now();
-    let warned = typst::compile::<PagedDocument>(&world);
+    let warned = layout::layout(&world, caches);
     let compile = started.elapsed();
     let mut warnings = Diagnostics::new();
     for w in &warned.warnings {

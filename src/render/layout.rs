@@ -1,0 +1,115 @@
+//! typst's compile loop for a paged document (as `typst::compile`), with
+//! its memo caches pruned as it goes when nothing will be built after it.
+//!
+//! typst lays a document out again until its introspections (page numbers,
+//! counters, queries) stop changing: three times for a report with contents.
+//! Every pass adds its results to typst's caches, and the results of the
+//! first pass that the second could not reuse were kept until the process
+//! ended. A one-off build drops them between passes and drops the caches
+//! altogether once the document is laid out: of a 1000-page report's peak
+//! memory that was about a quarter. A preview keeps them for its next
+//! rebuild, which reuses the previous build's work on every pass.
+
+use typst::World;
+use typst::comemo::{self, Track, Tracked};
+use typst::diag::{At, SourceDiagnostic, SourceResult, Warned};
+use typst::ecow::EcoVec;
+use typst::engine::{Engine, Route, Sink, Traced};
+use typst::foundations::{Output, StyleChain, TargetElem};
+use typst::introspection::{EmptyIntrospector, Introspector, MAX_ITERS};
+use typst::syntax::Span;
+use typst::utils::Protected;
+use typst_layout::PagedDocument;
+
+/// What becomes of typst's caches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Caches {
+    /// Kept whole: the same process builds the document again (`serve`).
+    Keep,
+    /// Pruned between passes and emptied at the end (`build`).
+    Release,
+}
+
+/// Lays out the project's main file as `typst::compile::<PagedDocument>` does.
+pub fn layout(world: &dyn World, caches: Caches) -> Warned<SourceResult<PagedDocument>> {
+    let mut sink = Sink::new();
+    let traced = Traced::default();
+    let output = passes(world.track(), traced.track(), &mut sink, caches).map_err(deduplicate);
+    if caches == Caches::Release {
+        // The document holds what it needs; nothing else will be laid out.
+        comemo::evict(0);
+    }
+    Warned { output, warnings: sink.warnings() }
+}
+
+fn passes(
+    world: Tracked<dyn World + '_>,
+    traced: Tracked<Traced>,
+    sink: &mut Sink,
+    caches: Caches,
+) -> SourceResult<PagedDocument> {
+    let library = world.library();
+    let base = StyleChain::new(&library.styles);
+    let target = TargetElem::target.set(PagedDocument::target()).wrap();
+    let styles = base.chain(&target);
+    let empty_introspector = EmptyIntrospector;
+
+    let main = world.source(world.main()).at(Span::detached())?;
+    let content =
+        typst_eval::eval(world, library, traced, sink.track_mut(), Route::default().track(), &main)?.content();
+
+    // Earlier passes' documents, for typst's analysis of a layout that does not converge.
+    let mut history: Vec<PagedDocument> = Vec::with_capacity(MAX_ITERS - 1);
+    loop {
+        let introspector = history.last().map(introspector_of).unwrap_or(&empty_introspector);
+        let constraint = comemo::Constraint::new();
+        let mut subsink = Sink::new();
+        let mut engine = Engine {
+            library,
+            world,
+            introspector: Protected::new(introspector.track_with(&constraint)),
+            traced,
+            sink: subsink.track_mut(),
+            route: Route::default(),
+        };
+        let document = PagedDocument::create(&mut engine, &content, styles)?;
+
+        if constraint.validate(introspector_of(&document)) {
+            sink.extend_from_sink(subsink);
+            return Ok(document);
+        }
+        if history.len() == MAX_ITERS - 1 {
+            let mut introspectors = [&empty_introspector as &dyn Introspector; MAX_ITERS + 1];
+            for (slot, doc) in introspectors[1..].iter_mut().zip(&history) {
+                *slot = introspector_of(doc);
+            }
+            introspectors[MAX_ITERS] = introspector_of(&document);
+            let warnings = typst::introspection::analyze(world, introspectors, subsink.introspections());
+            sink.extend_from_sink(subsink);
+            for warning in warnings {
+                sink.warn(warning);
+            }
+            return Ok(document);
+        }
+        if caches == Caches::Release {
+            // Results the pass just done did not use were made for an
+            // earlier pass's page numbers and counters: the next pass,
+            // which sees this one's, will not use them either.
+            comemo::evict(1);
+        }
+        history.push(document);
+    }
+}
+
+/// The document's introspector as typst's loop sees it (`PagedDocument` has
+/// a method of that name returning its own type).
+fn introspector_of(document: &PagedDocument) -> &dyn Introspector {
+    Output::introspector(document)
+}
+
+/// Every error once, as `typst::compile` reports them.
+fn deduplicate(mut diags: EcoVec<SourceDiagnostic>) -> EcoVec<SourceDiagnostic> {
+    let mut seen = std::collections::HashSet::new();
+    diags.retain(|diag| seen.insert(typst::utils::hash128(&(&diag.span, &diag.message))));
+    diags
+}
