@@ -188,7 +188,11 @@ mod tests {
         let measured = inter.measure(&[table("a", "Uppfyllt"), table("b", "\u{1F600}")]);
         assert_eq!(measured.keys().collect::<Vec<_>>(), ["a"]);
         let row = &measured["a"][1];
-        assert_eq!(row[0].w.iter().map(|w| w.0).collect::<Vec<_>>(), [6, 5, 3], "lengths in bytes, as typst counts, longest first");
+        assert_eq!(
+            row[0].w.iter().map(|w| w.0).collect::<Vec<_>>(),
+            [6, 5, 3],
+            "lengths in bytes, as typst counts, longest first"
+        );
         assert!(row[0].b > row[0].n);
         let header = &measured["a"][0];
         assert_eq!(header[0].n, header[0].b, "a header is semibold whatever the row");

@@ -447,7 +447,7 @@ fn the_theme_says_where_chapters_start_and_the_report_whether_they_are_numbered(
 fn computed_table_widths_give_the_pdf_typst_measuring_gives() {
     let lib = std::fs::read_to_string(repo().join("themes/default/typst/lib.typ")).unwrap();
     let switch = "#let use-computed-widths = true";
-    let lookup = "json(\"/measures/\" + chapter + \".json\").at(name, default: none)";
+    let lookup = "widths.at(name, default: none)";
     assert!(lib.contains(switch) && lib.contains(lookup), "the theme's switch and lookup are where this test expects");
     let variant = |lib: &str| {
         let dir = example();
@@ -457,7 +457,7 @@ fn computed_table_widths_give_the_pdf_typst_measuring_gives() {
         dir
     };
     // Every table finds its widths: a missing entry would now stop the build.
-    let computed = variant(&lib.replace(lookup, "json(\"/measures/\" + chapter + \".json\").at(name)"));
+    let computed = variant(&lib.replace(lookup, "widths.at(name)"));
     let measured = variant(&lib.replace(switch, "#let use-computed-widths = false"));
     for doc in ["arsredovisning-2013", "verksamhetsplan-och-budget-2013"] {
         let pdf = |dir: &tempfile::TempDir| std::fs::read(dir.path().join(format!("output/{doc}.pdf"))).unwrap();
