@@ -10,6 +10,8 @@
 //! memory that was about a quarter. A preview keeps them for its next
 //! rebuild, which reuses the previous build's work on every pass.
 
+use std::sync::Arc;
+
 use typst::World;
 use typst::comemo::{self, Track, Tracked};
 use typst::diag::{At, SourceDiagnostic, SourceResult, Warned};
@@ -19,7 +21,7 @@ use typst::foundations::{Output, StyleChain, TargetElem};
 use typst::introspection::{EmptyIntrospector, Introspector, MAX_ITERS};
 use typst::syntax::Span;
 use typst::utils::Protected;
-use typst_layout::PagedDocument;
+use typst_layout::{PagedDocument, PagedIntrospector};
 
 /// What becomes of typst's caches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,10 +60,15 @@ fn passes(
     let content =
         typst_eval::eval(world, library, traced, sink.track_mut(), Route::default().track(), &main)?.content();
 
-    // Earlier passes' documents, for typst's analysis of a layout that does not converge.
-    let mut history: Vec<PagedDocument> = Vec::with_capacity(MAX_ITERS - 1);
+    // The introspections of earlier passes: the last for the next pass, all
+    // for typst's analysis of a layout that does not converge. Their pages
+    // are not kept.
+    let mut history: Vec<Arc<PagedIntrospector>> = Vec::with_capacity(MAX_ITERS - 1);
     loop {
-        let introspector = history.last().map(introspector_of).unwrap_or(&empty_introspector);
+        let introspector: &dyn Introspector = match history.last() {
+            Some(last) => &**last,
+            None => &empty_introspector,
+        };
         let constraint = comemo::Constraint::new();
         let mut subsink = Sink::new();
         let mut engine = Engine {
@@ -74,16 +81,16 @@ fn passes(
         };
         let document = PagedDocument::create(&mut engine, &content, styles)?;
 
-        if constraint.validate(introspector_of(&document)) {
+        if constraint.validate(Output::introspector(&document)) {
             sink.extend_from_sink(subsink);
             return Ok(document);
         }
         if history.len() == MAX_ITERS - 1 {
             let mut introspectors = [&empty_introspector as &dyn Introspector; MAX_ITERS + 1];
-            for (slot, doc) in introspectors[1..].iter_mut().zip(&history) {
-                *slot = introspector_of(doc);
+            for (slot, earlier) in introspectors[1..].iter_mut().zip(&history) {
+                *slot = &**earlier;
             }
-            introspectors[MAX_ITERS] = introspector_of(&document);
+            introspectors[MAX_ITERS] = Output::introspector(&document);
             let warnings = typst::introspection::analyze(world, introspectors, subsink.introspections());
             sink.extend_from_sink(subsink);
             for warning in warnings {
@@ -97,14 +104,8 @@ fn passes(
             // which sees this one's, will not use them either.
             comemo::evict(1);
         }
-        history.push(document);
+        history.push(document.introspector().clone());
     }
-}
-
-/// The document's introspector as typst's loop sees it (`PagedDocument` has
-/// a method of that name returning its own type).
-fn introspector_of(document: &PagedDocument) -> &dyn Introspector {
-    Output::introspector(document)
 }
 
 /// Every error once, as `typst::compile` reports them.
