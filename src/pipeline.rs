@@ -44,7 +44,7 @@ impl Timer {
 }
 
 /// Builds one document of the project in memory. Nothing is written.
-/// typst's caches are released: nothing in this process will reuse them.
+/// typst's caches are pruned as it goes: nothing in this process will reuse them.
 pub fn build(project: &Project, config: &ReportConfig) -> Result<Built, Diagnostics> {
     build_with(project, config, Caches::Release, None)
 }
