@@ -59,7 +59,7 @@ fn passes(
     // for typst's analysis of a layout that does not converge. Their pages
     // are not kept.
     let mut history: Vec<Arc<PagedIntrospector>> = Vec::with_capacity(MAX_ITERS - 1);
-    loop {
+    let document = loop {
         let introspector: &dyn Introspector = match history.last() {
             Some(last) => &**last,
             None => &empty_introspector,
@@ -78,7 +78,7 @@ fn passes(
 
         if constraint.validate(Output::introspector(&document)) {
             sink.extend_from_sink(subsink);
-            return Ok(document);
+            break document;
         }
         if history.len() == MAX_ITERS - 1 {
             let mut introspectors = [&empty_introspector as &dyn Introspector; MAX_ITERS + 1];
@@ -91,7 +91,7 @@ fn passes(
             for warning in warnings {
                 sink.warn(warning);
             }
-            return Ok(document);
+            break document;
         }
         if caches == Caches::Release {
             // Results the pass just done did not use were made for an
@@ -100,7 +100,15 @@ fn passes(
             comemo::evict(1);
         }
         history.push(document.introspector().clone());
+    };
+
+    // Errors in show rules wait for the last pass: an earlier one may have
+    // made them with what it did not know yet.
+    let delayed = sink.delayed();
+    if !delayed.is_empty() {
+        return Err(delayed);
     }
+    Ok(document)
 }
 
 /// Every error once, as `typst::compile` reports them.
@@ -108,4 +116,55 @@ fn deduplicate(mut diags: EcoVec<SourceDiagnostic>) -> EcoVec<SourceDiagnostic> 
     let mut seen = std::collections::HashSet::new();
     diags.retain(|diag| seen.insert(typst::utils::hash128(&(&diag.span, &diag.message))));
     diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::world::ReportWorld;
+    use typst::foundations::Datetime;
+
+    /// A document that needs three passes: a contents whose page numbers
+    /// are known only after a pass, and a count of pages known at the end.
+    fn world() -> ReportWorld {
+        let fonts: Vec<&[u8]> =
+            crate::theme::builtin_files().filter(|(path, _)| path.ends_with(".otf")).map(|(_, bytes)| bytes).collect();
+        let mut world = ReportWorld::new(std::path::Path::new("."), &fonts, Datetime::from_ymd(2014, 4, 15).unwrap());
+        let mut source = String::from(
+            "#set text(font: \"Inter\")\n#set page(footer: context [#counter(page).display() / #counter(page).final().first()])\n#outline()\n",
+        );
+        for i in 1..=40 {
+            source.push_str(&format!("= Kapitel {i}\n{}\n", "Text som fyller sidan. ".repeat(40 + i * 7)));
+        }
+        world.add_source("/report.typ", source);
+        world
+    }
+
+    fn pdf(document: &PagedDocument) -> Vec<u8> {
+        let options = typst_pdf::PdfOptions { timestamp: None, ..Default::default() };
+        typst_pdf::pdf(document, &options).expect("exports")
+    }
+
+    #[test]
+    fn the_loop_lays_out_what_typst_compile_does_whether_caches_are_pruned_or_kept() {
+        let world = world();
+        let upstream = typst::compile::<PagedDocument>(&world).output.expect("typst compiles it");
+        typst::comemo::evict(0);
+        let pruned = layout(&world, Caches::Release).output.expect("compiles with pruned caches");
+        typst::comemo::evict(0);
+        let kept = layout(&world, Caches::Keep).output.expect("compiles with kept caches");
+        assert!(upstream.pages().len() > 20, "{} pages", upstream.pages().len());
+        assert!(pdf(&pruned) == pdf(&upstream), "pruning the caches changed the document");
+        assert!(pdf(&kept) == pdf(&upstream), "the loop differs from typst's");
+    }
+
+    #[test]
+    fn errors_are_reported_once_each() {
+        let mut world = world();
+        // The show rule fails once per heading, at the same place.
+        world.add_source("/report.typ", "#show heading: it => 1 + \"a\"\n= A\n= B\n= C\n".to_owned());
+        let errors = layout(&world, Caches::Release).output.expect_err("a type error");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.contains("cannot add"), "{}", errors[0].message);
+    }
 }
