@@ -109,6 +109,18 @@ def measure(binary, root, runs, clean):
     return median
 
 
+def compare(binary, baseline, root, runs, clean):
+    """Builds alternating between `baseline` and `binary`, so that both see the
+    same machine: medians of wall time, CPU time and peak memory of each."""
+    run_measured(baseline, root, clean)
+    run_measured(binary, root, clean)
+    pairs = [(run_measured(baseline, root, clean), run_measured(binary, root, clean)) for _ in range(runs)]
+    return {
+        key: tuple(statistics.median(p[i][key] for p in pairs) for i in (0, 1))
+        for key in ("wall", "cpu", "rss")
+    }
+
+
 def serve_rebuild(binary, root, edits, chapter):
     """Starts `serve`, edits `chapter` `edits` times, returns the rebuild times it prints."""
     proc = subprocess.Popen(
@@ -202,6 +214,8 @@ def main():
                         help="measure serve's rebuild on the project of this size (0: not at all)")
     parser.add_argument("--edits", type=int, default=5, help="chapter edits for the serve measurement")
     parser.add_argument("--cache", default=str(REPO / "target" / "bench"), help="where generated projects are kept")
+    parser.add_argument("--baseline", metavar="BINARY",
+                        help="another build of arsrapport (e.g. of an earlier commit) to compare with, run by turns")
     args = parser.parse_args()
 
     binary = Path(args.binary)
@@ -255,6 +269,20 @@ def main():
     print("cpu: user + system time of the process; above the wall time where typst lays out pages in parallel")
     print("outside typst: the share of the wall time not spent in typst's compile and PDF export")
     print("html ∥: rendered on a second thread while typst compiles; not part of the wall time's sum")
+
+    if args.baseline:
+        baseline = Path(args.baseline)
+        print(f"\nAgainst {baseline}, the two run by turns ({args.runs} builds each, medians):\n")
+        print("| project | wall s | cpu s | peak MiB |")
+        print("| --- | ---: | ---: | ---: |")
+        for name, root in projects:
+            print(f"  {name} against the baseline …", file=sys.stderr, flush=True)
+            c = compare(binary, baseline, root, args.runs, clean=name != "example")
+            cells = [name] + [
+                f"{c[key][0]:{f}} → {c[key][1]:{f}} ({(c[key][1] / c[key][0] - 1) * 100:+.0f} %)"
+                for key, f in (("wall", ".2f"), ("cpu", ".2f"), ("rss", ".0f"))
+            ]
+            print("| " + " | ".join(cells) + " |")
 
     if args.serve:
         root = project_for(args.serve, cache)
