@@ -46,7 +46,7 @@ impl Timer {
 /// Builds one document of the project in memory. Nothing is written.
 /// typst's caches are pruned as it goes: nothing in this process will reuse them.
 pub fn build(project: &Project, config: &ReportConfig) -> Result<Built, Diagnostics> {
-    build_with(project, config, Caches::Release, None)
+    build_with(project, config, Caches::Prune, None)
 }
 
 /// The site's files, paths relative to the site, e.g. `index.html`.

@@ -5,9 +5,9 @@
 //! counters, queries) stop changing: three times for a report with contents.
 //! Every pass adds its results to typst's caches, and the results of the
 //! first pass that the second could not reuse were kept until the process
-//! ended. A one-off build drops them between passes: of a 1000-page
-//! report's peak memory that was a sixth. A preview keeps them for its next
-//! rebuild, which reuses the previous build's work on every pass.
+//! ended. A one-off build drops them between passes, which lowers the peak
+//! memory of a 1000-page report by about 15 %. A preview keeps them for its
+//! next rebuild, which reuses the previous build's work on every pass.
 
 use std::sync::Arc;
 
@@ -28,7 +28,7 @@ pub enum Caches {
     /// Kept whole: the same process builds the document again (`serve`).
     Keep,
     /// Pruned between passes (`build`).
-    Release,
+    Prune,
 }
 
 /// Lays out the project's main file as `typst::compile::<PagedDocument>` does.
@@ -93,7 +93,7 @@ fn passes(
             }
             break document;
         }
-        if caches == Caches::Release {
+        if caches == Caches::Prune {
             // Results the pass just done did not use were made for an
             // earlier pass's page numbers and counters: the next pass,
             // which sees this one's, will not use them either.
@@ -150,7 +150,7 @@ mod tests {
         let world = world();
         let upstream = typst::compile::<PagedDocument>(&world).output.expect("typst compiles it");
         typst::comemo::evict(0);
-        let pruned = layout(&world, Caches::Release).output.expect("compiles with pruned caches");
+        let pruned = layout(&world, Caches::Prune).output.expect("compiles with pruned caches");
         typst::comemo::evict(0);
         let kept = layout(&world, Caches::Keep).output.expect("compiles with kept caches");
         assert!(upstream.pages().len() > 20, "{} pages", upstream.pages().len());
@@ -163,7 +163,7 @@ mod tests {
         let mut world = world();
         // The show rule fails once per heading, at the same place.
         world.add_source("/report.typ", "#show heading: it => 1 + \"a\"\n= A\n= B\n= C\n".to_owned());
-        let errors = layout(&world, Caches::Release).output.expect_err("a type error");
+        let errors = layout(&world, Caches::Prune).output.expect_err("a type error");
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors[0].message.contains("cannot add"), "{}", errors[0].message);
     }
