@@ -639,20 +639,22 @@ mod tests {
     use super::*;
     use crate::markdown::parse;
 
-    fn typst(body: &str) -> String {
+    /// The chapter `01-a` converted, its Markdown starting `offset` lines into its file.
+    fn converted(body: &str, offset: usize) -> TypstChapter {
         let doc = parse(body, "c.md", "content/chapters", 0).unwrap();
-        let lines = crate::markdown::LineIndex::new(body, 0);
-        let ctx = ChapterContext { file: "c.md", slug: "01-a", body, lines: &lines, line_offset: 0, tables: None };
-        render(&doc, &ctx).markup
+        let lines = crate::markdown::LineIndex::new(body, offset);
+        let ctx = ChapterContext { file: "c.md", slug: "01-a", body, lines: &lines, line_offset: offset, tables: None };
+        render(&doc, &ctx)
+    }
+
+    fn typst(body: &str) -> String {
+        converted(body, 0).markup
     }
 
     #[test]
     fn each_table_carries_a_label_and_its_text_for_the_widths() {
         let body = "# T\n\n| Post | Belopp |\n| --- | ---: |\n| **Summa** | 29716 |\n| *Övrigt*, se not | 1 |\n| Hälso- och sjukvård | 2 |\n";
-        let doc = parse(body, "c.md", "content/chapters", 0).unwrap();
-        let lines = crate::markdown::LineIndex::new(body, 0);
-        let ctx = ChapterContext { file: "c.md", slug: "01-a", body, lines: &lines, line_offset: 0, tables: None };
-        let out = render(&doc, &ctx);
+        let out = converted(body, 0);
         assert!(out.markup.contains(") <arsrapport-table-01-a-1>]"), "{}", out.markup);
         let table = &out.tables[0];
         assert_eq!((table.label.as_str(), table.header_rows), ("arsrapport-table-01-a-1", 1));
@@ -668,10 +670,7 @@ mod tests {
     #[test]
     fn maps_output_lines_to_markdown_lines() {
         let body = "# T\n\nEtt.\n\nTvå.\n";
-        let doc = parse(body, "c.md", "content/chapters", 0).unwrap();
-        let lines = crate::markdown::LineIndex::new(body, 2);
-        let ctx = ChapterContext { file: "c.md", slug: "01-a", body, lines: &lines, line_offset: 2, tables: None };
-        let out = render(&doc, &ctx);
+        let out = converted(body, 2);
         let line_of = |needle: &str| {
             let i = out.markup.lines().position(|l| l.contains(needle)).unwrap();
             out.line_map[i]
