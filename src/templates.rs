@@ -177,7 +177,10 @@ fn plain_message(message: &str, err: &tera::Error) -> String {
 }
 
 fn hint_for(message: &str) -> &'static str {
-    if message.contains("there is no table") {
+    if message.contains("Found integer but expected identifier") {
+        // `figures.rr.arets_resultat.2013`: a column written like a name.
+        "a column such as 2013 is written in brackets and quotes after the line: `figures.rr.arets_resultat[\"2013\"]`"
+    } else if message.contains("there is no table") {
         "tables and notes are declared in content/data/*.yaml under `tables:` and `notes:`; use their `id`"
     } else if message.contains("not found") || message.contains("undefined") || message.contains("does not exist") {
         "figures come from content/data/<file>.yaml and are written `{{ data.<file>.<key> | belopp }}`"

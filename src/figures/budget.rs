@@ -189,6 +189,7 @@ pub fn parse_budget(node: &Node, file: &str, source: &str) -> Result<Table, Diag
             negate: false,
             claimed: Vec::new(),
             total: false,
+            accepted: None,
             loc: c.loc.clone(),
         })
         .collect();
@@ -199,6 +200,7 @@ pub fn parse_budget(node: &Node, file: &str, source: &str) -> Result<Table, Diag
         negate: false,
         claimed: Vec::new(),
         total: true,
+        accepted: None,
         loc: loc.clone(),
     });
     Ok(Table {
@@ -213,6 +215,8 @@ pub fn parse_budget(node: &Node, file: &str, source: &str) -> Result<Table, Diag
         note_number: None,
         row_label: String::new(),
         empty: String::new(),
+        // A category no account falls into has a budget of nothing: it adds as 0.
+        empty_is_zero: true,
         file: file.to_owned(),
         loc,
     })

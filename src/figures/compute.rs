@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use super::model::{Amount, Check, ColumnKind, RowSource, Table};
+use super::model::{Accepted, Amount, Check, ColumnKind, RowSource, Table, Unit};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::format::format_amount;
 use crate::project::nearest;
@@ -153,13 +153,19 @@ impl Resolver<'_> {
         }
     }
 
-    fn add(into: &mut Line, line: &Line, negate: bool) {
-        for (acc, v) in into.iter_mut().zip(line) {
-            if let Some(v) = v {
-                let v = if negate { -*v } else { *v };
-                *acc = Some(acc.unwrap_or_default() + v);
-            }
-        }
+    /// Adds `parts` (with their signs) column by column. An empty cell is no
+    /// figure, not 0: a column where any part is empty stays empty.
+    fn sum(width: usize, parts: &[(Line, bool)]) -> Line {
+        (0..width)
+            .map(|c| {
+                if parts.is_empty() {
+                    return None;
+                }
+                parts.iter().try_fold(Decimal::ZERO, |acc, (line, negate)| {
+                    line[c].map(|v| if *negate { acc - v } else { acc + v })
+                })
+            })
+            .collect()
     }
 
     /// The full line (all columns) of row `r` of table `t`.
@@ -194,8 +200,9 @@ impl Resolver<'_> {
             RowSource::Heading => {}
             RowSource::Values(values) => {
                 let inputs: Vec<usize> = table.input_columns().map(|(i, _)| i).collect();
+                let blank = if table.empty_is_zero { Some(Decimal::ZERO) } else { None };
                 for (i, v) in inputs.into_iter().zip(values) {
-                    line[i] = v.map(|a| a.value);
+                    line[i] = v.map(|a| a.value).or(blank);
                 }
             }
             RowSource::Note { note, loc } => {
@@ -239,22 +246,19 @@ impl Resolver<'_> {
                 }
             }
             RowSource::Sum(terms) => {
+                let mut parts = Vec::new();
                 for term in terms {
                     let part = self.find_row(t, &term.row, &term.loc)?;
-                    let part_line = self.line(t, part)?;
-                    Self::add(&mut line, &part_line, term.negate);
+                    parts.push((self.line(t, part)?, term.negate));
                 }
+                line = Self::sum(line.len(), &parts);
             }
             RowSource::SumAll => {
-                for part in 0..self.tables[t].rows.len() {
-                    if matches!(
-                        self.tables[t].rows[part].source,
-                        RowSource::Values(_) | RowSource::Note { .. } | RowSource::From(_) | RowSource::FromColumns(_)
-                    ) {
-                        let part_line = self.line(t, part)?;
-                        Self::add(&mut line, &part_line, false);
-                    }
+                let mut parts = Vec::new();
+                for part in sum_all_parts(&self.tables[t]) {
+                    parts.push((self.line(t, part)?, false));
                 }
+                line = Self::sum(line.len(), &parts);
             }
         }
         self.computed_columns(t, &mut line);
@@ -265,14 +269,15 @@ impl Resolver<'_> {
         let table = &self.tables[t];
         for (i, column) in table.columns.iter().enumerate() {
             if let ColumnKind::Computed(terms) = &column.kind {
-                let mut value: Option<Decimal> = None;
+                // As in a sum of lines, an empty cell leaves the computed one empty.
+                let mut value: Option<Decimal> = (!terms.is_empty()).then_some(Decimal::ZERO);
                 for term in terms {
                     match table.column_index(&term.row) {
                         Some(c) => {
-                            if let Some(v) = line[c] {
-                                let v = if term.negate { -v } else { v };
-                                value = Some(value.unwrap_or_default() + v);
-                            }
+                            value = match (value, line[c]) {
+                                (Some(acc), Some(v)) => Some(if term.negate { acc - v } else { acc + v }),
+                                _ => None,
+                            };
                         }
                         None => {
                             let (loc, row) = (term.loc.clone(), term.row.clone());
@@ -292,15 +297,26 @@ impl Resolver<'_> {
         match Computed::note_total_row(&self.tables[n]) {
             Some(r) => self.line(n, r),
             None => {
-                let mut total = self.empty(n);
+                let mut parts = Vec::new();
                 for r in 0..self.tables[n].rows.len() {
-                    let part = self.line(n, r)?;
-                    Self::add(&mut total, &part, false);
+                    if !matches!(self.tables[n].rows[r].source, RowSource::Heading) {
+                        parts.push((self.line(n, r)?, false));
+                    }
                 }
-                Some(total)
+                Some(Self::sum(self.tables[n].columns.len(), &parts))
             }
         }
     }
+}
+
+/// The lines `sum: all` adds: every typed, note or `from` line.
+pub fn sum_all_parts(table: &Table) -> impl Iterator<Item = usize> + '_ {
+    (0..table.rows.len()).filter(|&r| {
+        matches!(
+            table.rows[r].source,
+            RowSource::Values(_) | RowSource::Note { .. } | RowSource::From(_) | RowSource::FromColumns(_)
+        )
+    })
 }
 
 /// Computes every line and runs every check. Errors stop the build; differences
@@ -379,23 +395,7 @@ pub fn compute(
         return Err(diagnostics);
     }
 
-    let warn_or_fail = |diagnostics: &mut Diagnostics,
-                        loc: &Location,
-                        diff: Decimal,
-                        tolerance: Decimal,
-                        message: String,
-                        hint: String| {
-        let d = if diff <= tolerance {
-            Diagnostic::warning(Some(loc.clone()), format!("{message} (within the tolerance of {})", fmt(tolerance)))
-        } else {
-            Diagnostic::error(Some(loc.clone()), message)
-        };
-        let d = d.with_hint(hint);
-        diagnostics.push(match sources.get(&loc.file) {
-            Some(s) => d.with_source(s),
-            None => d,
-        });
-    };
+    let judge = Judge { sources };
 
     // Every note is referred to by a statement line.
     for (n, table) in computed.tables.iter().enumerate() {
@@ -415,71 +415,195 @@ pub fn compute(
 
     // Written figures on computed lines are claims: check them.
     for (t, table) in computed.tables.iter().enumerate() {
-        let columns: Vec<(usize, String)> =
-            table.columns.iter().enumerate().map(|(i, c)| (i, c.label.clone())).collect();
         for (r, row) in table.rows.iter().enumerate() {
-            for ((c, column), claim) in columns.iter().zip(&row.claimed) {
-                let Some(Amount { value: claimed, loc }) = claim else { continue };
-                let computed_value = computed.lines[t][r][*c];
-                let how = match &row.source {
-                    RowSource::Note { note, .. } => format!("the total of note `{note}`"),
-                    RowSource::Sum(terms) => format!(
-                        "the sum of {}",
-                        terms
-                            .iter()
-                            .map(|t| format!("{}{}", if t.negate { "−" } else { "" }, t.row))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                    RowSource::SumAll => "the sum of the table's lines".to_owned(),
-                    RowSource::From(term) => {
-                        format!("the line `{}.{}`", term.table.as_deref().unwrap_or_default(), term.row)
+            if let Some(accepted) = &row.accepted {
+                for (column, difference) in &accepted.differences {
+                    let c = column.as_deref().and_then(|id| table.column_index(id));
+                    if c.is_none_or(|c| row.claimed.get(c).is_none_or(Option::is_none)) {
+                        let d = Diagnostic::error(
+                            Some(difference.loc.clone()),
+                            format!(
+                                "a difference is accepted for {}, but no figure is written there to differ",
+                                column.as_deref().unwrap_or_default()
+                            ),
+                        )
+                        .with_hint("an accepted difference belongs to a figure written with `claimed:` (or `values:` beside a `note:`)");
+                        diagnostics.push(with_source(d));
                     }
-                    RowSource::FromColumns(_) => "the lines it is taken from".to_owned(),
-                    _ if table.columns[*c].kind != super::model::ColumnKind::Input => format!("the computed {column}"),
-                    _ => "the line's figures".to_owned(),
-                };
-                match computed_value {
-                    Some(v) if v == *claimed => {}
-                    Some(v) => warn_or_fail(
-                        &mut diagnostics,
-                        loc,
-                        (v - claimed).abs(),
-                        table.tolerance,
-                        format!("{} {column}: {} is written here, but {how} is {}", row.label, fmt(*claimed), fmt(v)),
-                        "the figure shown is the computed one; correct the figure that is wrong".into(),
-                    ),
-                    None => warn_or_fail(
-                        &mut diagnostics,
-                        loc,
-                        Decimal::MAX,
-                        table.tolerance,
-                        format!("{} {column}: {} is written here, but {how} is empty", row.label, fmt(*claimed)),
-                        "fill in the figures the line is computed from".into(),
-                    ),
+                }
+            }
+            for (c, claim) in row.claimed.iter().enumerate() {
+                let Some(Amount { value: claimed, loc }) = claim else { continue };
+                let column = &table.columns[c];
+                let how = describe_source(table, r, c);
+                let accepted = row.accepted.as_ref().map(|a| (a, Some(column.id.as_str())));
+                match computed.lines[t][r][c] {
+                    Some(v) => {
+                        let message = format!(
+                            "{} {}: {} is written here, but {how} is {}",
+                            row.label,
+                            column.label,
+                            fmt(*claimed),
+                            fmt(v)
+                        );
+                        let hint = "the figure shown is the computed one; correct the figure that is wrong";
+                        judge.difference(
+                            &mut diagnostics,
+                            loc,
+                            *claimed - v,
+                            (table.tolerance, table.input_unit),
+                            accepted,
+                            message,
+                            hint,
+                        );
+                    }
+                    None => {
+                        let empty = empty_parts(&computed, t, r, c);
+                        let because = match empty.as_slice() {
+                            [] => String::new(),
+                            parts => format!(
+                                ": {} {} no figure there",
+                                parts.join(", "),
+                                if parts.len() == 1 { "has" } else { "have" }
+                            ),
+                        };
+                        let d = Diagnostic::error(
+                            Some(loc.clone()),
+                            format!("{} {}: {} is written here, but {how} is empty{because}", row.label, column.label, fmt(*claimed)),
+                        )
+                        .with_hint("an empty cell (`~`) is no figure, not 0: write 0 where the figure is zero, or `empty_is_zero: true` on a table whose blanks mean none");
+                        diagnostics.push(with_source(d));
+                    }
                 }
             }
         }
     }
 
     for check in checks {
-        run_check(&computed, check, &mut diagnostics, sources, &warn_or_fail);
+        run_check(&computed, check, &mut diagnostics, &judge);
     }
     diagnostics.into_result().map(|warnings| (computed, warnings))
 }
 
-type WarnOrFail<'a> = dyn Fn(&mut Diagnostics, &Location, Decimal, Decimal, String, String) + 'a;
+/// How a line gets the figure of column `c`, for messages.
+fn describe_source(table: &Table, r: usize, c: usize) -> String {
+    let column = &table.columns[c];
+    match &table.rows[r].source {
+        RowSource::Note { note, .. } => format!("the total of note `{note}`"),
+        RowSource::Sum(terms) => format!(
+            "the sum of {}",
+            terms
+                .iter()
+                .map(|t| format!("{}{}", if t.negate { "−" } else { "" }, t.row))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        RowSource::SumAll => "the sum of the table's lines".to_owned(),
+        RowSource::From(term) => format!("the line `{}.{}`", term.table.as_deref().unwrap_or_default(), term.row),
+        RowSource::FromColumns(_) => "the lines it is taken from".to_owned(),
+        _ if column.kind != ColumnKind::Input => format!("the computed {}", column.label),
+        _ => "the line's figures".to_owned(),
+    }
+}
 
-fn run_check(
-    computed: &Computed,
-    check: &Check,
-    diagnostics: &mut Diagnostics,
-    sources: &HashMap<String, String>,
-    warn_or_fail: &WarnOrFail,
-) {
+/// The parts without a figure that leave cell (`r`, `c`) of table `t` empty:
+/// the lines of a sum, or the columns of a computed column.
+fn empty_parts(computed: &Computed, t: usize, r: usize, c: usize) -> Vec<String> {
+    let table = &computed.tables[t];
+    let line = &computed.lines[t];
+    let name = |p: usize| {
+        let row = &table.rows[p];
+        format!("`{}`", row.id.as_deref().unwrap_or(&row.label))
+    };
+    if let ColumnKind::Computed(terms) = &table.columns[c].kind {
+        return terms
+            .iter()
+            .filter_map(|term| table.column_index(&term.row))
+            .filter(|&i| line[r][i].is_none())
+            .map(|i| format!("the column {}", table.columns[i].label))
+            .collect();
+    }
+    let parts: Vec<usize> = match &table.rows[r].source {
+        RowSource::Sum(terms) => terms.iter().filter_map(|term| table.row_index(&term.row)).collect(),
+        RowSource::SumAll => sum_all_parts(table).collect(),
+        _ => Vec::new(),
+    };
+    parts.into_iter().filter(|&p| line[p][c].is_none()).map(name).collect()
+}
+
+/// An amount with its unit, for messages: `1 tkr` (counts go without).
+fn with_unit(value: Decimal, unit: Unit) -> String {
+    match unit {
+        Unit::Antal => fmt(value),
+        unit => format!("{} {}", fmt(value), unit.name()),
+    }
+}
+
+/// Decides what a difference between two figures that should agree is: an
+/// accepted difference (a warning with its reason), within the tolerance
+/// (a warning), or an error.
+struct Judge<'a> {
+    sources: &'a HashMap<String, String>,
+}
+
+impl Judge<'_> {
+    /// `difference` is signed: the written figure minus the computed one, or
+    /// the left side minus the right. `accepted` is the declaration and the
+    /// column it is looked up for.
+    #[allow(clippy::too_many_arguments)]
+    fn difference(
+        &self,
+        diagnostics: &mut Diagnostics,
+        loc: &Location,
+        difference: Decimal,
+        (tolerance, unit): (Decimal, Unit),
+        accepted: Option<(&Accepted, Option<&str>)>,
+        message: String,
+        hint: &str,
+    ) {
+        let declared = accepted.and_then(|(a, column)| a.for_column(column).map(|amount| (a, amount.value)));
+        let d = match declared {
+            Some((a, value)) if value == difference => Diagnostic::warning(
+                Some(loc.clone()),
+                format!("{message} (an accepted difference of {}: {})", with_unit(difference, unit), a.reason),
+            ),
+            Some((_, value)) if difference.is_zero() => Diagnostic::error(
+                Some(loc.clone()),
+                format!("{message}, and they agree, but a difference of {} is accepted here", with_unit(value, unit)),
+            )
+            .with_hint("remove the accepted difference that no longer applies"),
+            Some((_, value)) => Diagnostic::error(
+                Some(loc.clone()),
+                format!(
+                    "{message} (differs by {}; the accepted difference is {})",
+                    with_unit(difference, unit),
+                    with_unit(value, unit)
+                ),
+            )
+            .with_hint(hint),
+            None if difference.is_zero() => return,
+            None if difference.abs() <= tolerance => Diagnostic::warning(
+                Some(loc.clone()),
+                format!(
+                    "{message} (differs by {}; tolerance {})",
+                    with_unit(difference.abs(), unit),
+                    with_unit(tolerance, unit)
+                ),
+            )
+            .with_hint(hint),
+            None => Diagnostic::error(Some(loc.clone()), message).with_hint(hint),
+        };
+        diagnostics.push(match self.sources.get(&loc.file) {
+            Some(s) => d.with_source(s),
+            None => d,
+        });
+    }
+}
+
+fn run_check(computed: &Computed, check: &Check, diagnostics: &mut Diagnostics, judge: &Judge) {
     let error = |diagnostics: &mut Diagnostics, message: String, hint: Option<String>| {
         let mut d = Diagnostic::error(Some(check.loc.clone()), message);
-        if let Some(s) = sources.get(&check.loc.file) {
+        if let Some(s) = judge.sources.get(&check.loc.file) {
             d = d.with_source(s);
         }
         if let Some(h) = hint {
@@ -511,45 +635,127 @@ fn run_check(
         };
         resolved.push((t, r));
     }
+    let first = &computed.tables[resolved[0].0];
     // Without explicit columns the check holds for every column of the first table.
-    let columns: Vec<Option<String>> = if check.left.iter().chain(&check.right).all(|t| t.column.is_none()) {
-        computed.tables[resolved[0].0].columns.iter().map(|c| Some(c.id.clone())).collect()
-    } else {
-        vec![None]
-    };
+    let per_column = check.left.iter().chain(&check.right).all(|t| t.column.is_none());
+    let columns: Vec<Option<String>> =
+        if per_column { first.columns.iter().map(|c| Some(c.id.clone())).collect() } else { vec![None] };
+    if let Some(accepted) = &check.accepted {
+        for (column, amount) in &accepted.differences {
+            let problem = match column {
+                None if per_column => Some((
+                    "this check holds for every column; say which one the difference is accepted for".to_owned(),
+                    format!(
+                        "for example `accepted: {{\"{}\": {}}}`",
+                        first.columns.first().map(|c| c.id.as_str()).unwrap_or("2013"),
+                        fmt(amount.value)
+                    ),
+                )),
+                Some(id) if !per_column => Some((
+                    format!(
+                        "this check compares the columns it names, so the difference is accepted without a column, not for `{id}`"
+                    ),
+                    format!("write `accepted: {}`", fmt(amount.value)),
+                )),
+                Some(id) if first.column_index(id).is_none() => {
+                    let ids: Vec<&str> = first.columns.iter().map(|c| c.id.as_str()).collect();
+                    Some((
+                        format!("the check compares no column `{id}`"),
+                        format!("its columns are {}", ids.join(", ")),
+                    ))
+                }
+                _ => None,
+            };
+            if let Some((message, hint)) = problem {
+                let d = Diagnostic::error(Some(amount.loc.clone()), message).with_hint(hint);
+                diagnostics.push(match judge.sources.get(&amount.loc.file) {
+                    Some(s) => d.with_source(s),
+                    None => d,
+                });
+            }
+        }
+    }
     let tolerance = check
         .tolerance
         .unwrap_or_else(|| resolved.iter().map(|(t, _)| computed.tables[*t].tolerance).max().unwrap_or_default());
     let n_left = check.left.len();
     for column in columns {
         let mut sides = [Decimal::ZERO, Decimal::ZERO];
+        let mut empty = Vec::new();
+        let mut filled = 0;
         for (i, (term, (t, r))) in check.left.iter().chain(&check.right).zip(&resolved).enumerate() {
+            let table = &computed.tables[*t];
             let col_id = term.column.as_ref().or(column.as_ref()).cloned().unwrap_or_default();
-            let Some(c) = computed.tables[*t].column_index(&col_id) else {
-                error(diagnostics, format!("the table `{}` has no column `{col_id}`", computed.tables[*t].id), None);
+            let Some(c) = table.column_index(&col_id) else {
+                let ids: Vec<&str> = table.columns.iter().map(|c| c.id.as_str()).collect();
+                let (message, hint) = if term.column.is_some() {
+                    (
+                        format!("the table `{}` has no column `{col_id}`", table.id),
+                        format!("its columns are {}", ids.join(", ")),
+                    )
+                } else {
+                    (
+                        format!(
+                            "`{}` holds for every column of `{}`, but the table `{}` has no column `{col_id}`",
+                            check.text, first.id, table.id
+                        ),
+                        format!(
+                            "`{}` has the columns {}; name the columns to compare in brackets, e.g. `{}.{}[{}]`",
+                            table.id,
+                            ids.join(", "),
+                            table.id,
+                            term.row,
+                            ids.first().copied().unwrap_or("2013")
+                        ),
+                    )
+                };
+                error(diagnostics, message, Some(hint));
                 return;
             };
             // In the unit of the first table: a budget typed in kr equals one in tkr.
-            let unit = computed.tables[*t].input_unit.kronor() / computed.tables[resolved[0].0].input_unit.kronor();
-            let v = computed.lines[*t][*r][c].unwrap_or_default() * unit;
+            let unit = table.input_unit.kronor() / first.input_unit.kronor();
+            let Some(v) = computed.lines[*t][*r][c] else {
+                let bracket = if term.column.is_some() { String::new() } else { format!("[{col_id}]") };
+                empty.push(format!("`{}.{}{bracket}`", table.id, term.row));
+                continue;
+            };
+            filled += 1;
+            let v = v * unit;
             sides[usize::from(i >= n_left)] += if term.negate { -v } else { v };
         }
-        if sides[0] != sides[1] {
-            let which = column.map(|c| format!(" for {c}")).unwrap_or_default();
-            warn_or_fail(
-                diagnostics,
-                &check.loc,
-                (sides[0] - sides[1]).abs(),
-                tolerance,
-                format!(
-                    "`{}` does not hold{which}: the left side is {}, the right side {}",
-                    check.text,
-                    fmt(sides[0]),
-                    fmt(sides[1])
-                ),
-                "one of the figures involved is wrong".into(),
-            );
+        let which = column.as_ref().map(|c| format!(" for {c}")).unwrap_or_default();
+        if !empty.is_empty() {
+            // Nothing on either side is nothing to compare; a figure against no figure is.
+            if filled > 0 {
+                error(
+                    diagnostics,
+                    format!(
+                        "`{}` cannot be checked{which}: {} {} no figure",
+                        check.text,
+                        empty.join(", "),
+                        if empty.len() == 1 { "has" } else { "have" }
+                    ),
+                    Some("an empty cell (`~`) is no figure, not 0: write 0 where the figure is zero".into()),
+                );
+            }
+            continue;
         }
+        let message = format!(
+            "`{}` does not hold{which}: the left side is {}, the right side {}",
+            check.text,
+            fmt(sides[0]),
+            fmt(sides[1])
+        );
+        let accepted = check.accepted.as_ref().map(|a| (a, column.as_deref()));
+        judge.difference(
+            diagnostics,
+            &check.loc,
+            sides[0] - sides[1],
+            (tolerance, first.input_unit),
+            accepted,
+            message,
+            "one of the figures involved is wrong",
+        );
     }
 }
 
@@ -587,9 +793,10 @@ mod tests {
         ))
         .unwrap();
         assert!(warnings.is_empty());
-        assert_eq!(line(&c, "rr", "intakter"), [Some(15), Some(20)]);
+        // The note's 2012 column has an empty cell, so its total there is empty.
+        assert_eq!(line(&c, "rr", "intakter"), [Some(15), None]);
         assert_eq!(line(&c, "rr", "kostnader"), [Some(-7), Some(-8)]);
-        assert_eq!(line(&c, "br", "res"), [Some(8), Some(12)]);
+        assert_eq!(line(&c, "br", "res"), [Some(8), None]);
     }
 
     #[test]
@@ -602,7 +809,9 @@ mod tests {
         let (_, warnings) = run(&table("5, 6")).unwrap();
         let w = warnings.to_string();
         assert!(
-            w.contains("warning: S 2013: 5 is written here, but the sum of a, b is 4 (within the tolerance of 1)"),
+            w.contains(
+                "warning: S 2013: 5 is written here, but the sum of a, b is 4 (differs by 1 tkr; tolerance 1 tkr)"
+            ),
             "{w}"
         );
         assert!(w.contains("d.yaml:10:50"), "{w}");
@@ -723,6 +932,60 @@ mod tests {
         assert!(run(&text("18 961")).is_ok());
         let err = run(&text("18 916")).unwrap_err().to_string();
         assert!(err.contains("the left side is 18\u{a0}916, the right side 18\u{a0}961"), "{err}");
+    }
+
+    /// Fails with the table prefix ignored (as before): the line then adds itself.
+    #[test]
+    fn a_sum_naming_another_table_is_an_error_at_the_term() {
+        let err = run(&format!(
+            "{BASE}tables:\n  - id: a\n    title: A\n    rows:\n      - {{id: personal, label: P, values: [100, 90]}}\n  - id: total\n    title: T\n    rows:\n      - {{id: personal, label: P, sum: [a.personal, total.personal]}}\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("`a.personal` names the table `a`, but `sum:` adds lines of the same table (`total`)"),
+            "{err}"
+        );
+        assert!(err.contains("d.yaml:12:40"), "{err}");
+        assert!(err.contains("with `from: a.personal`"), "{err}");
+        assert!(!err.contains("depends on itself"), "{err}");
+    }
+
+    /// Fails when empty cells count as 0 (the sum is then 1 in 2012).
+    #[test]
+    fn a_sum_over_an_empty_cell_is_empty_unless_the_table_says_blanks_are_zero() {
+        let text = |zero: &str| {
+            format!(
+                "{BASE}tables:\n  - id: t\n    title: T\n{zero}    rows:\n      - {{id: a, label: A, values: [1, 1]}}\n      - {{id: b, label: B, values: [2, ~]}}\n      - {{id: s, label: S, sum: all}}\n"
+            )
+        };
+        let (c, _) = run(&text("")).unwrap();
+        assert_eq!(line(&c, "t", "s"), [Some(3), None]);
+        let (c, _) = run(&text("    empty_is_zero: true\n")).unwrap();
+        assert_eq!(line(&c, "t", "s"), [Some(3), Some(1)]);
+        assert_eq!(line(&c, "t", "b"), [Some(2), Some(0)]);
+    }
+
+    /// Fails when the accepted difference is ignored: 3 is beyond the tolerance of 1.
+    #[test]
+    fn only_the_exact_accepted_difference_passes_and_it_is_listed_with_its_reason() {
+        let table = |claim: &str, accepted: &str| {
+            format!(
+                "{BASE}tables:\n  - id: t\n    title: T\n    rows:\n      - {{id: a, label: A, values: [1, 2]}}\n      - {{id: s, label: S, sum: [a], claimed: [{claim}], {accepted}}}\n"
+            )
+        };
+        let (_, warnings) = run(&table("4, 2", "accepted: {\"2013\": 3}, reason: Tryckfel i källan")).unwrap();
+        let w = warnings.to_string();
+        assert!(
+            w.contains("warning: S 2013: 4 is written here, but the sum of a is 1 (an accepted difference of 3 tkr: Tryckfel i källan)"),
+            "{w}"
+        );
+        let err = run(&table("5, 2", "accepted: {\"2013\": 3}, reason: Tryckfel")).unwrap_err().to_string();
+        assert!(err.contains("(differs by 4 tkr; the accepted difference is 3 tkr)"), "{err}");
+        let err = run(&table("1, 2", "accepted: {\"2013\": 3}, reason: Tryckfel")).unwrap_err().to_string();
+        assert!(err.contains("and they agree, but a difference of 3 tkr is accepted here"), "{err}");
+        let err = run(&table("4, 2", "accepted: {\"2013\": 3}")).unwrap_err().to_string();
+        assert!(err.contains("needs a `reason:`"), "{err}");
     }
 
     #[test]

@@ -8,6 +8,12 @@ use crate::format::parse_amount;
 use crate::project::Fields;
 use crate::yaml::{Node, NodeKind};
 
+/// Decimals a figure in a table may be typed with: as many as a table can
+/// show. With at most 15 digits before the comma (see `format`), sums and
+/// conversions between kr, tkr and mnkr then stay far inside the 28 digits a
+/// `Decimal` holds exactly, so no figure is ever rounded silently.
+pub const MAX_FIGURE_DECIMALS: u32 = 6;
+
 /// A figure typed in a data file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Amount {
@@ -100,7 +106,26 @@ pub struct Row {
     pub claimed: Vec<Option<Amount>>,
     /// Set apart as a total (computed lines are by default).
     pub total: bool,
+    /// Differences between a claim and the computation that are known and
+    /// published as they are, with the reason.
+    pub accepted: Option<Accepted>,
     pub loc: Location,
+}
+
+/// Exact differences accepted per column (`None`: the one comparison of a
+/// check that names its columns), and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accepted {
+    pub differences: Vec<(Option<String>, Amount)>,
+    pub reason: String,
+    pub loc: Location,
+}
+
+impl Accepted {
+    /// The difference accepted for `column`, if any.
+    pub fn for_column(&self, column: Option<&str>) -> Option<&Amount> {
+        self.differences.iter().find(|(c, _)| c.as_deref() == column).map(|(_, a)| a)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +146,9 @@ pub struct Table {
     pub row_label: String,
     /// Shown in a cell that has no figure (a zero is always shown as 0).
     pub empty: String,
+    /// Typed empty cells (`~`) are stated zeros here: they add as 0 and are
+    /// shown as `empty` (statistics where a blank means none).
+    pub empty_is_zero: bool,
     pub file: String,
     pub loc: Location,
 }
@@ -146,6 +174,7 @@ pub struct Check {
     pub left: Vec<Term>,
     pub right: Vec<Term>,
     pub tolerance: Option<Decimal>,
+    pub accepted: Option<Accepted>,
     pub loc: Location,
 }
 
@@ -272,6 +301,21 @@ fn amount(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnostics) 
         }
     };
     match parse_amount(text) {
+        Ok(value) if value.scale() > MAX_FIGURE_DECIMALS => {
+            diagnostics.push(
+                Diagnostic::error(
+                    Some(node.location(file)),
+                    format!(
+                        "the amount `{}` has {} decimals; figures in a table have at most {MAX_FIGURE_DECIMALS}, so that every sum and unit conversion stays exact",
+                        text.trim(),
+                        value.scale()
+                    ),
+                )
+                .with_hint(format!("round it to {MAX_FIGURE_DECIMALS} decimals or fewer; a table shows at most {MAX_FIGURE_DECIMALS}"))
+                .with_source(source),
+            );
+            None
+        }
         Ok(value) => Some(Amount { value, loc: node.location(file) }),
         Err(message) => {
             diagnostics.push(
@@ -343,6 +387,19 @@ fn parse_columns(node: &Node, file: &str, source: &str, diagnostics: &mut Diagno
             Some(n) => parse_terms(n, file, source, &mut f.diagnostics, false).map(ColumnKind::Computed),
             None => Some(ColumnKind::Input),
         };
+        if let Some(ColumnKind::Computed(terms)) = &kind {
+            for term in terms.iter().filter(|t| t.table.is_some()) {
+                let written = format!("{}.{}", term.table.as_deref().unwrap_or_default(), term.row);
+                f.diagnostics.push(
+                    Diagnostic::error(
+                        Some(term.loc.clone()),
+                        format!("`{written}` is not a column id: a computed column adds columns of the same line"),
+                    )
+                    .with_hint("for example `sum: [utfall, -budget]`")
+                    .with_source(source),
+                );
+            }
+        }
         diagnostics.extend(f.finish());
         if let (Some(id), Some(kind)) = (id, kind) {
             columns.push(Column { label: label.unwrap_or_else(|| id.clone()), id, kind, loc: item.location(file) });
@@ -402,6 +459,17 @@ pub fn parse_term(text: &str, loc: Location, qualified: bool) -> Result<Term, St
         None => (rest, None),
     };
     let valid = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    // `rr.arets_resultat.2013`: a column written like a part of the name.
+    if column.is_none()
+        && let Some((line, year)) = path.rsplit_once('.')
+        && line.contains('.')
+        && line.split('.').all(valid)
+        && valid(year)
+    {
+        return Err(format!(
+            "`{text}`: a column is written in brackets after the line, `{line}[\"{year}\"]`, not after a dot"
+        ));
+    }
     let (table, row) = match path.split_once('.') {
         Some((t, r)) if valid(t) && valid(r) => (Some(t.to_owned()), r.to_owned()),
         None if valid(path) && !qualified => (None, path.to_owned()),
@@ -415,6 +483,27 @@ pub fn parse_term(text: &str, loc: Location, qualified: bool) -> Result<Term, St
         }
     };
     Ok(Term { negate, table, row, column, loc })
+}
+
+/// The first amount with a decimal comma that a flow list split in two:
+/// `[-310,2, -325,0]` reads as `-310`, `2`, `-325`, `0`. Two plain numbers
+/// joined by a comma with no space between them are taken for one.
+fn decimal_comma(items: &[Node], source: &str) -> Option<String> {
+    items.windows(2).find_map(|pair| {
+        let (NodeKind::Scalar { text: whole, quoted: false }, NodeKind::Scalar { text: fraction, quoted: false }) =
+            (&pair[0].kind, &pair[1].kind)
+        else {
+            return None;
+        };
+        let line: Vec<char> = source.lines().nth(pair[0].line.checked_sub(1)?)?.chars().collect();
+        let after = pair[0].column - 1 + whole.chars().count();
+        let joined = pair[1].line == pair[0].line
+            && line.get(after) == Some(&',')
+            && pair[1].column == after + 2
+            && fraction.bytes().all(|b| b.is_ascii_digit());
+        let amount = format!("{whole},{fraction}");
+        (joined && parse_amount(&amount).is_ok()).then_some(amount)
+    })
 }
 
 /// Values written as a list in column order, or as a mapping by column id,
@@ -437,12 +526,18 @@ fn parse_values(
         NodeKind::Seq(items) => {
             if items.len() != inputs.len() {
                 let ids: Vec<&str> = inputs.iter().map(|c| c.id.as_str()).collect();
+                let hint = match decimal_comma(items, source) {
+                    Some(amount) => format!(
+                        "`{amount}` has a decimal comma, which YAML reads as two values; put such amounts in quotes: `\"{amount}\"`"
+                    ),
+                    None => "leave a value empty with `~`".to_owned(),
+                };
                 diagnostics.push(
                     Diagnostic::error(
                         Some(node.location(file)),
                         format!("expected {} values (for {}), found {}", inputs.len(), ids.join(", "), items.len()),
                     )
-                    .with_hint("leave a value empty with `~`")
+                    .with_hint(hint)
                     .with_source(source),
                 );
             }
@@ -504,6 +599,7 @@ fn parse_table(node: &Node, file: &str, source: &str, defaults: &Defaults) -> Re
     let column_total = f.optional("column_total").and_then(|n| f.string(Some(n)));
     let row_label = f.optional("row_label").and_then(|n| f.string(Some(n))).unwrap_or_default();
     let empty = f.optional("empty").and_then(|n| f.string(Some(n))).unwrap_or_default();
+    let empty_is_zero = f.optional("empty_is_zero").and_then(|n| f.boolean(Some(n))).unwrap_or(false);
     let mut columns = match columns {
         Some(c) => c,
         None => {
@@ -555,8 +651,12 @@ fn parse_table(node: &Node, file: &str, source: &str, defaults: &Defaults) -> Re
             negate: false,
             claimed: Vec::new(),
             total: true,
+            accepted: None,
             loc,
         });
+    }
+    if let Some(id) = &id {
+        refuse_other_tables_in_sums(id, &mut rows, source, &mut f.diagnostics);
     }
     let diagnostics = f.finish();
     if diagnostics.has_errors() {
@@ -575,6 +675,7 @@ fn parse_table(node: &Node, file: &str, source: &str, defaults: &Defaults) -> Re
         note_number: None,
         row_label,
         empty,
+        empty_is_zero,
         file: file.to_owned(),
         loc: node.location(file),
     })
@@ -605,6 +706,7 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
     let from = f.optional("from");
     let sum = f.optional("sum");
     let heading = f.optional("heading").and_then(|n| f.boolean(Some(n))).unwrap_or(false);
+    let accepted = parse_accepted(&mut f, Some(columns));
 
     if let Some(n) = sign
         && note.is_none()
@@ -678,8 +780,103 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
         negate,
         claimed,
         total: total.unwrap_or(computed),
+        accepted,
         loc: node.location(file),
     })
+}
+
+/// `sum:` adds lines of its own table. A term naming another table
+/// (`a.personal`) is refused at its position; one naming this table is the
+/// same as the bare line id.
+fn refuse_other_tables_in_sums(table: &str, rows: &mut [Row], source: &str, diagnostics: &mut Diagnostics) {
+    for row in rows {
+        let RowSource::Sum(terms) = &mut row.source else { continue };
+        for term in terms {
+            match term.table.take() {
+                Some(other) if other != table => {
+                    let line = &term.row;
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Some(term.loc.clone()),
+                            format!(
+                                "`{other}.{line}` names the table `{other}`, but `sum:` adds lines of the same table (`{table}`)"
+                            ),
+                        )
+                        .with_hint(format!(
+                            "to add a line of another table, take it onto a line of this table with `from: {other}.{line}` and add that line"
+                        ))
+                        .with_source(source),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// `accepted:` (a mapping from column id to the exact difference, or for a
+/// check that names its columns a single amount) and the `reason:` it needs.
+/// With `columns` (a line), the column ids are checked here; a check's are
+/// checked when it runs.
+fn parse_accepted(f: &mut Fields, columns: Option<&[Column]>) -> Option<Accepted> {
+    let (file, source) = (f.file, f.source);
+    let node = f.optional("accepted");
+    let reason = f.optional("reason");
+    let Some(node) = node else {
+        if let Some(reason) = reason {
+            f.error(
+                reason,
+                "a `reason:` belongs to an accepted difference, and there is none here".into(),
+                Some("write the difference beside it, e.g. `accepted: {\"2013\": 1}`".into()),
+            );
+        }
+        return None;
+    };
+    let mut differences = Vec::new();
+    match &node.kind {
+        NodeKind::Map(entries) => {
+            for (key, value) in entries {
+                let id = key.as_str().unwrap_or_default().to_owned();
+                if let Some(columns) = columns
+                    && !columns.iter().any(|c| c.id == id)
+                {
+                    let ids: Vec<&str> = columns.iter().map(|c| c.id.as_str()).collect();
+                    f.error(
+                        key,
+                        format!("this table has no column `{id}`"),
+                        Some(format!("its columns are {}", ids.join(", "))),
+                    );
+                    continue;
+                }
+                if let Some(a) = amount(value, file, source, &mut f.diagnostics) {
+                    differences.push((Some(id), a));
+                }
+            }
+        }
+        NodeKind::Scalar { .. } if columns.is_none() => {
+            if let Some(a) = amount(node, file, source, &mut f.diagnostics) {
+                differences.push((None, a));
+            }
+        }
+        _ => f.error(
+            node,
+            format!("expected the accepted differences by column, found {}", node.describe()),
+            Some("for example `accepted: {\"2013\": 1}`: the written figure minus the computed one".into()),
+        ),
+    }
+    let reason = match reason {
+        Some(n) => f.string(Some(n)).filter(|r| !r.trim().is_empty()),
+        None => None,
+    };
+    let Some(reason) = reason else {
+        f.error(
+            node,
+            "an accepted difference needs a `reason:` saying why it is published as it is".into(),
+            Some("for example `reason: Avrundning i den fastställda årsredovisningen`".into()),
+        );
+        return None;
+    };
+    Some(Accepted { differences, reason, loc: node.location(file) })
 }
 
 /// Places values given for the typed columns at their positions among all columns.
@@ -689,19 +886,20 @@ fn spread(typed: Vec<Option<Amount>>, columns: &[Column]) -> Vec<Option<Amount>>
 }
 
 fn parse_check(node: &Node, file: &str, source: &str) -> Result<Check, Diagnostics> {
-    let (text_node, tolerance) = match &node.kind {
-        NodeKind::Scalar { .. } => (node, None),
+    let (text_node, tolerance, accepted) = match &node.kind {
+        NodeKind::Scalar { .. } => (node, None, None),
         NodeKind::Map(_) => {
             let mut f = Fields::new(node, file, source, "a check")?;
             let text = f.required("check", "rr.arets_resultat = br.arets_resultat");
             let tolerance =
                 f.optional("tolerance").and_then(|n| amount(n, file, source, &mut f.diagnostics)).map(|a| a.value);
+            let accepted = parse_accepted(&mut f, None);
             let diagnostics = f.finish();
             if diagnostics.has_errors() {
                 return Err(diagnostics);
             }
             match text {
-                Some(t) => (t, tolerance),
+                Some(t) => (t, tolerance, accepted),
                 None => return Err(diagnostics),
             }
         }
@@ -737,7 +935,7 @@ fn parse_check(node: &Node, file: &str, source: &str) -> Result<Check, Diagnosti
         Ok(terms)
     };
     match (side(left), side(right)) {
-        (Ok(left), Ok(right)) => Ok(Check { text: text.trim().to_owned(), left, right, tolerance, loc }),
+        (Ok(left), Ok(right)) => Ok(Check { text: text.trim().to_owned(), left, right, tolerance, accepted, loc }),
         (Err(e), _) | (_, Err(e)) => Err(Diagnostic::error(Some(loc), e).with_source(source).into()),
     }
 }

@@ -117,6 +117,13 @@ fn with_rounding_lines(computed: &Computed, t: usize, mut rows: Vec<RowView>, la
     rows
 }
 
+/// Whether cell (`r`, `c`) was typed empty in a table whose empty cells are zeros.
+fn typed_blank(table: &Table, r: usize, c: usize) -> bool {
+    let RowSource::Values(values) = &table.rows[r].source else { return false };
+    table.empty_is_zero
+        && table.input_columns().position(|(i, _)| i == c).is_some_and(|k| values.get(k).is_none_or(Option::is_none))
+}
+
 pub fn build(computed: &Computed, t: usize, labels: &TableLabels) -> TableView {
     let table = &computed.tables[t];
     let caption = match table.unit {
@@ -136,7 +143,10 @@ pub fn build(computed: &Computed, t: usize, labels: &TableLabels) -> TableView {
             };
             let cells = computed.lines[t][r]
                 .iter()
-                .map(|v| match v {
+                .enumerate()
+                .map(|(c, v)| match v {
+                    // A blank a table declares to mean none adds as 0 and still reads as blank.
+                    Some(_) if typed_blank(table, r, c) => table.empty.clone(),
                     Some(v) if kind != RowKind::Heading => format_amount(shown(table, *v), Some(table.decimals)),
                     _ if kind == RowKind::Heading => String::new(),
                     _ => table.empty.clone(),
