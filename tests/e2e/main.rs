@@ -6,6 +6,7 @@ mod bench;
 mod build;
 mod common;
 mod documents;
+mod figures_trust;
 mod fixtures;
 mod hardening;
 mod pdf;
