@@ -523,7 +523,8 @@ def municipality_tables(boards, rng):
         lines += [
             f"  - id: {b.id}_kommuner",
             f"    title: {quote(b.unit.capitalize() + ' per kommun och kategori 2013, ' + b.title)}",
-            "    row_label: Kommun", "    row_total: Summa", "    columns:",
+            # A blank cell means no visits: the totals add it as 0.
+            "    row_label: Kommun", "    row_total: Summa", "    empty_is_zero: true", "    columns:",
         ]
         for i, c in enumerate(b.categories):
             lines.append(f"      - {{id: k{i}, label: {quote(c)}}}")
