@@ -436,7 +436,6 @@ pub fn compute(
                 let Some(Amount { value: claimed, loc }) = claim else { continue };
                 let column = &table.columns[c];
                 let how = describe_source(table, r, c);
-                let accepted = row.accepted.as_ref().map(|a| (a, Some(column.id.as_str())));
                 match computed.lines[t][r][c] {
                     Some(v) => {
                         let message = format!(
@@ -447,15 +446,15 @@ pub fn compute(
                             fmt(v)
                         );
                         let hint = "the figure shown is the computed one; correct the figure that is wrong";
-                        judge.difference(
-                            &mut diagnostics,
+                        let gap = Gap {
                             loc,
-                            *claimed - v,
-                            (table.tolerance, table.input_unit),
-                            accepted,
-                            message,
-                            hint,
-                        );
+                            column: Some(&column.label),
+                            difference: *claimed - v,
+                            tolerance: table.tolerance,
+                            unit: table.input_unit,
+                            accepted: accepted_for(row.accepted.as_ref(), Some(&column.id)),
+                        };
+                        judge.gap(&mut diagnostics, gap, message, hint);
                     }
                     None => {
                         let empty = empty_parts(&computed, t, r, c);
@@ -546,33 +545,44 @@ struct Judge<'a> {
     sources: &'a HashMap<String, String>,
 }
 
+/// Two figures that should agree, and what may part them.
+struct Gap<'a> {
+    loc: &'a Location,
+    /// The column compared, for messages.
+    column: Option<&'a str>,
+    /// Signed: the written figure minus the computed one, or the left side minus the right.
+    difference: Decimal,
+    tolerance: Decimal,
+    /// The unit the difference and the tolerance are in.
+    unit: Unit,
+    /// The exact difference accepted here, with its reason.
+    accepted: Option<(Decimal, &'a str)>,
+}
+
+/// The difference `accepted` declares for `column`, with its reason.
+fn accepted_for<'a>(accepted: Option<&'a Accepted>, column: Option<&str>) -> Option<(Decimal, &'a str)> {
+    let accepted = accepted?;
+    accepted.for_column(column).map(|amount| (amount.value, accepted.reason.as_str()))
+}
+
 impl Judge<'_> {
-    /// `difference` is signed: the written figure minus the computed one, or
-    /// the left side minus the right. `accepted` is the declaration and the
-    /// column it is looked up for.
-    #[allow(clippy::too_many_arguments)]
-    fn difference(
-        &self,
-        diagnostics: &mut Diagnostics,
-        loc: &Location,
-        difference: Decimal,
-        (tolerance, unit): (Decimal, Unit),
-        accepted: Option<(&Accepted, Option<&str>)>,
-        message: String,
-        hint: &str,
-    ) {
-        let declared = accepted.and_then(|(a, column)| a.for_column(column).map(|amount| (a, amount.value)));
-        let d = match declared {
-            Some((a, value)) if value == difference => Diagnostic::warning(
+    fn gap(&self, diagnostics: &mut Diagnostics, gap: Gap, message: String, hint: &str) {
+        let Gap { loc, column, difference, tolerance, unit, accepted } = gap;
+        let d = match accepted {
+            Some((value, reason)) if value == difference => Diagnostic::warning(
                 Some(loc.clone()),
-                format!("{message} (an accepted difference of {}: {})", with_unit(difference, unit), a.reason),
+                format!("{message} (an accepted difference of {}: {reason})", with_unit(difference, unit)),
             ),
-            Some((_, value)) if difference.is_zero() => Diagnostic::error(
+            Some((value, _)) if difference.is_zero() => Diagnostic::error(
                 Some(loc.clone()),
-                format!("{message}, and they agree, but a difference of {} is accepted here", with_unit(value, unit)),
+                format!(
+                    "the figures agree{}, but a difference of {} is accepted here",
+                    column.map(|c| format!(" for {c}")).unwrap_or_default(),
+                    with_unit(value, unit)
+                ),
             )
             .with_hint("remove the accepted difference that no longer applies"),
-            Some((_, value)) => Diagnostic::error(
+            Some((value, _)) => Diagnostic::error(
                 Some(loc.clone()),
                 format!(
                     "{message} (differs by {}; the accepted difference is {})",
@@ -746,16 +756,15 @@ fn run_check(computed: &Computed, check: &Check, diagnostics: &mut Diagnostics, 
             fmt(sides[0]),
             fmt(sides[1])
         );
-        let accepted = check.accepted.as_ref().map(|a| (a, column.as_deref()));
-        judge.difference(
-            diagnostics,
-            &check.loc,
-            sides[0] - sides[1],
-            (tolerance, first.input_unit),
-            accepted,
-            message,
-            "one of the figures involved is wrong",
-        );
+        let gap = Gap {
+            loc: &check.loc,
+            column: column.as_deref(),
+            difference: sides[0] - sides[1],
+            tolerance,
+            unit: first.input_unit,
+            accepted: accepted_for(check.accepted.as_ref(), column.as_deref()),
+        };
+        judge.gap(diagnostics, gap, message, "one of the figures involved is wrong");
     }
 }
 
@@ -983,7 +992,7 @@ mod tests {
         let err = run(&table("5, 2", "accepted: {\"2013\": 3}, reason: Tryckfel")).unwrap_err().to_string();
         assert!(err.contains("(differs by 4 tkr; the accepted difference is 3 tkr)"), "{err}");
         let err = run(&table("1, 2", "accepted: {\"2013\": 3}, reason: Tryckfel")).unwrap_err().to_string();
-        assert!(err.contains("and they agree, but a difference of 3 tkr is accepted here"), "{err}");
+        assert!(err.contains("the figures agree for 2013, but a difference of 3 tkr is accepted here"), "{err}");
         let err = run(&table("4, 2", "accepted: {\"2013\": 3}")).unwrap_err().to_string();
         assert!(err.contains("needs a `reason:`"), "{err}");
     }
