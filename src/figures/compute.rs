@@ -1,7 +1,7 @@
 //! Computing every line from what was typed once, and checking each written
 //! total and declared relation against the computation.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use rust_decimal::Decimal;
 
@@ -414,6 +414,7 @@ pub fn compute(
     }
 
     // Written figures on computed lines are claims: check them.
+    let mut reported_roots = BTreeSet::new();
     for (t, table) in computed.tables.iter().enumerate() {
         for (r, row) in table.rows.iter().enumerate() {
             if let Some(accepted) = &row.accepted {
@@ -457,13 +458,21 @@ pub fn compute(
                         judge.gap(&mut diagnostics, gap, message, hint);
                     }
                     None => {
-                        let empty = empty_parts(&computed, t, r, c);
-                        let because = match empty.as_slice() {
+                        let mut roots = Roots::default();
+                        roots.find(&computed, t, r, c);
+                        // One empty cell leaves every total above it empty: say so once.
+                        if !reported_roots.insert(roots.cells.clone()) {
+                            continue;
+                        }
+                        let (names, cells): (Vec<String>, BTreeSet<Cell>) =
+                            empty_parts(&computed, t, r, c).into_iter().unzip();
+                        let because = match names.as_slice() {
                             [] => String::new(),
                             parts => format!(
-                                ": {} {} no figure there",
+                                ": {} {} no figure there{}",
                                 parts.join(", "),
-                                if parts.len() == 1 { "has" } else { "have" }
+                                if parts.len() == 1 { "has" } else { "have" },
+                                roots.describe(&computed, &cells)
                             ),
                         };
                         let d = Diagnostic::error(
@@ -479,7 +488,7 @@ pub fn compute(
     }
 
     for check in checks {
-        run_check(&computed, check, &mut diagnostics, &judge);
+        run_check(&computed, check, &mut diagnostics, &judge, &mut reported_roots);
     }
     diagnostics.into_result().map(|warnings| (computed, warnings))
 }
@@ -507,7 +516,7 @@ fn describe_source(table: &Table, r: usize, c: usize) -> String {
 
 /// The parts without a figure that leave cell (`r`, `c`) of table `t` empty:
 /// the lines of a sum, or the columns of a computed column.
-fn empty_parts(computed: &Computed, t: usize, r: usize, c: usize) -> Vec<String> {
+fn empty_parts(computed: &Computed, t: usize, r: usize, c: usize) -> Vec<(String, Cell)> {
     let table = &computed.tables[t];
     let line = &computed.lines[t];
     let name = |p: usize| {
@@ -519,7 +528,7 @@ fn empty_parts(computed: &Computed, t: usize, r: usize, c: usize) -> Vec<String>
             .iter()
             .filter_map(|term| table.column_index(&term.row))
             .filter(|&i| line[r][i].is_none())
-            .map(|i| format!("the column {}", table.columns[i].label))
+            .map(|i| (format!("the column {}", table.columns[i].label), (t, r, i)))
             .collect();
     }
     let parts: Vec<usize> = match &table.rows[r].source {
@@ -527,7 +536,110 @@ fn empty_parts(computed: &Computed, t: usize, r: usize, c: usize) -> Vec<String>
         RowSource::SumAll => sum_all_parts(table).collect(),
         _ => Vec::new(),
     };
-    parts.into_iter().filter(|&p| line[p][c].is_none()).map(name).collect()
+    parts.into_iter().filter(|&p| line[p][c].is_none()).map(|p| (name(p), (t, p, c))).collect()
+}
+
+/// A cell: (table, line, column).
+type Cell = (usize, usize, usize);
+
+/// The cells left empty where the data is typed that leave a computed cell
+/// empty, following sums, notes, `from` lines and computed columns.
+#[derive(Default)]
+struct Roots {
+    cells: BTreeSet<Cell>,
+}
+
+impl Roots {
+    fn find(&mut self, computed: &Computed, t: usize, r: usize, c: usize) {
+        let table = &computed.tables[t];
+        let empty = |t: usize, r: usize, c: usize| computed.lines[t][r][c].is_none();
+        if let ColumnKind::Computed(terms) = &table.columns[c].kind {
+            for i in terms.iter().filter_map(|term| table.column_index(&term.row)) {
+                if empty(t, r, i) {
+                    self.find(computed, t, r, i);
+                }
+            }
+            return;
+        }
+        let column = &table.columns[c].id;
+        // The same column (by id) of a line elsewhere, or this cell if that table lacks it.
+        let follow =
+            |roots: &mut Self, other: usize, row: usize, id: &str| match computed.tables[other].column_index(id) {
+                Some(oc) if empty(other, row, oc) => roots.find(computed, other, row, oc),
+                Some(_) => {}
+                None => {
+                    roots.cells.insert((t, r, c));
+                }
+            };
+        match &table.rows[r].source {
+            RowSource::Values(_) | RowSource::Heading => {
+                self.cells.insert((t, r, c));
+            }
+            RowSource::Sum(terms) => {
+                for p in terms.iter().filter_map(|term| table.row_index(&term.row)) {
+                    if empty(t, p, c) {
+                        self.find(computed, t, p, c);
+                    }
+                }
+            }
+            RowSource::SumAll => {
+                for p in sum_all_parts(table) {
+                    if empty(t, p, c) {
+                        self.find(computed, t, p, c);
+                    }
+                }
+            }
+            RowSource::Note { note, .. } => {
+                let Some(&n) = computed.index.get(note) else { return };
+                let rows: Vec<usize> = match Computed::note_total_row(&computed.tables[n]) {
+                    Some(total) => vec![total],
+                    None => (0..computed.tables[n].rows.len()).collect(),
+                };
+                for row in rows {
+                    follow(self, n, row, column);
+                }
+            }
+            RowSource::From(term) => {
+                let other = term.table.as_deref().and_then(|id| computed.index.get(id)).copied();
+                if let Some(other) = other
+                    && let Some(row) = computed.tables[other].row_index(&term.row)
+                {
+                    follow(self, other, row, column);
+                }
+            }
+            RowSource::FromColumns(parts) => match parts.iter().find(|(target, _)| target == column) {
+                Some((_, term)) => {
+                    let other = term.table.as_deref().and_then(|id| computed.index.get(id)).copied();
+                    if let Some(other) = other
+                        && let Some(row) = computed.tables[other].row_index(&term.row)
+                    {
+                        follow(self, other, row, term.column.as_deref().unwrap_or(column));
+                    }
+                }
+                None => {
+                    self.cells.insert((t, r, c));
+                }
+            },
+        }
+    }
+
+    /// `; nothing is typed for …` when the empty cells lie deeper than the
+    /// `direct` ones a message already names.
+    fn describe(&self, computed: &Computed, direct: &BTreeSet<Cell>) -> String {
+        if self.cells.is_subset(direct) {
+            return String::new();
+        }
+        let names: Vec<String> = self
+            .cells
+            .iter()
+            .map(|&(t, r, c)| {
+                let table = &computed.tables[t];
+                let row = &table.rows[r];
+                format!("`{}` in `{}` ({})", row.id.as_deref().unwrap_or(&row.label), table.id, table.columns[c].label)
+            })
+            .collect();
+        format!("; nothing is typed for {}", names.join(", "))
+    }
 }
 
 /// An amount with its unit, for messages: `1 tkr` (counts go without).
@@ -610,7 +722,13 @@ impl Judge<'_> {
     }
 }
 
-fn run_check(computed: &Computed, check: &Check, diagnostics: &mut Diagnostics, judge: &Judge) {
+fn run_check(
+    computed: &Computed,
+    check: &Check,
+    diagnostics: &mut Diagnostics,
+    judge: &Judge,
+    reported_roots: &mut BTreeSet<BTreeSet<Cell>>,
+) {
     let error = |diagnostics: &mut Diagnostics, message: String, hint: Option<String>| {
         let mut d = Diagnostic::error(Some(check.loc.clone()), message);
         if let Some(s) = judge.sources.get(&check.loc.file) {
@@ -692,6 +810,8 @@ fn run_check(computed: &Computed, check: &Check, diagnostics: &mut Diagnostics, 
     for column in columns {
         let mut sides = [Decimal::ZERO, Decimal::ZERO];
         let mut empty = Vec::new();
+        let mut empty_cells = BTreeSet::new();
+        let mut roots = Roots::default();
         let mut filled = 0;
         for (i, (term, (t, r))) in check.left.iter().chain(&check.right).zip(&resolved).enumerate() {
             let table = &computed.tables[*t];
@@ -727,6 +847,8 @@ fn run_check(computed: &Computed, check: &Check, diagnostics: &mut Diagnostics, 
             let Some(v) = computed.lines[*t][*r][c] else {
                 let bracket = if term.column.is_some() { String::new() } else { format!("[{col_id}]") };
                 empty.push(format!("`{}.{}{bracket}`", table.id, term.row));
+                roots.find(computed, *t, *r, c);
+                empty_cells.insert((*t, *r, c));
                 continue;
             };
             filled += 1;
@@ -736,14 +858,15 @@ fn run_check(computed: &Computed, check: &Check, diagnostics: &mut Diagnostics, 
         let which = column.as_ref().map(|c| format!(" for {c}")).unwrap_or_default();
         if !empty.is_empty() {
             // Nothing on either side is nothing to compare; a figure against no figure is.
-            if filled > 0 {
+            if filled > 0 && reported_roots.insert(roots.cells.clone()) {
                 error(
                     diagnostics,
                     format!(
-                        "`{}` cannot be checked{which}: {} {} no figure",
+                        "`{}` cannot be checked{which}: {} {} no figure{}",
                         check.text,
                         empty.join(", "),
-                        if empty.len() == 1 { "has" } else { "have" }
+                        if empty.len() == 1 { "has" } else { "have" },
+                        roots.describe(computed, &empty_cells)
                     ),
                     Some("an empty cell (`~`) is no figure, not 0: write 0 where the figure is zero".into()),
                 );
