@@ -118,7 +118,6 @@ pub struct Row {
 pub struct Accepted {
     pub differences: Vec<(Option<String>, Amount)>,
     pub reason: String,
-    pub loc: Location,
 }
 
 impl Accepted {
@@ -876,7 +875,7 @@ fn parse_accepted(f: &mut Fields, columns: Option<&[Column]>) -> Option<Accepted
         );
         return None;
     };
-    Some(Accepted { differences, reason, loc: node.location(file) })
+    Some(Accepted { differences, reason })
 }
 
 /// Places values given for the typed columns at their positions among all columns.
