@@ -8,5 +8,6 @@ mod common;
 mod documents;
 mod fixtures;
 mod hardening;
+mod layout;
 mod pdf;
 mod site;
