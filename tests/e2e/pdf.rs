@@ -464,3 +464,57 @@ fn computed_table_widths_give_the_pdf_typst_measuring_gives() {
         assert!(pdf(&computed) == pdf(&measured), "{doc}.pdf differs between computed and measured widths");
     }
 }
+
+/// The objects the cross-reference table points at: (object number, offset).
+fn xref_entries(bytes: &[u8]) -> Vec<(usize, usize)> {
+    let tail = bytes.windows(9).rposition(|w| w == b"startxref").unwrap();
+    let start: usize =
+        String::from_utf8_lossy(&bytes[tail + 9..]).split_whitespace().next().unwrap().parse().unwrap();
+    let text = String::from_utf8_lossy(&bytes[start..]);
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("xref"));
+    let count: usize = lines.next().unwrap().split_whitespace().nth(1).unwrap().parse().unwrap();
+    lines
+        .take(count)
+        .enumerate()
+        .filter(|(_, l)| l.trim_end().ends_with('n'))
+        .map(|(id, l)| (id, l[..10].parse().unwrap()))
+        .collect()
+}
+
+/// Failed before the PDF was finished for readers: typst writes no
+/// `/PageMode` and tags every bullet list `/ListNumbering /Circle`.
+#[test]
+fn the_example_opens_with_its_bookmarks_and_tags_bullet_lists_as_discs() {
+    let dir = example();
+    let pdf = built(dir.path());
+    let mode = pdf.catalog().get(b"PageMode").and_then(|m| m.as_name()).ok();
+    assert_eq!(mode, Some(&b"UseOutlines"[..]), "the PDF does not open with its bookmarks shown");
+
+    let mut numbering = BTreeSet::new();
+    for object in pdf.doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        let attributes = match dict.get(b"A").map(|a| pdf.resolve(a)) {
+            Ok(Object::Dictionary(a)) => vec![a],
+            Ok(Object::Array(list)) => list.iter().filter_map(|a| pdf.resolve(a).as_dict().ok()).collect(),
+            _ => continue,
+        };
+        for a in attributes {
+            if let Ok(name) = a.get(b"ListNumbering").and_then(|n| n.as_name()) {
+                numbering.insert(String::from_utf8_lossy(name).into_owned());
+            }
+        }
+    }
+    assert!(numbering.contains("Disc"), "no bullet list tagged as discs: {numbering:?}");
+    assert!(!numbering.contains("Circle"), "the theme draws discs, not circles: {numbering:?}");
+
+    // The edit kept the file one consistent revision: every entry of the
+    // cross-reference table points at its object.
+    let path = dir.path().join("output/arsredovisning-2013.pdf");
+    let bytes = std::fs::read(&path).unwrap();
+    let entries = xref_entries(&bytes);
+    assert!(entries.len() > 1000, "{} objects", entries.len());
+    for (id, offset) in entries {
+        assert!(bytes[offset..].starts_with(format!("{id} 0 obj").as_bytes()), "object {id} is not at {offset}");
+    }
+}
