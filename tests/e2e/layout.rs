@@ -324,20 +324,51 @@ fn amount(n: i64) -> String {
 }
 
 const MUNICIPALITIES: [&str; 24] = [
-    "Ale", "Alingsås", "Bengtsfors", "Bollebygd", "Borås", "Dals-Ed", "Essunga", "Falköping", "Färgelanda", "Grästorp",
-    "Gullspång", "Göteborg", "Götene", "Herrljunga", "Hjo", "Härryda", "Karlsborg", "Kungälv", "Lerum", "Lidköping",
-    "Lilla Edet", "Mark", "Mellerud", "Munkedal",
+    "Ale",
+    "Alingsås",
+    "Bengtsfors",
+    "Bollebygd",
+    "Borås",
+    "Dals-Ed",
+    "Essunga",
+    "Falköping",
+    "Färgelanda",
+    "Grästorp",
+    "Gullspång",
+    "Göteborg",
+    "Götene",
+    "Herrljunga",
+    "Hjo",
+    "Härryda",
+    "Karlsborg",
+    "Kungälv",
+    "Lerum",
+    "Lidköping",
+    "Lilla Edet",
+    "Mark",
+    "Mellerud",
+    "Munkedal",
 ];
 
 /// (board, slug, unit counted, activity columns)
 const BOARDS: [(&str, &str, &str, [&str; 4]); 8] = [
-    ("Hälso- och sjukvårdsnämnden", "hsn", "lärarutbildningsdagar", ["Läkarbesök", "Sjukvårdande behandling", "Digitala besök", "Hembesök"]),
+    (
+        "Hälso- och sjukvårdsnämnden",
+        "hsn",
+        "lärarutbildningsdagar",
+        ["Läkarbesök", "Sjukvårdande behandling", "Digitala besök", "Hembesök"],
+    ),
     ("Miljönämnden", "miljo", "tillsynsbesök", ["Livsmedel", "Miljöfarlig verksamhet", "Hälsoskydd", "Naturvård"]),
     ("Hjälpmedelsnämnden", "hjm", "förskrivningar", ["Rörelse", "Kommunikation", "Syn och hörsel", "Vardag"]),
     ("Psykiatrinämnden", "psyk", "vårdtillfällen", ["Öppenvård", "Slutenvård", "Barn och unga", "Beroende"]),
     ("Fastighetsnämnden", "fast", "kvadratmeter", ["Vårdlokaler", "Kontor", "Skolor", "Övrigt"]),
     ("Kollektivtrafiknämnden", "kt", "resor", ["Buss", "Spårvagn", "Tåg", "Närtrafik"]),
-    ("Digitaliseringsnämnden", "dig", "kompetensutvecklingsinsatser", ["E-tjänster", "Journalsystem", "Infrastruktur", "Support"]),
+    (
+        "Digitaliseringsnämnden",
+        "dig",
+        "kompetensutvecklingsinsatser",
+        ["E-tjänster", "Journalsystem", "Infrastruktur", "Support"],
+    ),
     ("Kulturnämnden", "kultur", "besökare", ["Barn och unga", "Vuxna", "Skolklasser", "Evenemang"]),
 ];
 
@@ -376,7 +407,9 @@ fn generate_report(root: &Path, boards: usize) {
     let mut statements = String::from(
         "defaults:\n  unit: tkr\n  columns: [\"2013\", \"2012\"]\n\ntables:\n  - id: rr\n    title: Resultaträkning, regionen\n    rows:\n      - {id: intakter, label: Verksamhetens intäkter, note: intakter}\n",
     );
-    let mut notes = String::from("defaults:\n  unit: tkr\n  columns: [\"2013\", \"2012\"]\n\nnotes:\n  - id: intakter\n    title: Verksamhetens intäkter per nämnd\n    rows:\n");
+    let mut notes = String::from(
+        "defaults:\n  unit: tkr\n  columns: [\"2013\", \"2012\"]\n\nnotes:\n  - id: intakter\n    title: Verksamhetens intäkter per nämnd\n    rows:\n",
+    );
     let mut statistics = String::from("defaults:\n  unit: antal\n\ntables:\n");
     let mut goals = String::from(
         "strategic_goals:\n  - {id: tillganglighet, title: God tillgänglighet för alla invånare}\npartly_from: 75 %\nrecord_fields:\n  - {id: uppdrag, label: Uppdrag}\n  - {id: uppfoljning, label: Hur mäta}\nareas:\n",
@@ -390,8 +423,12 @@ fn generate_report(root: &Path, boards: usize) {
         let id = format!("{slug}_{i}");
         let scale = *rng.pick(&[1, 5, 20]);
         let year = |rng: &mut Rng, low, high| [rng.range(low, high) * scale, rng.range(low, high) * scale];
-        let (intakter, kostnader, avskr, bidrag) =
-            (year(&mut rng, 20_000, 90_000), year(&mut rng, -400_000, -150_000), year(&mut rng, -9_000, -1_000), year(&mut rng, 150_000, 400_000));
+        let (intakter, kostnader, avskr, bidrag) = (
+            year(&mut rng, 20_000, 90_000),
+            year(&mut rng, -400_000, -150_000),
+            year(&mut rng, -9_000, -1_000),
+            year(&mut rng, 150_000, 400_000),
+        );
         let pair = |v: [i64; 2]| format!("[{}, {}]", amount(v[0]), amount(v[1]));
         let resultat = [0, 1].map(|y| intakter[y] + kostnader[y] + avskr[y] + bidrag[y]);
         writeln!(
@@ -409,8 +446,9 @@ fn generate_report(root: &Path, boards: usize) {
         }
         statistics.push_str("    rows:\n");
         for place in MUNICIPALITIES.iter().take(rng.range(10, 24) as usize) {
-            let cells: Vec<String> =
-                (0..4).map(|_| if rng.range(0, 12) == 0 { "~".to_owned() } else { amount(rng.range(0, 20_000)) }).collect();
+            let cells: Vec<String> = (0..4)
+                .map(|_| if rng.range(0, 12) == 0 { "~".to_owned() } else { amount(rng.range(0, 20_000)) })
+                .collect();
             writeln!(statistics, "      - {{label: \"{place}\", values: [{}]}}", cells.join(", ")).unwrap();
         }
         statistics.push_str("      - {id: summa, label: Summa, sum: all}\n");
@@ -427,7 +465,8 @@ fn generate_report(root: &Path, boards: usize) {
                 5 => format!("{{change: +5 %, baseline: {}, unit: {unit}, period: 2013}}", amount(base)),
                 _ => "{done: true, period: 2013}".to_owned(),
             };
-            let comment = if rng.range(0, 1) == 0 { format!(", comment: \"{}\"", rng.pick(&COMMENTS)) } else { String::new() };
+            let comment =
+                if rng.range(0, 1) == 0 { format!(", comment: \"{}\"", rng.pick(&COMMENTS)) } else { String::new() };
             let outcome = if g % 7 == 6 {
                 format!("{{done: {}{comment}}}", rng.pick(&["true", "false", "partly"]))
             } else {
@@ -439,7 +478,9 @@ fn generate_report(root: &Path, boards: usize) {
         let mut chapter = format!(
             "# {title}\n\n{title} redovisar sitt resultat, sin personal och sina mål.\n\n{{{{ table(id=\"{id}_rr\") }}}}\n\n## Personal\n\nTabell: Personal i siffror\n\n| Nyckeltal | 2013 | 2012 |\n| --- | ---: | ---: |\n"
         );
-        for label in ["Tillsvidareanställda", "Visstidsanställda", "Kompetensutvecklingsinsatser per medarbetare", "Avgångar"] {
+        for label in
+            ["Tillsvidareanställda", "Visstidsanställda", "Kompetensutvecklingsinsatser per medarbetare", "Avgångar"]
+        {
             let a = rng.range(5, 2_500);
             writeln!(chapter, "| {label} | {} | {} |", amount(a), amount(a + rng.range(-30, 30))).unwrap();
         }
@@ -550,4 +591,48 @@ fn contrast_is_computed_as_wcag_defines_it() {
     let grey = |v: u8| [f32::from(v) / 255.0; 3];
     assert!((contrast(grey(0x59), [1.0; 3]) - 7.0).abs() < 0.01);
     assert!((contrast(grey(0x76), [1.0; 3]) - 4.54).abs() < 0.01);
+}
+
+// ---------------------------------------------------------------------------
+// Status symbols.
+
+/// Each status symbol's run of text, and whether it lies inside an artifact.
+fn symbols(frame: &Frame, artifacts: &mut Vec<Location>, out: &mut Vec<(String, bool)>) {
+    for (_, item) in frame.items() {
+        match item {
+            FrameItem::Group(group) => symbols(&group.frame, artifacts, out),
+            FrameItem::Tag(Tag::Start(content, _)) => {
+                if let (true, Some(location)) =
+                    (content.to_packed::<typst::pdf::ArtifactElem>().is_some(), content.location())
+                {
+                    artifacts.push(location);
+                }
+            }
+            FrameItem::Tag(Tag::End(location, ..)) => artifacts.retain(|l| l != location),
+            FrameItem::Text(text) if text.text.contains(['✓', '✗']) || text.text.contains("Uppfyllt") => {
+                out.push((text.text.to_string(), !artifacts.is_empty()));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// "✓ Uppfyllt": the symbol is an artifact of the tagged PDF, so a screen
+/// reader announces the word only. Failed without the theme's show rule:
+/// every symbol was read as text.
+#[test]
+fn status_symbols_are_artifacts_and_their_words_are_read() {
+    let dir = example();
+    let mut found = Vec::new();
+    for (_, document) in laid_out(dir.path()) {
+        for page in document.pages() {
+            symbols(&page.frame, &mut Vec::new(), &mut found);
+        }
+    }
+    let marks: Vec<&(String, bool)> = found.iter().filter(|(t, _)| t.contains(['✓', '✗'])).collect();
+    assert!(marks.len() > 20, "only {} status symbols in the example", marks.len());
+    let read: Vec<&String> = marks.iter().filter(|(_, artifact)| !artifact).map(|(t, _)| t).collect();
+    assert!(read.is_empty(), "status symbols read aloud: {read:?}");
+    let words = found.iter().filter(|(t, _)| t.contains("Uppfyllt")).collect::<Vec<_>>();
+    assert!(!words.is_empty() && words.iter().all(|(_, artifact)| !artifact), "{words:?}");
 }
