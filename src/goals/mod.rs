@@ -218,7 +218,13 @@ impl PartlyFrom {
 }
 
 /// `partly_from` is a share of the way to the target: above 0 % and at most 100 %.
-fn partly_share(share: Decimal, node: &Node, file: &str, source: &str, diagnostics: &mut Diagnostics) -> Option<Decimal> {
+fn partly_share(
+    share: Decimal,
+    node: &Node,
+    file: &str,
+    source: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Decimal> {
     if share > Decimal::ZERO && share <= Decimal::ONE {
         return Some(share);
     }
@@ -853,10 +859,11 @@ mod tests {
     #[test]
     fn partly_from_is_a_share_of_the_way() {
         for bad in ["150 %", "0 %", "-10 %"] {
-            let err = load(&format!("partly_from: {bad}\nareas:\n  - id: a\n    title: A\n"))
-                .unwrap_err()
-                .to_string();
-            assert!(err.contains("mal.yaml:1:14") && err.contains("expected a share above 0 % and at most 100 %"), "{err}");
+            let err = load(&format!("partly_from: {bad}\nareas:\n  - id: a\n    title: A\n")).unwrap_err().to_string();
+            assert!(
+                err.contains("mal.yaml:1:14") && err.contains("expected a share above 0 % and at most 100 %"),
+                "{err}"
+            );
         }
         assert!(load("partly_from: 100 %\nareas:\n  - id: a\n    title: A\n").is_ok());
     }

@@ -125,8 +125,7 @@ impl<'f> TableFonts<'f> {
         let whole = [self.width(text, weights[0])?, self.width(text, weights[1])?];
         // The theme needs only the longest three words, by letters (the sort
         // is stable, like typst's, so that ties keep their order).
-        let mut words: Vec<&str> =
-            text.split(is_break_space).filter(|w| with_words && !w.is_empty()).collect();
+        let mut words: Vec<&str> = text.split(is_break_space).filter(|w| with_words && !w.is_empty()).collect();
         words.sort_by_key(|w| std::cmp::Reverse(w.len()));
         words.truncate(3);
         let words = words

@@ -299,8 +299,12 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// The offset of the cross-reference table, from the file's last `startxref`.
 fn startxref(pdf: &[u8]) -> Option<usize> {
     let at = pdf.windows(9).rposition(|w| w == b"startxref")?;
-    let digits: String =
-        pdf[at + 9..].iter().map(|&b| b as char).skip_while(char::is_ascii_whitespace).take_while(char::is_ascii_digit).collect();
+    let digits: String = pdf[at + 9..]
+        .iter()
+        .map(|&b| b as char)
+        .skip_while(char::is_ascii_whitespace)
+        .take_while(char::is_ascii_digit)
+        .collect();
     let offset: usize = digits.parse().ok()?;
     pdf[offset..].starts_with(b"xref").then_some(offset)
 }
