@@ -245,15 +245,20 @@ fn finish_for_readers(pdf: Vec<u8>) -> Result<Vec<u8>, &'static str> {
         at += i + CIRCLE.len();
     }
     edits.sort_by_key(|e| e.0);
+    // How far the text at or after each edit has moved, edit by edit.
+    let shifts: Vec<isize> = edits
+        .iter()
+        .scan(0isize, |shift, (_, removed, inserted)| {
+            *shift += inserted.len() as isize - *removed as isize;
+            Some(*shift)
+        })
+        .collect();
     // Where an offset of the original file lies in the edited one.
     let moved = |offset: usize| -> usize {
-        let mut out = offset as isize;
-        for (at, removed, inserted) in &edits {
-            if *at < offset {
-                out += inserted.len() as isize - *removed as isize;
-            }
+        match edits.partition_point(|(at, _, _)| *at < offset) {
+            0 => offset,
+            n => offset.wrapping_add_signed(shifts[n - 1]),
         }
-        out as usize
     };
     let mut out = Vec::with_capacity(pdf.len() + 32);
     let mut from = 0;
