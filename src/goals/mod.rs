@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use crate::data::DataFiles;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::format::parse_amount;
+use crate::format::{format_amount, parse_amount};
 use crate::project::{Fields, nearest};
 use crate::yaml::{Node, NodeKind};
 
@@ -205,6 +205,39 @@ fn number(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnostics) 
     }
 }
 
+/// "Delvis uppfyllt" from this share of the way to the target, and the line
+/// of the goals file that set it (none: the default).
+#[derive(Debug, Clone, Copy)]
+struct PartlyFrom {
+    share: Decimal,
+    line: Option<usize>,
+}
+
+impl PartlyFrom {
+    const DEFAULT: PartlyFrom = PartlyFrom { share: Decimal::from_parts(75, 0, 0, false, 2), line: None };
+}
+
+/// `partly_from` is a share of the way to the target: above 0 % and at most 100 %.
+fn partly_share(
+    share: Decimal,
+    node: &Node,
+    file: &str,
+    source: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Decimal> {
+    if share > Decimal::ZERO && share <= Decimal::ONE {
+        return Some(share);
+    }
+    diagnostics.push(error(
+        node,
+        file,
+        source,
+        format!("expected a share above 0 % and at most 100 %, found {}", node.describe()),
+        Some("`partly_from` is how far towards the target a goal counts as \"delvis uppfyllt\", e.g. `75 %`".into()),
+    ));
+    None
+}
+
 #[derive(Debug)]
 struct FileGoals {
     strategic: Vec<StrategicGoal>,
@@ -224,8 +257,13 @@ fn parse_file(node: &Node, file: &str, source: &str) -> Result<FileGoals, Diagno
         }
     }
     let partly_from = match f.optional("partly_from") {
-        Some(n) => share(n, file, source, &mut f.diagnostics).unwrap_or(Decimal::new(75, 2)),
-        None => Decimal::new(75, 2),
+        Some(n) => PartlyFrom {
+            share: share(n, file, source, &mut f.diagnostics)
+                .and_then(|s| partly_share(s, n, file, source, &mut f.diagnostics))
+                .unwrap_or(PartlyFrom::DEFAULT.share),
+            line: Some(n.line),
+        },
+        None => PartlyFrom::DEFAULT,
     };
     let mut fields: Vec<(String, String)> = Vec::new();
     for item in f.optional("record_fields").and_then(Node::as_seq).unwrap_or_default() {
@@ -257,7 +295,7 @@ fn parse_area(
     source: &str,
     fields: &[(String, String)],
     strategic: &[&str],
-    partly_from: Decimal,
+    partly_from: PartlyFrom,
 ) -> Result<Area, Diagnostics> {
     let mut f = Fields::new(node, file, source, "an area")?;
     let id = f.required("id", "navet").and_then(|n| f.string(Some(n)));
@@ -345,7 +383,7 @@ fn parse_goal(
     source: &str,
     position: usize,
     strategic: &[&str],
-    partly_from: Decimal,
+    partly_from: PartlyFrom,
     diagnostics: &mut Diagnostics,
 ) -> Option<Goal> {
     let mut f = match Fields::new(node, file, source, "a goal") {
@@ -466,15 +504,18 @@ fn parse_target(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnos
             }
         }
     } else if let Some(n) = change {
+        // A change is measured from a baseline; the outcome is a single value,
+        // so without one there is nothing to compute the change from.
         let Some(b) = baseline else {
             let node = f.node;
             f.diagnostics.push(error(
                 node,
                 file,
                 source,
-                "a target of change needs a `baseline`".into(),
+                "a target of change needs a `baseline`, the value the change is measured from".into(),
                 Some("for example `{change: +5 %, baseline: 200, unit: deltagare}`".into()),
             ));
+            diagnostics.extend(f.finish());
             return None;
         };
         share(n, file, source, &mut f.diagnostics)
@@ -575,7 +616,7 @@ fn parse_outcome(node: &Node, file: &str, source: &str, diagnostics: &mut Diagno
 fn compute_status(
     target: &Target,
     outcome: &Outcome,
-    partly_from: Decimal,
+    partly_from: PartlyFrom,
     file: &str,
     source: &str,
     diagnostics: &mut Diagnostics,
@@ -609,6 +650,71 @@ fn compute_status(
         );
         return Status::NotReported;
     }
+    match fulfilment(&target.kind, value, partly_from.share) {
+        Ok(status) => status,
+        Err(overflow) => {
+            let hint = match overflow.cause {
+                Cause::PartlyFrom => match partly_from.line {
+                    Some(line) => format!(
+                        "`partly_from` on line {line} is {}: expected a share such as `75 %`",
+                        show(partly_from.share * Decimal::ONE_HUNDRED) + " %"
+                    ),
+                    None => "check the target's figures".to_owned(),
+                },
+                Cause::Tolerance => "the tolerance is a share of the value, such as `10 %`".to_owned(),
+                Cause::Baseline => "a change is a share of its baseline: a baseline this close to zero makes the share too large to hold; give the baseline in a larger unit, or state the status with `status:` and a `justification:`".to_owned(),
+                Cause::Figures => "check the target's and the outcome's figures".to_owned(),
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    Some(target.loc.clone()),
+                    format!(
+                        "the status of this goal cannot be computed: expected results within ±{}, found {}, which is beyond them",
+                        show(Decimal::MAX),
+                        overflow.calculation,
+                    ),
+                )
+                .with_hint(hint)
+                .with_source(source),
+            );
+            Status::NotReported
+        }
+    }
+}
+
+/// A figure as the author typed it, in plain spaces for the terminal.
+fn show(value: Decimal) -> String {
+    format_amount(value.normalize(), None).replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+/// Which of the goal's figures made a calculation overflow.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Cause {
+    PartlyFrom,
+    Tolerance,
+    Baseline,
+    Figures,
+}
+
+/// A calculation on a goal's figures whose result no decimal can hold.
+#[derive(Debug, PartialEq)]
+struct Overflow {
+    /// The calculation, as `100 / 0,000000000000000000000000001`.
+    calculation: String,
+    cause: Cause,
+}
+
+/// The status a value earns against a target, in checked arithmetic: a
+/// result beyond what a decimal holds is an [`Overflow`], never a panic.
+fn fulfilment(kind: &TargetKind, value: Decimal, partly_from: Decimal) -> Result<Status, Overflow> {
+    let fail = |op: &str, a: Decimal, b: Decimal, cause: Cause| Overflow {
+        calculation: format!("{} {op} {}", show(a), show(b)),
+        cause,
+    };
+    let mul = |a: Decimal, b: Decimal, cause| a.checked_mul(b).ok_or_else(|| fail("×", a, b, cause));
+    let div = |a: Decimal, b: Decimal, cause| a.checked_div(b).ok_or_else(|| fail("/", a, b, cause));
+    let sub = |a: Decimal, b: Decimal, cause| a.checked_sub(b).ok_or_else(|| fail("−", a, b, cause));
+    let add = |a: Decimal, b: Decimal, cause| a.checked_add(b).ok_or_else(|| fail("+", a, b, cause));
     let grade = |reached: bool, partly: bool| {
         if reached {
             Status::Met
@@ -618,31 +724,37 @@ fn compute_status(
             Status::NotMet
         }
     };
-    match &target.kind {
-        TargetKind::AtLeast(t) => grade(value >= *t, value >= *t * partly_from),
-        TargetKind::AtMost(t) => grade(value <= *t, partly_from > Decimal::ZERO && value <= *t / partly_from),
+    Ok(match kind {
+        TargetKind::AtLeast(t) => grade(value >= *t, value >= mul(*t, partly_from, Cause::PartlyFrom)?),
+        TargetKind::AtMost(t) => {
+            let partly = partly_from > Decimal::ZERO && value <= div(*t, partly_from, Cause::PartlyFrom)?;
+            grade(value <= *t, partly)
+        }
         TargetKind::About { value: t, tolerance } => {
-            let off = (value - *t).abs();
-            grade(off <= *t * *tolerance, off <= *t * *tolerance * Decimal::TWO)
+            let off = sub(value, *t, Cause::Figures)?.abs();
+            let allowed = mul(*t, *tolerance, Cause::Tolerance)?;
+            grade(off <= allowed, off <= mul(allowed, Decimal::TWO, Cause::Tolerance)?)
         }
         TargetKind::Range(low, high) => {
-            let width = (*high - *low).abs().max(Decimal::ONE);
-            let slack = width * (Decimal::ONE - partly_from);
-            grade(value >= *low && value <= *high, value >= *low - slack && value <= *high + slack)
+            let width = sub(*high, *low, Cause::Figures)?.abs().max(Decimal::ONE);
+            let slack = mul(width, Decimal::ONE - partly_from, Cause::PartlyFrom)?;
+            let partly = value >= sub(*low, slack, Cause::Figures)? && value <= add(*high, slack, Cause::Figures)?;
+            grade(value >= *low && value <= *high, partly)
         }
         TargetKind::Change { baseline, share } => {
             if baseline.is_zero() {
-                return Status::NotReported;
+                return Ok(Status::NotReported);
             }
-            let change = (value - *baseline) / *baseline;
+            let change = div(sub(value, *baseline, Cause::Figures)?, *baseline, Cause::Baseline)?;
+            let partly = mul(*share, partly_from, Cause::PartlyFrom)?;
             if share.is_sign_negative() {
-                grade(change <= *share, change <= *share * partly_from)
+                grade(change <= *share, change <= partly)
             } else {
-                grade(change >= *share, change >= *share * partly_from)
+                grade(change >= *share, change >= partly)
             }
         }
         TargetKind::Done => Status::NotReported,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -676,6 +788,84 @@ mod tests {
         ));
         use Status::*;
         assert_eq!(s, [NotMet, Partly, Met, Partly, Met, Partly, Met, NotMet, Partly, NotReported, Met]);
+    }
+
+    /// Failed before the fix: the error was built and dropped, and the goal
+    /// loaded without its target.
+    #[test]
+    fn a_change_target_without_a_baseline_is_a_located_error() {
+        let err = load("areas:\n  - id: a\n    title: A\n    goals:\n      - id: x\n        title: X\n        target: {change: 5 %, unit: deltagare}\n        outcome: {value: 212, unit: deltagare}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("mal.yaml:7:17"), "{err}");
+        assert!(err.contains("a target of change needs a `baseline`"), "{err}");
+    }
+
+    /// Panicked ("Division overflowed" and "Multiplication overflowed") with
+    /// unchecked arithmetic.
+    #[test]
+    fn goal_arithmetic_beyond_a_decimal_is_a_located_error_not_a_panic() {
+        let tiny_partly = load("partly_from: \"0,0000000000000000000000001 %\"\nareas:\n  - id: a\n    title: A\n    goals:\n      - {id: x, title: X, target: {at_most: 100, unit: dagar}, outcome: {value: 120, unit: dagar}}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(tiny_partly.contains("mal.yaml:6:35"), "{tiny_partly}");
+        assert!(tiny_partly.contains("found 100 / 0,000000000000000000000000001, which is beyond"), "{tiny_partly}");
+        assert!(tiny_partly.contains("`partly_from` on line 1 is 0,0000000000000000000000001 %"), "{tiny_partly}");
+
+        let tiny_baseline = load("areas:\n  - id: a\n    title: A\n    goals:\n      - {id: x, title: X, target: {change: 5 %, baseline: \"0,00000000000000000001\", unit: st}, outcome: {value: 10 000 000 000, unit: st}}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(tiny_baseline.contains("mal.yaml:5:35"), "{tiny_baseline}");
+        assert!(tiny_baseline.contains("found 10 000 000 000 / 0,00000000000000000001"), "{tiny_baseline}");
+        assert!(tiny_baseline.contains("a baseline this close to zero"), "{tiny_baseline}");
+    }
+
+    /// Every kind of target, graded in checked arithmetic, over figures from
+    /// the smallest to the largest a decimal holds: a status or an overflow,
+    /// never a panic.
+    #[test]
+    fn fulfilment_never_panics() {
+        let figures = [
+            Decimal::MIN,
+            Decimal::new(-1, 28),
+            Decimal::ZERO,
+            Decimal::new(1, 28),
+            Decimal::new(1, 20),
+            Decimal::ONE,
+            Decimal::new(75, 2),
+            Decimal::from(10_000_000_000_i64),
+            Decimal::MAX,
+        ];
+        for a in figures {
+            for b in figures {
+                let kinds = [
+                    TargetKind::AtLeast(a),
+                    TargetKind::AtMost(a),
+                    TargetKind::About { value: a, tolerance: b.abs() },
+                    TargetKind::Range(a, b),
+                    TargetKind::Change { baseline: a, share: b },
+                ];
+                for kind in &kinds {
+                    for value in figures {
+                        for partly in [Decimal::new(1, 28), Decimal::new(75, 2), Decimal::ONE] {
+                            let _ = fulfilment(kind, value, partly);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn partly_from_is_a_share_of_the_way() {
+        for bad in ["150 %", "0 %", "-10 %"] {
+            let err = load(&format!("partly_from: {bad}\nareas:\n  - id: a\n    title: A\n")).unwrap_err().to_string();
+            assert!(
+                err.contains("mal.yaml:1:14") && err.contains("expected a share above 0 % and at most 100 %"),
+                "{err}"
+            );
+        }
+        assert!(load("partly_from: 100 %\nareas:\n  - id: a\n    title: A\n").is_ok());
     }
 
     #[test]

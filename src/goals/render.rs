@@ -50,7 +50,8 @@ fn target_text(labels: &Labels, kind: &TargetKind, unit: &str) -> String {
         TargetKind::AtLeast(v) => format!("{} {}", label(labels, "target_at_least"), amount(v)),
         TargetKind::AtMost(v) => format!("{} {}", label(labels, "target_at_most"), amount(v)),
         TargetKind::About { value, .. } => format!("{} {}", label(labels, "target_about"), amount(value)),
-        TargetKind::Range(low, high) => format!("{}–{}", format_amount(*low, None), amount(high)),
+        // A word joiner after the dash: a range does not break across lines.
+        TargetKind::Range(low, high) => format!("{}–\u{2060}{}", format_amount(*low, None), amount(high)),
         TargetKind::Change { baseline, share } => {
             let word = if share.is_sign_negative() { "target_decrease" } else { "target_increase" };
             format!(
@@ -245,5 +246,21 @@ fn view(kwargs: &Kwargs, default_follow_up: bool) -> tera::TeraResult<bool> {
         Some("uppfoljning" | "follow-up") => Ok(true),
         Some(other) => Err(tera::Error::message(format!("`view` is `plan` or `uppfoljning`, not `{other}`"))),
         None => Ok(default_follow_up),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Failed with the plain dash: a line could break after it, and the
+    /// theme's measure of the cell (which breaks only at spaces) was too wide.
+    #[test]
+    fn a_target_keeps_its_figures_and_unit_on_one_line() {
+        let labels = Labels::new();
+        let range = target_text(&labels, &TargetKind::Range(Decimal::from(12), Decimal::from(16)), "chefer");
+        assert_eq!(range, "12–\u{2060}16\u{a0}chefer");
+        let at_least = target_text(&labels, &TargetKind::AtLeast(Decimal::from(2000)), "dagar");
+        assert!(at_least.ends_with("2\u{a0}000\u{a0}dagar"), "{at_least:?}");
     }
 }

@@ -125,7 +125,7 @@ impl<'f> TableFonts<'f> {
         let whole = [self.width(text, weights[0])?, self.width(text, weights[1])?];
         // The theme needs only the longest three words, by letters (the sort
         // is stable, like typst's, so that ties keep their order).
-        let mut words: Vec<&str> = text.split_whitespace().filter(|_| with_words).collect();
+        let mut words: Vec<&str> = text.split(is_break_space).filter(|w| with_words && !w.is_empty()).collect();
         words.sort_by_key(|w| std::cmp::Reverse(w.len()));
         words.truncate(3);
         let words = words
@@ -144,6 +144,12 @@ pub struct CellWidths {
     pub n: f64,
     pub b: f64,
     pub w: Vec<(usize, f64, f64)>,
+}
+
+/// A space a line may break at: not a no-break space, which binds a figure to
+/// its unit ("500 dagar") or groups its digits, as in the theme's `whitespace`.
+fn is_break_space(c: char) -> bool {
+    c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')
 }
 
 /// The family name typst goes by: the typographic family if the font has one.
@@ -172,6 +178,21 @@ mod tests {
         // Tabular figures: every digit is as wide as every other.
         assert_eq!(inter.width("1111", 0), inter.width("8888", 0));
         assert!(TableFonts::new(&fonts, &["Libertinus Serif".to_owned()], "sv").is_none());
+    }
+
+    /// Failed when words were split at every white space: the no-break space
+    /// binding "500" to its unit split them, and the column was measured too
+    /// narrow for "500 lärarutbildningsdagar", which then overprinted the next.
+    #[test]
+    fn a_figure_and_its_unit_are_one_word() {
+        let fonts = fonts();
+        let inter = TableFonts::new(&fonts, &["Inter".to_owned()], "sv").unwrap();
+        let cell = CellText { text: "minst 500\u{a0}lärarutbildningsdagar".into(), strong: false };
+        let widths = inter.cell(&cell, false, true).unwrap();
+        let bound = "500\u{a0}lärarutbildningsdagar";
+        assert_eq!(widths.w[0].0, bound.len(), "{:?}", widths.w);
+        assert_eq!(widths.w[0].1, inter.width(bound, 0).unwrap());
+        assert_eq!(widths.w.len(), 2, "`minst` and the figure with its unit: {:?}", widths.w);
     }
 
     #[test]

@@ -121,6 +121,13 @@ pub struct Compiled {
     compile: Duration,
 }
 
+impl Compiled {
+    /// The laid-out pages, for checks of where typst placed what.
+    pub fn document(&self) -> &PagedDocument {
+        &self.document
+    }
+}
+
 /// Lays out the document: every error typst can find is found here.
 pub fn compile(report: &Report, chapters: &[RenderedChapter], caches: Caches) -> Result<Compiled, Diagnostics> {
     let theme = report.theme;
@@ -210,7 +217,117 @@ pub fn export(report: &Report, chapters: &[RenderedChapter], compiled: Compiled)
         }
         all
     })?;
+    let bytes = finish_for_readers(bytes).map_err(|problem| {
+        Diagnostics::from(Diagnostic::error(None, format!("the PDF could not be finished: {problem}")))
+    })?;
     Ok(Pdf { bytes, pages: document.pages().len(), warnings, compile, export: started.elapsed() })
+}
+
+/// What typst cannot yet say in the PDF, said in its objects: the viewer
+/// opens with the bookmarks shown (`/PageMode /UseOutlines` in the catalog),
+/// and bullet lists are tagged with the disc the theme draws
+/// (`/ListNumbering /Disc`; typst tags every bullet list as `/Circle`).
+/// Both are edits of uncompressed dictionaries; the cross-reference table
+/// is moved to match, so the file stays one valid revision.
+fn finish_for_readers(pdf: Vec<u8>) -> Result<Vec<u8>, &'static str> {
+    let mut edits: Vec<(usize, usize, &[u8])> = Vec::new();
+    let xref = startxref(&pdf).ok_or("no cross-reference table")?;
+    let catalog = catalog_offset(&pdf, xref).ok_or("no document catalog")?;
+    let open = catalog + find(&pdf[catalog..], b"<<").ok_or("the catalog is not a dictionary")?;
+    let end = open + find(&pdf[open..], b"endobj").ok_or("the catalog does not end")?;
+    if find(&pdf[open..end], b"/PageMode").is_none() {
+        edits.push((open + 2, 0, b"\n  /PageMode /UseOutlines"));
+    }
+    const CIRCLE: &[u8] = b"/ListNumbering/Circle";
+    let mut at = 0;
+    while let Some(i) = find(&pdf[at..xref], CIRCLE) {
+        edits.push((at + i, CIRCLE.len(), b"/ListNumbering/Disc"));
+        at += i + CIRCLE.len();
+    }
+    edits.sort_by_key(|e| e.0);
+    // How far the text at or after each edit has moved, edit by edit.
+    let shifts: Vec<isize> = edits
+        .iter()
+        .scan(0isize, |shift, (_, removed, inserted)| {
+            *shift += inserted.len() as isize - *removed as isize;
+            Some(*shift)
+        })
+        .collect();
+    // Where an offset of the original file lies in the edited one.
+    let moved = |offset: usize| -> usize {
+        match edits.partition_point(|(at, _, _)| *at < offset) {
+            0 => offset,
+            n => offset.wrapping_add_signed(shifts[n - 1]),
+        }
+    };
+    let mut out = Vec::with_capacity(pdf.len() + 32);
+    let mut from = 0;
+    for (at, removed, inserted) in &edits {
+        out.extend_from_slice(&pdf[from..*at]);
+        out.extend_from_slice(inserted);
+        from = at + removed;
+    }
+    out.extend_from_slice(&pdf[from..xref]);
+    // The table: `xref`, `0 N`, then N entries of 20 bytes, `oooooooooo ggggg n\r\n`.
+    let table = &pdf[xref..];
+    let header_end = nth_line_end(table, 2).ok_or("a cross-reference table without entries")?;
+    let count: usize = std::str::from_utf8(&table[..header_end])
+        .ok()
+        .and_then(|h| h.split_whitespace().nth(2)?.parse().ok())
+        .ok_or("a cross-reference table of an unknown form")?;
+    out.extend_from_slice(&table[..header_end]);
+    let entries = &table[header_end..];
+    if entries.len() < count * 20 {
+        return Err("a cross-reference table shorter than it says");
+    }
+    for entry in entries[..count * 20].chunks(20) {
+        let offset: usize =
+            std::str::from_utf8(&entry[..10]).ok().and_then(|o| o.parse().ok()).ok_or("a cross-reference entry")?;
+        if entry[17] == b'n' {
+            out.extend_from_slice(format!("{:010}", moved(offset)).as_bytes());
+        } else {
+            out.extend_from_slice(&entry[..10]);
+        }
+        out.extend_from_slice(&entry[10..]);
+    }
+    let rest = &entries[count * 20..];
+    let tail = find(rest, b"startxref").ok_or("no startxref")?;
+    out.extend_from_slice(&rest[..tail]);
+    out.extend_from_slice(format!("startxref\n{}\n%%EOF", moved(xref)).as_bytes());
+    Ok(out)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The offset of the cross-reference table, from the file's last `startxref`.
+fn startxref(pdf: &[u8]) -> Option<usize> {
+    let at = pdf.windows(9).rposition(|w| w == b"startxref")?;
+    let digits: String = pdf[at + 9..]
+        .iter()
+        .map(|&b| b as char)
+        .skip_while(char::is_ascii_whitespace)
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let offset: usize = digits.parse().ok()?;
+    pdf[offset..].starts_with(b"xref").then_some(offset)
+}
+
+/// Where the catalog (the trailer's `/Root`) starts, from the table.
+fn catalog_offset(pdf: &[u8], xref: usize) -> Option<usize> {
+    let trailer = xref + find(&pdf[xref..], b"trailer")?;
+    let root = trailer + find(&pdf[trailer..], b"/Root")? + 5;
+    let id: usize = std::str::from_utf8(&pdf[root..root + 24]).ok()?.split_whitespace().next()?.parse().ok()?;
+    let header_end = xref + nth_line_end(&pdf[xref..], 2)?;
+    let entry = header_end + id * 20;
+    let offset: usize = std::str::from_utf8(pdf.get(entry..entry + 10)?).ok()?.parse().ok()?;
+    pdf[offset..].starts_with(format!("{id} 0 obj").as_bytes()).then_some(offset)
+}
+
+/// The offset just after the `n`th line break.
+fn nth_line_end(text: &[u8], n: usize) -> Option<usize> {
+    text.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(n - 1).map(|(i, _)| i + 1)
 }
 
 /// Every font family the theme names must be one typst has: the theme's own

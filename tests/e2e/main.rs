@@ -9,5 +9,6 @@ mod documents;
 mod figures_trust;
 mod fixtures;
 mod hardening;
+mod layout;
 mod pdf;
 mod site;

@@ -464,3 +464,119 @@ fn computed_table_widths_give_the_pdf_typst_measuring_gives() {
         assert!(pdf(&computed) == pdf(&measured), "{doc}.pdf differs between computed and measured widths");
     }
 }
+
+/// The objects the cross-reference table points at: (object number, offset).
+fn xref_entries(bytes: &[u8]) -> Vec<(usize, usize)> {
+    let tail = bytes.windows(9).rposition(|w| w == b"startxref").unwrap();
+    let start: usize = String::from_utf8_lossy(&bytes[tail + 9..]).split_whitespace().next().unwrap().parse().unwrap();
+    let text = String::from_utf8_lossy(&bytes[start..]);
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("xref"));
+    let count: usize = lines.next().unwrap().split_whitespace().nth(1).unwrap().parse().unwrap();
+    lines
+        .take(count)
+        .enumerate()
+        .filter(|(_, l)| l.trim_end().ends_with('n'))
+        .map(|(id, l)| (id, l[..10].parse().unwrap()))
+        .collect()
+}
+
+/// Failed before the PDF was finished for readers: typst writes no
+/// `/PageMode` and tags every bullet list `/ListNumbering /Circle`.
+#[test]
+fn the_example_opens_with_its_bookmarks_and_tags_bullet_lists_as_discs() {
+    let dir = example();
+    let pdf = built(dir.path());
+    let mode = pdf.catalog().get(b"PageMode").and_then(|m| m.as_name()).ok();
+    assert_eq!(mode, Some(&b"UseOutlines"[..]), "the PDF does not open with its bookmarks shown");
+
+    let mut numbering = BTreeSet::new();
+    for object in pdf.doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        let attributes = match dict.get(b"A").map(|a| pdf.resolve(a)) {
+            Ok(Object::Dictionary(a)) => vec![a],
+            Ok(Object::Array(list)) => list.iter().filter_map(|a| pdf.resolve(a).as_dict().ok()).collect(),
+            _ => continue,
+        };
+        for a in attributes {
+            if let Ok(name) = a.get(b"ListNumbering").and_then(|n| n.as_name()) {
+                numbering.insert(String::from_utf8_lossy(name).into_owned());
+            }
+        }
+    }
+    assert!(numbering.contains("Disc"), "no bullet list tagged as discs: {numbering:?}");
+    assert!(!numbering.contains("Circle"), "the theme draws discs, not circles: {numbering:?}");
+
+    // The edit kept the file one consistent revision: every entry of the
+    // cross-reference table points at its object.
+    let path = dir.path().join("output/arsredovisning-2013.pdf");
+    let bytes = std::fs::read(&path).unwrap();
+    let entries = xref_entries(&bytes);
+    assert!(entries.len() > 1000, "{} objects", entries.len());
+    for (id, offset) in entries {
+        assert!(bytes[offset..].starts_with(format!("{id} 0 obj").as_bytes()), "object {id} is not at {offset}");
+    }
+}
+
+/// The structure elements under `object`, depth first: (type, attributes, kids).
+fn struct_elements<'a>(pdf: &'a Pdf, object: &'a Object, out: &mut Vec<&'a Dictionary>) {
+    match pdf.resolve(object) {
+        Object::Array(items) => items.iter().for_each(|i| struct_elements(pdf, i, out)),
+        Object::Dictionary(dict) if dict.has(b"S") => {
+            out.push(dict);
+            if let Ok(kids) = dict.get(b"K") {
+                struct_elements(pdf, kids, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn struct_type(dict: &Dictionary) -> &[u8] {
+    dict.get(b"S").and_then(|s| s.as_name()).unwrap_or_default()
+}
+
+/// The header scope of a TH element, if it has one.
+fn scope<'a>(pdf: &'a Pdf, dict: &'a Dictionary) -> Option<&'a [u8]> {
+    let attributes = match pdf.resolve(dict.get(b"A").ok()?) {
+        Object::Array(list) => list.iter().filter_map(|a| pdf.resolve(a).as_dict().ok()).collect(),
+        Object::Dictionary(a) => vec![a],
+        _ => Vec::new(),
+    };
+    attributes.into_iter().find_map(|a| a.get(b"Scope").and_then(|s| s.as_name()).ok())
+}
+
+/// Statement, note, budget and goal tables: the label column is tagged as
+/// row headers, so each figure is announced with its line. Failed before the
+/// theme marked them: 0 of 133 header cells had row scope.
+#[test]
+fn the_label_column_of_every_table_is_tagged_as_row_headers() {
+    let dir = example();
+    let pdf = built(dir.path());
+    let root = pdf.dict(pdf.catalog(), b"StructTreeRoot").unwrap();
+    let mut elements = Vec::new();
+    struct_elements(&pdf, root.get(b"K").unwrap(), &mut elements);
+    let tables: Vec<&Dictionary> = elements.iter().copied().filter(|e| struct_type(e) == b"Table").collect();
+    assert!(tables.len() > 25, "only {} tables", tables.len());
+    let (mut rows, mut without) = (0, Vec::new());
+    for (i, table) in tables.iter().enumerate() {
+        let mut inside = Vec::new();
+        struct_elements(&pdf, table.get(b"K").unwrap(), &mut inside);
+        for row in inside.iter().filter(|e| struct_type(e) == b"TR") {
+            let mut cells = Vec::new();
+            struct_elements(&pdf, row.get(b"K").unwrap(), &mut cells);
+            let cells: Vec<&&Dictionary> = cells.iter().filter(|c| matches!(struct_type(c), b"TH" | b"TD")).collect();
+            // Body rows: those with data cells.
+            if !cells.iter().any(|c| struct_type(c) == b"TD") {
+                continue;
+            }
+            rows += 1;
+            let first = cells[0];
+            if struct_type(first) != b"TH" || scope(&pdf, first) != Some(b"Row") {
+                without.push(format!("table {i}: a row starts with {:?}", String::from_utf8_lossy(struct_type(first))));
+            }
+        }
+    }
+    assert!(rows > 200, "only {rows} body rows");
+    assert!(without.is_empty(), "{} rows without a row header:\n{}", without.len(), without.join("\n"));
+}
