@@ -150,13 +150,14 @@ fn errors_after_goals_and_areas_point_at_the_authors_line() {
         let path = chapters.join(name);
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("{{ goals(") || text.contains("{{ area("), "{name} places goals");
-        let appended = format!("{}\n\n#### Fel nivå\n", text.trim_end());
+        let appended = format!("{}\n\n# En andra titel\n", text.trim_end());
         let line = appended.lines().count();
         std::fs::write(&path, &appended).unwrap();
         let (out, _, stderr) = run(bin().arg("check").arg("--root").arg(dir.path()));
         assert_eq!(out.status.code(), Some(1), "{stderr}");
         let expected = format!("--> content/chapters/arsredovisning-2013/{name}:{line}:1");
         assert!(stderr.contains(&expected), "expected {expected}:\n{stderr}");
+        assert!(stderr.contains("only the chapter title may be a level-1 heading"), "{stderr}");
         std::fs::write(&path, text).unwrap();
         tried += 1;
     }
