@@ -500,6 +500,21 @@ mod tests {
         assert_eq!(calls("x | f(a=g(1)) + h (2) + x.m(3) + \"k(\""), [8..9, 16..17]);
     }
 
+    /// Fails when the keys are listed as Tera's map holds them (hash order).
+    #[test]
+    fn the_names_a_hint_lists_are_sorted() {
+        let node = crate::yaml::parse(
+            "hotell: 1\nfika: 2\nbuss: 3\nzon: 4\nankare: 5\nmoln: 6\ncykel: 7\nelva: 8\n",
+            "d.yaml",
+        )
+        .unwrap();
+        let mut files = crate::data::DataFiles::default();
+        files.files.insert("nyckeltal".into(), node);
+        let path = ValuePath { root: "data", segments: vec![("nyckeltal".into(), 0..1), ("qqqqqqqqqq".into(), 0..1)] };
+        let (_, _, hint) = check_path(&path, &files.to_value()).unwrap();
+        assert_eq!(hint, "`data.nyckeltal` has: ankare, buss, cykel, elva, fika, hotell, moln, zon");
+    }
+
     #[test]
     fn paths_are_read_with_their_positions() {
         let paths = paths(" metadata.x + data.a[\"b c\"].d | f(x=data)", "data");

@@ -584,6 +584,17 @@ mod tests {
     }
 
     #[test]
+    fn rows_footnotes_and_long_texts_are_checked() {
+        assert!(errors("# T\n\n| a | b |\n|---|---|\n| 1 | 2 | 3 |\n").contains("01-a.md:5:1"));
+        assert_eq!(errors("# T\n\n| a | b |\n|---|---|\n| 1 \\| 2 | 3 |\n| 4 |\n"), "");
+        assert!(errors("# T\n\nText[^x].\n").contains("01-a.md:3:5"));
+        assert_eq!(errors("# T\n\nText \\[^x] och `[^y]`.\n"), "");
+        assert!(errors("# T\n\nText.\n\n[^x]: Fotnot.\n").contains("never referred to"));
+        let alt = format!("# T\n\n![{}](../images/a.png)\n", "a".repeat(32_768));
+        assert!(errors(&alt).contains("alt text is 32768 characters long"));
+    }
+
+    #[test]
     fn a_caption_paragraph_before_a_table_becomes_its_caption() {
         let body =
             "# T\n\n| a |\n|---|\n| 1 |\n\nTabell: Mål 2013\n\n| b |\n|---|\n| 2 |\n\nTabell: inte före en tabell\n";

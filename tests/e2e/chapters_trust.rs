@@ -308,7 +308,7 @@ fn mistake() -> impl Strategy<Value = Option<(Mistake, usize)>> {
         Mistake::UndefinedFootnote,
         Mistake::UnusedFootnote,
     ]);
-    prop::option::weighted(0.4, (kind, 0usize..10))
+    prop::option::weighted(0.5, (kind, 0usize..10))
 }
 
 /// Letters and digits only, so words split by hyphenation or line breaks in
@@ -318,7 +318,7 @@ fn squeezed(text: &str) -> String {
 }
 
 proptest! {
-    #![proptest_config(config(10))]
+    #![proptest_config(config(16))]
 
     /// Over generated chapters with comments, heading ids, tables with
     /// escaped pipes, footnotes and placed figures tables: a valid one
