@@ -314,7 +314,7 @@ pub fn prepare(body: &str, blanked: &[Range<usize>]) -> Result<Prepared, Vec<Pro
             }
             "%}" => raw |= inner.trim_matches(|c: char| c == '-' || c.is_whitespace()) == "raw",
             _ => {
-                if blanked.iter().any(|r| *r == (open..end)) {
+                if blanked.contains(&(open..end)) {
                     b.replace(open..end, "");
                 } else {
                     expressions.push(open..end);
