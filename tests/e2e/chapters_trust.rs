@@ -197,6 +197,19 @@ enum Mistake {
 const STEMS: [&str; 8] = ["alm", "björk", "ek", "gran", "hassel", "lind", "lönn", "rönn"];
 const FIGURES: [&str; 3] = ["{{ table(id=\"rr\") }}", "{{ table(id=\"br\") }}", "{{ notes(level=2) }}"];
 
+/// Appends a mistake to a chapter; returns the line it must be reported at.
+fn write_mistake(text: &mut String, mistake: Mistake) -> usize {
+    let line = text.matches('\n').count() + 1;
+    let (written, reported_at) = match mistake {
+        Mistake::UnclosedComment => ("{# att göra\n\n", 0),
+        Mistake::ExtraCell => ("| a | b |\n| --- | --- |\n| c | d | e |\n\n", 2),
+        Mistake::UndefinedFootnote => ("Saknad fotnot[^saknas].\n\n", 0),
+        Mistake::UnusedFootnote => ("[^oanvand]: Ingen hänvisar hit.\n\n", 0),
+    };
+    text.push_str(written);
+    line + reported_at
+}
+
 /// Writes a chapter; returns its text, every word it shows, and the line of
 /// its mistake, if it has one.
 fn write_chapter(blocks: &[Block], mistake: Option<(Mistake, usize)>) -> (String, Vec<String>, Option<usize>) {
@@ -212,18 +225,11 @@ fn write_chapter(blocks: &[Block], mistake: Option<(Mistake, usize)>) -> (String
     let mut footnotes = Vec::new();
     let mut placed = [false; 3];
     let mut mistake_line = None;
-    let line_now = |text: &str| text.matches('\n').count() + 1;
     for (i, block) in blocks.iter().enumerate() {
         if let Some((m, at)) = mistake
             && at == i
         {
-            mistake_line = Some(line_now(&text));
-            match m {
-                Mistake::UnclosedComment => text.push_str("{# att göra\n\n"),
-                Mistake::ExtraCell => text.push_str("| a | b |\n| --- | --- |\n| c | d | e |\n\n"),
-                Mistake::UndefinedFootnote => text.push_str("Saknad fotnot[^saknas].\n\n"),
-                Mistake::UnusedFootnote => text.push_str("[^oanvand]: Ingen hänvisar hit.\n\n"),
-            }
+            mistake_line = Some(write_mistake(&mut text, m));
         }
         match *block {
             Block::Prose(n) => {
@@ -269,13 +275,7 @@ fn write_chapter(blocks: &[Block], mistake: Option<(Mistake, usize)>) -> (String
     if let Some((m, at)) = mistake
         && at >= blocks.len()
     {
-        mistake_line = Some(line_now(&text));
-        match m {
-            Mistake::UnclosedComment => text.push_str("{# att göra\n\n"),
-            Mistake::ExtraCell => text.push_str("| a | b |\n| --- | --- |\n| c | d | e |\n\n"),
-            Mistake::UndefinedFootnote => text.push_str("Saknad fotnot[^saknas].\n\n"),
-            Mistake::UnusedFootnote => text.push_str("[^oanvand]: Ingen hänvisar hit.\n\n"),
-        }
+        mistake_line = Some(write_mistake(&mut text, m));
     }
     // Every table and the notes are placed once; those not placed yet go last.
     for (k, figures) in FIGURES.iter().enumerate() {
