@@ -340,7 +340,7 @@ pub fn parse_expanded<'a>(
                         )),
                         _ => None,
                     };
-                    let length = text.trim().chars().count();
+                    let length = pdf_length(&text);
                     if length > PDF_STRING_MAX {
                         diagnostics.push(error_at(
                             &start,
@@ -390,13 +390,13 @@ pub fn parse_expanded<'a>(
             }
             Event::End(TagEnd::Image) => {
                 if let Some((alt, start)) = &image_alt
-                    && alt.trim().chars().count() > PDF_STRING_MAX
+                    && pdf_length(alt) > PDF_STRING_MAX
                 {
                     diagnostics.push(error_at(
                         start,
                         format!(
                             "this image's alt text is {} characters long; the PDF holds at most {PDF_STRING_MAX}",
-                            alt.trim().chars().count()
+                            pdf_length(alt)
                         ),
                         "describe the image in a sentence or two; put a long description in the text beside it",
                     ));
@@ -459,8 +459,14 @@ pub fn parse_expanded<'a>(
 }
 
 /// The most characters a heading or an alt text may have: PDF/A limits every
-/// text string of the file (bookmarks, alt texts) to 32 767 bytes.
-const PDF_STRING_MAX: usize = 32_767;
+/// string of the file (bookmarks, alt texts) to 32 767 bytes, and typst
+/// writes text as UTF-16 (two bytes a character, after a two-byte mark).
+const PDF_STRING_MAX: usize = 16_382;
+
+/// The length of a text as the PDF counts it: UTF-16 code units.
+fn pdf_length(text: &str) -> usize {
+    text.trim().encode_utf16().count()
+}
 
 /// The cells of a table row as written: `|` that are not escaped as `\|`,
 /// with an outer `|` at either end being optional.
@@ -590,8 +596,9 @@ mod tests {
         assert!(errors("# T\n\nText[^x].\n").contains("01-a.md:3:5"));
         assert_eq!(errors("# T\n\nText \\[^x] och `[^y]`.\n"), "");
         assert!(errors("# T\n\nText.\n\n[^x]: Fotnot.\n").contains("never referred to"));
-        let alt = format!("# T\n\n![{}](../images/a.png)\n", "a".repeat(32_768));
-        assert!(errors(&alt).contains("alt text is 32768 characters long"));
+        let alt = |n: usize| format!("# T\n\n![{}](../images/a.png)\n", "ä".repeat(n));
+        assert!(errors(&alt(16_383)).contains("alt text is 16383 characters long"));
+        assert!(!errors(&alt(16_382)).contains("alt text"));
     }
 
     #[test]
