@@ -262,6 +262,7 @@ pub fn parse_expanded<'a>(
     let mut footnote_references: Vec<String> = Vec::new();
     let mut footnote_definitions: Vec<(String, Range<usize>)> = Vec::new();
     let mut text_run: Vec<(CowStr<'a>, Range<usize>)> = Vec::new();
+    let mut in_code_block = false;
     let mut heading_text: Option<(u8, String, Range<usize>)> = None;
     let mut image_alt: Option<(String, Range<usize>)> = None;
     let mut used_ids: HashMap<String, usize> = HashMap::new();
@@ -269,6 +270,13 @@ pub fn parse_expanded<'a>(
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match &event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            _ => {}
+        }
+        match &event {
+            // Text in a code block is shown as it stands anyway.
+            Event::Text(_) if in_code_block => {}
             Event::Text(text) => text_run.push((text.clone(), range.clone())),
             _ => {
                 for (at, label) in undefined_footnotes(body, &text_run) {
@@ -594,7 +602,7 @@ mod tests {
         assert!(errors("# T\n\n| a | b |\n|---|---|\n| 1 | 2 | 3 |\n").contains("01-a.md:5:1"));
         assert_eq!(errors("# T\n\n| a | b |\n|---|---|\n| 1 \\| 2 | 3 |\n| 4 |\n"), "");
         assert!(errors("# T\n\nText[^x].\n").contains("01-a.md:3:5"));
-        assert_eq!(errors("# T\n\nText \\[^x] och `[^y]`.\n"), "");
+        assert_eq!(errors("# T\n\nText \\[^x] och `[^y]`.\n\n```\nkod[^z]\n```\n"), "");
         assert!(errors("# T\n\nText.\n\n[^x]: Fotnot.\n").contains("never referred to"));
         let alt = |n: usize| format!("# T\n\n![{}](../images/a.png)\n", "ä".repeat(n));
         assert!(errors(&alt(16_383)).contains("alt text is 16383 characters long"));
