@@ -110,6 +110,7 @@ pub fn load_chapters(root: &Path, folder: &str) -> Result<Vec<Chapter>, Diagnost
             Err(e) => diagnostics.extend(e),
         }
     }
+    diagnostics.extend(shared_numbers(&chapters));
     if chapters.is_empty() && !diagnostics.has_errors() {
         diagnostics.push(
             Diagnostic::error(Some(Location::file(folder)), "there are no chapters")
@@ -117,6 +118,31 @@ pub fn load_chapters(root: &Path, folder: &str) -> Result<Vec<Chapter>, Diagnost
         );
     }
     diagnostics.into_result().map(|_| chapters)
+}
+
+/// The number a chapter's file name starts with (`03` in `03-intakter.md`).
+fn number(slug: &str) -> Option<u64> {
+    let digits = &slug[..slug.find(|c: char| !c.is_ascii_digit()).unwrap_or(slug.len())];
+    digits.parse().ok()
+}
+
+/// Chapters whose file names start with the same number would be put in
+/// order by the rest of their names, which nobody meant: each is an error.
+fn shared_numbers(chapters: &[Chapter]) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    for (i, chapter) in chapters.iter().enumerate() {
+        let Some(n) = number(&chapter.slug) else { continue };
+        if let Some(first) = chapters[..i].iter().find(|c| number(&c.slug) == Some(n)) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Some(Location::new(&chapter.file, 1, 1)),
+                    format!("this chapter has the same number as {}.md, so their order is unclear", first.slug),
+                )
+                .with_hint("give each chapter a number of its own, e.g. by renaming one of the files"),
+            );
+        }
+    }
+    diagnostics
 }
 
 /// Splits the front matter (between `---` lines at the very top) from the body.
@@ -189,6 +215,20 @@ mod tests {
         let d = err.iter().next().unwrap();
         assert_eq!(d.location, Some(Location::new("c.md", 3, 1)));
         assert_eq!(d.hint.as_deref(), Some("did you mean `status`?"));
+    }
+
+    #[test]
+    fn two_chapters_with_one_number_are_refused() {
+        let chapters: Vec<Chapter> =
+            ["content/chapters/03-a.md", "content/chapters/03-b.md", "content/chapters/04-c.md"]
+                .iter()
+                .map(|f| parse_chapter(f, "# T\n").unwrap())
+                .collect();
+        let found = shared_numbers(&chapters);
+        let d: Vec<_> = found.iter().collect();
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].location, Some(Location::new("content/chapters/03-b.md", 1, 1)));
+        assert!(d[0].message.contains("03-a.md"), "{}", d[0]);
     }
 
     #[test]

@@ -177,14 +177,7 @@ fn render_chapters(
     let mut diagnostics = Diagnostics::new();
     let mut expanded = Vec::new();
     for chapter in chapters {
-        match templates::expand_chapter(
-            &tera,
-            &chapter.body,
-            &context,
-            &chapter.file,
-            chapter.body_line_offset,
-            &chapter.source,
-        ) {
+        match templates::expand_chapter(&tera, &chapter.body, &context, &chapter.file, chapter.body_line_offset) {
             Ok(body) => expanded.push((chapter, body)),
             Err(d) => diagnostics.extend(crate::cmd::suggest::chapter_error(
                 d,
@@ -194,16 +187,24 @@ fn render_chapters(
         }
     }
     let mut placements: HashMap<String, String> = HashMap::new();
-    for (chapter, body) in &expanded {
-        for id in markdown::placed_tables(body) {
-            if let Some(first) = placements.insert(id.clone(), chapter.slug.clone()) {
-                diagnostics.push(
+    let mut first_placed: HashMap<String, Location> = HashMap::new();
+    for (chapter, expansion) in &expanded {
+        for (id, byte) in markdown::placed_tables(&expansion.body) {
+            let (line, column) = expansion.lines.position(byte);
+            let here = Location::new(&chapter.file, line, column);
+            placements.entry(id.clone()).or_insert_with(|| chapter.slug.clone());
+            match first_placed.get(&id) {
+                Some(first) => diagnostics.push(
                     Diagnostic::error(
-                        Some(Location::file(&chapter.file)),
-                        format!("the table `{id}` is placed twice (also in {first})"),
+                        Some(here),
+                        format!("the table `{id}` is placed twice (also at {}:{})", first.file, first.line),
                     )
-                    .with_hint("place each table once; refer to it elsewhere with a link"),
-                );
+                    .with_hint("place each table once; refer to it elsewhere with a link")
+                    .with_source(&chapter.source),
+                ),
+                None => {
+                    first_placed.insert(id, here);
+                }
             }
         }
     }
@@ -216,18 +217,18 @@ fn render_chapters(
     };
 
     let mut rendered = Vec::new();
-    for (i, (chapter, body)) in expanded.iter().enumerate() {
+    for (i, (chapter, expansion)) in expanded.iter().enumerate() {
+        let (body, lines) = (&expansion.body, &expansion.lines);
         let chapter_dir = chapter.file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        let doc = match markdown::parse(body, &chapter.file, chapter_dir, chapter.body_line_offset) {
+        let doc = match markdown::parse_expanded(body, &chapter.file, chapter_dir, lines) {
             Ok(doc) => doc,
             Err(d) => {
                 diagnostics.extend(d);
                 continue;
             }
         };
-        let lines = LineIndex::new(body, chapter.body_line_offset);
-        let mut problems = check_images(&report.root, chapter, body, &doc, &lines);
-        problems.extend(check_chapter_links(chapter, body, &doc, &lines, chapters));
+        let mut problems = check_images(&report.root, chapter, &doc, lines);
+        problems.extend(check_chapter_links(chapter, &doc, lines, chapters));
         if problems.has_errors() {
             diagnostics.extend(problems);
             continue;
@@ -236,7 +237,7 @@ fn render_chapters(
             file: &chapter.file,
             slug: &chapter.slug,
             body,
-            lines: &lines,
+            lines,
             line_offset: chapter.body_line_offset,
             tables: Some(&blocks),
         };
@@ -264,43 +265,24 @@ fn render_chapters(
 /// Every image a chapter shows must be a file inside the project. One that
 /// is missing, or that a symbolic link leads out of the project, is named at
 /// its line in the chapter, before either renderer tries to read it.
-fn check_images(
-    root: &std::path::Path,
-    chapter: &Chapter,
-    body: &str,
-    doc: &markdown::Doc,
-    lines: &LineIndex,
-) -> Diagnostics {
-    use pulldown_cmark::{Event, Tag};
+fn check_images(root: &std::path::Path, chapter: &Chapter, doc: &markdown::Doc, lines: &LineIndex) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
     let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let mut footnotes: Vec<_> = doc.footnotes.iter().collect();
-    footnotes.sort_by(|a, b| a.0.cmp(b.0));
-    for image in &doc.images {
+    for (image, &byte) in doc.images.iter().zip(&doc.image_starts) {
         let problem = match root.join(image).canonicalize() {
             Err(_) => "does not exist",
             Ok(path) if !path.starts_with(&inside) => "lies outside the project (through a symbolic link)",
             Ok(path) if !path.is_file() => "is not a file",
             Ok(_) => continue,
         };
-        let name = image.rsplit('/').next().unwrap_or(image);
-        let at = doc.events.iter().chain(footnotes.iter().flat_map(|(_, events)| events.iter())).find_map(
-            |(event, range)| match event {
-                Event::Start(Tag::Image { dest_url, .. }) if dest_url.ends_with(name) => Some(range.start),
-                _ => None,
-            },
-        );
-        let location = match at {
-            Some(byte) => {
-                let (line, column) = lines.position(body, byte);
-                Location::new(&chapter.file, line, column)
-            }
-            None => Location::file(&chapter.file),
-        };
+        let (line, column) = lines.position(byte);
         diagnostics.push(
-            Diagnostic::error(Some(location), format!("the image `{image}` {problem}"))
-                .with_hint("images are files in the project, named relative to the chapter: `../images/karta.png`")
-                .with_source(&chapter.source),
+            Diagnostic::error(
+                Some(Location::new(&chapter.file, line, column)),
+                format!("the image `{image}` {problem}"),
+            )
+            .with_hint("images are files in the project, named relative to the chapter: `../images/karta.png`")
+            .with_source(&chapter.source),
         );
     }
     diagnostics
@@ -309,13 +291,7 @@ fn check_images(
 /// A link to another chapter (`[noterna](10-noter.md)`) must name one of
 /// the report's chapters; a misspelt one is named at its line, with the
 /// nearest chapter, rather than left for the PDF to stumble over.
-fn check_chapter_links(
-    chapter: &Chapter,
-    body: &str,
-    doc: &markdown::Doc,
-    lines: &LineIndex,
-    chapters: &[Chapter],
-) -> Diagnostics {
+fn check_chapter_links(chapter: &Chapter, doc: &markdown::Doc, lines: &LineIndex, chapters: &[Chapter]) -> Diagnostics {
     use pulldown_cmark::{Event, Tag};
     let mut diagnostics = Diagnostics::new();
     let names: Vec<String> = chapters.iter().map(|c| format!("{}.md", c.slug)).collect();
@@ -331,7 +307,7 @@ fn check_chapter_links(
         if !name.ends_with(".md") || names.iter().any(|n| n == name) {
             continue;
         }
-        let (line, column) = lines.position(body, range.start);
+        let (line, column) = lines.position(range.start);
         let known: Vec<&str> = names.iter().map(String::as_str).collect();
         let hint = match crate::project::nearest(name, &known) {
             Some(near) => format!("did you mean `{near}`?"),

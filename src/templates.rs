@@ -1,12 +1,15 @@
 //! Tera: figures in chapter bodies (`{{ data.nyckeltal.arets_resultat | belopp }}`)
 //! and the theme's page templates. Errors point into the chapter or theme file.
 
+pub mod source;
+
 use rust_decimal::Decimal;
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::figures::Figures;
 use crate::format::{format_amount, format_percent, parse_amount};
+use crate::markdown::LineIndex;
 use crate::project::nearest;
 
 /// A Tera engine with the document filters registered.
@@ -18,7 +21,49 @@ pub fn engine() -> Tera {
     tera.register_filter("procent", |value: &Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
         Ok(format_percent(decimal(value, "procent")?, decimals(&kwargs)?))
     });
+    tera.register_filter(source::FIGURE_FILTER, |value: &Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        figure_as_text(value)
+    });
     tera
+}
+
+/// A value placed in a chapter without a filter: a number is shown the
+/// Swedish way (`2,5`, `−50 970`; four digits stay as they are, like a year),
+/// anything else as it is. A float can only come from arithmetic in the
+/// chapter and is never shown: it may be rounded.
+fn figure_as_text(value: &Value) -> tera::TeraResult<Value> {
+    if value.as_f64().is_some() && value.as_i128().is_none() {
+        return Err(tera::Error::message(computed_in_chapter(value)));
+    }
+    let exact = if let Some(i) = value.as_i128() {
+        Decimal::try_from_i128_with_scale(i, 0).ok()
+    } else {
+        value.as_str().filter(|t| is_decimal_text(t)).and_then(|t| parse_amount(t).ok())
+    };
+    match exact {
+        Some(d) if d.scale() == 0 && d.abs() < Decimal::from(10_000) => {
+            Ok(Value::from(d.to_string().replace('-', "\u{2212}")))
+        }
+        Some(d) => Ok(Value::from(format_amount(d, None))),
+        None => Ok(value.clone()),
+    }
+}
+
+/// The text of an exact decimal as the data files hand it to chapters: `-2.5`.
+fn is_decimal_text(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (int_part, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    !int_part.is_empty()
+        && !frac.is_empty()
+        && int_part.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Why a float cannot be placed: it was computed in the chapter.
+fn computed_in_chapter(value: &Value) -> String {
+    format!(
+        "this expression computes {value} from figures in the chapter; the result may be rounded, so it is not shown (compute it as a line of a table in content/data/ with `sum:`, or place the figures themselves)"
+    )
 }
 
 /// Registers `table(id="rr")`, which places a figures table, and
@@ -77,32 +122,107 @@ fn decimal(value: &Value, filter: &str) -> tera::TeraResult<Decimal> {
     if value.is_undefined() {
         return Err(tera::Error::message(format!("`{filter}` was given a figure that does not exist")));
     }
+    if value.as_f64().is_some() {
+        return Err(tera::Error::message(format!("`{filter}`: {}", computed_in_chapter(value))));
+    }
     Err(tera::Error::message(format!("`{filter}` expects a number, found {}", value.name())))
 }
 
-/// Expands the Tera expressions in a chapter body. Bodies without any are returned as they are.
+/// A chapter body with its template expressions expanded, and the way back
+/// from each byte of it to the chapter file.
+#[derive(Debug)]
+pub struct Expanded {
+    pub body: String,
+    pub lines: LineIndex,
+}
+
+/// At most this many template errors are reported for one chapter.
+const MAX_ERRORS: usize = 20;
+
+/// Expands the Tera expressions in a chapter body. Bodies without any are
+/// returned as they are. On failure, returns every error found: after an
+/// expression that fails, the chapter is expanded again without it, so that
+/// the errors in later expressions are found too.
 pub fn expand_chapter(
     tera: &Tera,
     body: &str,
     context: &Context,
     file: &str,
     line_offset: usize,
-    full_source: &str,
-) -> Result<String, Diagnostic> {
+) -> Result<Expanded, Vec<Diagnostic>> {
+    let plain = LineIndex::new(body, line_offset);
     if !(body.contains("{{") || body.contains("{%") || body.contains("{#")) {
-        return Ok(body.to_owned());
+        return Ok(Expanded { body: body.to_owned(), lines: plain });
     }
-    let body = blank_comments(body);
-    let mut out = Limited { bytes: Vec::with_capacity(body.len()), over: false };
-    match tera.render_str_to(&body, context, false, &mut out) {
-        Ok(()) => Ok(String::from_utf8_lossy(&out.bytes).into_owned()),
-        Err(_) if out.over => Err(Diagnostic::error(
-            Some(Location::file(file)),
-            format!("the chapter grows beyond {} MB when its template expressions are expanded", MAX_EXPANDED >> 20),
-        )
-        .with_hint("a loop (`{% for … %}`) probably repeats far more often than meant")),
-        Err(e) => Err(to_diagnostic(&e, |_| file.to_owned(), line_offset).with_source(full_source)),
+    let display = plain.display_source();
+    let at = |byte: usize| {
+        let (line, column) = plain.position(byte);
+        Location::new(file, line, column)
+    };
+    let mut errors = Vec::new();
+    let mut blanked = Vec::new();
+    loop {
+        let prepared = match source::prepare(body, &blanked) {
+            Ok(p) => p,
+            Err(problems) => {
+                return Err(problems
+                    .into_iter()
+                    .map(|p| Diagnostic::error(Some(at(p.at)), p.message).with_hint(p.hint).with_source(&display))
+                    .collect());
+            }
+        };
+        let mut out = Limited { bytes: Vec::with_capacity(body.len()), over: false };
+        let error = match tera.render_str_to(&prepared.text, context, false, &mut out) {
+            Ok(()) if errors.is_empty() => {
+                let (text, anchors) = source::strip(&String::from_utf8_lossy(&out.bytes), &prepared.anchors);
+                return Ok(Expanded { body: text, lines: LineIndex::expanded(body, line_offset, anchors) });
+            }
+            Ok(()) => return Err(errors),
+            Err(e) => e,
+        };
+        if out.over {
+            let location =
+                source::last_anchor(&out.bytes, &prepared.anchors).map_or(Location::file(file), |a| at(a.source));
+            errors.push(
+                Diagnostic::error(
+                    Some(location),
+                    format!(
+                        "the chapter grows beyond {} MB when its template expressions are expanded",
+                        MAX_EXPANDED >> 20
+                    ),
+                )
+                .with_hint("a loop (`{% for … %}`) around this line probably repeats far more often than meant")
+                .with_source(&display),
+            );
+            return Err(errors);
+        }
+        let byte = error_byte(&error, &prepared.text).map(|b| prepared.source_byte(b));
+        let diagnostic = match (to_diagnostic(&error, |_| file.to_owned(), 0), byte) {
+            (d, Some(byte)) => Diagnostic { location: Some(at(byte)), ..d },
+            (d, None) => d,
+        };
+        errors.push(diagnostic.with_source(&display));
+        match byte.and_then(|b| prepared.expression_at(b)) {
+            Some(expression) if errors.len() < MAX_ERRORS && !blanked.contains(&expression) => blanked.push(expression),
+            _ => return Err(errors),
+        }
     }
+}
+
+/// The byte of the rendered text a Tera error points at: from its span, or
+/// for errors Tera only gives as text, from the `__tera_one_off:line:column` in it.
+fn error_byte(error: &tera::Error, text: &str) -> Option<usize> {
+    use tera::ErrorKind;
+    if let ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) = error.kind() {
+        return Some(report.span().range.start);
+    }
+    let position = error.to_string().split("__tera_one_off:").nth(1)?.to_owned();
+    let mut numbers = position.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+    let line: usize = numbers.next()?.parse().ok()?;
+    let column: usize = numbers.next()?.parse().ok()?;
+    let line_start = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>();
+    let within = text[line_start..].char_indices().nth(column.saturating_sub(1)).map_or(0, |(i, _)| i);
+    Some(line_start + within)
 }
 
 /// The most a chapter may grow to when its expressions are expanded: far
@@ -128,21 +248,6 @@ impl std::io::Write for Limited {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
-}
-
-/// Replaces each `{# … #}` comment with the line breaks it spans, so lines
-/// after it keep their numbers in the expanded body (and in messages).
-fn blank_comments(body: &str) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut rest = body;
-    while let Some(start) = rest.find("{#") {
-        let Some(len) = rest[start..].find("#}") else { break };
-        out.push_str(&rest[..start]);
-        out.extend(rest[start..start + len].matches('\n').map(|_| '\n'));
-        rest = &rest[start + len + 2..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Converts a Tera error into a diagnostic. `file_for` maps a template name to
@@ -180,6 +285,8 @@ fn hint_for(message: &str) -> &'static str {
     if message.contains("Found integer but expected identifier") {
         // `figures.rr.arets_resultat.2013`: a column written like a name.
         "a column such as 2013 is written in brackets and quotes after the line: `figures.rr.arets_resultat[\"2013\"]`"
+    } else if message.contains("from figures in the chapter") {
+        "a line with `sum:` in content/data/ adds and subtracts other lines exactly; place that line instead"
     } else if message.contains("there is no table") {
         "tables and notes are declared in content/data/*.yaml under `tables:` and `notes:`; use their `id`"
     } else if message.contains("not found") || message.contains("undefined") || message.contains("does not exist") {
@@ -199,7 +306,9 @@ mod tests {
         files.files.insert("nyckeltal".into(), node);
         let mut context = Context::new();
         context.insert_value("data", files.to_value());
-        expand_chapter(&engine(), body, &context, "content/chapters/02-a.md", 3, body)
+        expand_chapter(&engine(), body, &context, "content/chapters/02-a.md", 3)
+            .map(|e| e.body)
+            .map_err(|mut e| e.remove(0))
     }
 
     #[test]
@@ -213,9 +322,44 @@ mod tests {
     }
 
     #[test]
-    fn comments_keep_the_line_count() {
-        assert_eq!(blank_comments("a {# x\ny\nz #}b\nc"), "a \n\nb\nc");
-        assert_eq!(blank_comments("ingen {# slut"), "ingen {# slut");
+    fn a_figure_without_a_filter_is_shown_the_swedish_way() {
+        let out = render(
+            "{{ data.nyckeltal.x }} {{ data.nyckeltal.k }} {{ data.nyckeltal.y }} {{ data.nyckeltal.t }}",
+            "x: 2,5\nk: -50 970\ny: 2013\nt: text\n",
+        )
+        .unwrap();
+        assert_eq!(out, "2,5 \u{2212}50\u{a0}970 2013 text");
+    }
+
+    #[test]
+    fn arithmetic_that_gives_a_float_is_refused_at_its_line() {
+        for body in ["A\n\n{{ data.nyckeltal.r / 4 }}", "A\n\n{{ (data.nyckeltal.r / 4) | belopp }}"] {
+            let err = render(body, "r: 2702\n").unwrap_err();
+            assert_eq!(err.location.as_ref().map(|l| l.line), Some(6), "{err}");
+            assert!(err.message.contains("computes 675.5"), "{err}");
+        }
+    }
+
+    #[test]
+    fn expanded_lines_map_back_to_the_authors_lines() {
+        let mut tera = engine();
+        tera.register_function("block", |_: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            Ok(Value::safe_string("\nett\ntvå\ntre\n"))
+        });
+        let body = "# T\n\n{{ block() }}\n\nEfter {# en\nkommentar #} och {{ 5 }} sist.\n";
+        let expanded = expand_chapter(&tera, body, &Context::new(), "c.md", 2).unwrap();
+        let line_of = |needle: &str| expanded.lines.position(expanded.body.find(needle).unwrap());
+        assert_eq!(line_of("två"), (5, 1), "inserted text is at its call");
+        assert_eq!(line_of("Efter"), (7, 1));
+        assert_eq!(line_of("sist"), (8, 26));
+    }
+
+    #[test]
+    fn every_failing_expression_of_a_chapter_is_reported() {
+        let body = "A {{ 1 | belopp(decimaler=9) }}\n\nB {{ \"x\" | procent }}\n";
+        let errors = expand_chapter(&engine(), body, &Context::new(), "c.md", 0).unwrap_err();
+        let lines: Vec<usize> = errors.iter().filter_map(|e| e.location.as_ref().map(|l| l.line)).collect();
+        assert_eq!(lines, [1, 3], "{errors:?}");
     }
 
     #[test]

@@ -17,17 +17,21 @@ const FILTERS: &[&str] = &["belopp", "procent", "upper", "lower", "capitalize", 
 /// The functions a chapter is most likely to mean.
 const FUNCTIONS: &[&str] = &["table", "notes", "goals", "goal_summary", "area", "people", "range"];
 
-/// Better diagnostics for a chapter whose expansion failed with `error`.
+/// Better diagnostics for a chapter whose expansion failed with `errors`.
 /// `roots` are the values chapters see by name, e.g. `("data", …)`.
-pub fn chapter_error(error: Diagnostic, chapter: &Chapter, roots: &[(&str, &tera::Value)]) -> Diagnostics {
+pub fn chapter_error(errors: Vec<Diagnostic>, chapter: &Chapter, roots: &[(&str, &tera::Value)]) -> Diagnostics {
     let lines = LineIndex::new(&chapter.body, chapter.body_line_offset);
     let at = |byte: usize| {
-        let (line, column) = lines.position(&chapter.body, byte);
+        let (line, column) = lines.position(byte);
         Location::new(&chapter.file, line, column)
     };
-    let unknown_filters = names_after(&error.message, "Unknown filter `");
-    let unknown_functions = names_after(&error.message, "Unknown function `");
-    let error = locate_report(error, &chapter.file, chapter.body_line_offset, &chapter.source);
+    let messages: String = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("\n");
+    let unknown_filters = names_after(&messages, "Unknown filter `");
+    let unknown_functions = names_after(&messages, "Unknown function `");
+    let errors: Vec<Diagnostic> = errors
+        .into_iter()
+        .map(|e| locate_report(e, &chapter.file, chapter.body_line_offset, &chapter.source))
+        .collect();
 
     let mut found = Diagnostics::new();
     let mut covered: Vec<(Location, Location)> = Vec::new();
@@ -39,7 +43,7 @@ pub fn chapter_error(error: Diagnostic, chapter: &Chapter, roots: &[(&str, &tera
             if unknown_functions.iter().any(|n| n == name) {
                 let hint = match nearest(name, FUNCTIONS) {
                     Some(near) => format!("did you mean `{near}`?"),
-                    None => format!("the functions are: {}", FUNCTIONS.join(", ")),
+                    None => format!("the functions are: {}", sorted(FUNCTIONS).join(", ")),
                 };
                 problems.push(
                     Diagnostic::error(Some(at(expr.start + call.start)), format!("there is no function `{name}`"))
@@ -80,12 +84,16 @@ pub fn chapter_error(error: Diagnostic, chapter: &Chapter, roots: &[(&str, &tera
             }
         }
     }
-    let explained = match &error.location {
-        Some(loc) if loc.line > 0 => covered.iter().any(|(from, to)| from <= loc && loc <= to),
-        _ => (!unknown_filters.is_empty() || !unknown_functions.is_empty()) && !found.is_empty(),
-    };
-    if !explained {
-        found.push(error);
+    let scanned_unknown_names = (!unknown_filters.is_empty() || !unknown_functions.is_empty()) && !found.is_empty();
+    for error in errors {
+        let explained = scanned_unknown_names && error.message.starts_with("Unknown ")
+            || match &error.location {
+                Some(loc) if loc.line > 0 => covered.iter().any(|(from, to)| from <= loc && loc <= to),
+                _ => scanned_unknown_names,
+            };
+        if !explained {
+            found.push(error);
+        }
     }
     found
 }
@@ -94,17 +102,19 @@ pub fn chapter_error(error: Diagnostic, chapter: &Chapter, roots: &[(&str, &tera
 /// naming its internal template, `--> __tera_one_off:5:28`. Points such a
 /// diagnostic at the chapter line instead, and keeps only the message.
 fn locate_report(error: Diagnostic, file: &str, line_offset: usize, source: &str) -> Diagnostic {
-    if error.location.is_some() {
-        return error;
-    }
     let Some(position) = error.message.split("__tera_one_off:").nth(1) else { return error };
+    let first = error.message.lines().next().unwrap_or_default().trim_start_matches("error: ").trim().to_owned();
+    if let Some(location) = error.location {
+        let mut located = Diagnostic::error(Some(location), first);
+        located.hint = error.hint;
+        return located.with_source(source);
+    }
     let mut numbers = position.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
     let (Some(Ok(line)), Some(Ok(column))) =
         (numbers.next().map(str::parse::<usize>), numbers.next().map(str::parse::<usize>))
     else {
         return error;
     };
-    let first = error.message.lines().next().unwrap_or_default().trim_start_matches("error: ").trim().to_owned();
     let mut located = Diagnostic::error(Some(Location::new(file, line + line_offset, column)), first);
     located.hint = error.hint;
     located.with_source(source)
@@ -319,7 +329,8 @@ fn check_path(path: &ValuePath, value: &tera::Value) -> Option<(usize, String, S
             let message = format!("`{so_far}` is a single value, so it has no part `{name}`");
             return Some((i, message, format!("write `{so_far}` without `{}`", &whole[so_far.len()..])));
         };
-        let keys: Vec<String> = map.keys().map(ToString::to_string).collect();
+        let mut keys: Vec<String> = map.keys().map(ToString::to_string).collect();
+        keys.sort();
         if let Some((_, next)) = map.iter().find(|(k, _)| k.to_string() == *name) {
             value = next;
             continue;
@@ -363,6 +374,12 @@ fn check_path(path: &ValuePath, value: &tera::Value) -> Option<(usize, String, S
     None
 }
 
+fn sorted<'a>(names: &[&'a str]) -> Vec<&'a str> {
+    let mut names = names.to_vec();
+    names.sort_unstable();
+    names
+}
+
 /// A short list of names: the first ten, then how many more.
 fn listing(names: &[String]) -> String {
     const SHOWN: usize = 10;
@@ -401,15 +418,11 @@ mod tests {
         let mut context = tera::Context::new();
         context.insert_value("data", data());
         context.insert_value("figures", figures());
-        let error = crate::templates::expand_chapter(
-            &tera,
-            &chapter.body,
-            &context,
-            &chapter.file,
-            chapter.body_line_offset,
-            &chapter.source,
-        )
-        .unwrap_err();
+        let Err(error) =
+            crate::templates::expand_chapter(&tera, &chapter.body, &context, &chapter.file, chapter.body_line_offset)
+        else {
+            panic!("the chapter expanded without an error");
+        };
         let figures = figures();
         chapter_error(error, &chapter, &[("data", &data()), ("figures", &figures)]).iter().cloned().collect()
     }
@@ -485,6 +498,21 @@ mod tests {
         assert_eq!(all[0].location, Some(Location::new("content/chapters/02-a.md", 3, 24)));
         assert_eq!(all[0].hint.as_deref(), Some("did you mean `table`?"));
         assert_eq!(calls("x | f(a=g(1)) + h (2) + x.m(3) + \"k(\""), [8..9, 16..17]);
+    }
+
+    /// Fails when the keys are listed as Tera's map holds them (hash order).
+    #[test]
+    fn the_names_a_hint_lists_are_sorted() {
+        let node = crate::yaml::parse(
+            "hotell: 1\nfika: 2\nbuss: 3\nzon: 4\nankare: 5\nmoln: 6\ncykel: 7\nelva: 8\n",
+            "d.yaml",
+        )
+        .unwrap();
+        let mut files = crate::data::DataFiles::default();
+        files.files.insert("nyckeltal".into(), node);
+        let path = ValuePath { root: "data", segments: vec![("nyckeltal".into(), 0..1), ("qqqqqqqqqq".into(), 0..1)] };
+        let (_, _, hint) = check_path(&path, &files.to_value()).unwrap();
+        assert_eq!(hint, "`data.nyckeltal` has: ankare, buss, cykel, elva, fika, hotell, moln, zon");
     }
 
     #[test]

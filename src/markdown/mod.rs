@@ -11,7 +11,7 @@ pub mod typst;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::figures::view::{RowView, TableView};
@@ -69,12 +69,12 @@ impl TableBlocks<'_> {
     }
 }
 
-/// The ids of the figures tables placed in an expanded chapter body, in order.
-pub fn placed_tables(body: &str) -> Vec<String> {
+/// The ids of the figures tables placed in an expanded chapter body, in
+/// order, each with the byte where its block starts.
+pub fn placed_tables(body: &str) -> Vec<(String, usize)> {
     let fence = format!("```{TABLE_BLOCK}\n");
     body.match_indices(&fence)
-        .filter_map(|(i, _)| body[i + fence.len()..].lines().next())
-        .map(|id| id.trim().to_owned())
+        .filter_map(|(i, _)| body[i + fence.len()..].lines().next().map(|id| (id.trim().to_owned(), i)))
         .collect()
 }
 
@@ -93,6 +93,8 @@ pub struct Doc<'a> {
     pub headings: Vec<Heading>,
     /// Images referenced, as project-relative paths, in order of appearance.
     pub images: Vec<String>,
+    /// Where each image is in the body, in the same order.
+    pub image_starts: Vec<usize>,
     /// The caption of each table, in order of appearance: a paragraph
     /// `Tabell: …` right before a table becomes its caption.
     pub table_captions: Vec<Option<String>>,
@@ -159,24 +161,62 @@ pub struct ChapterContext<'a> {
     pub tables: Option<&'a TableBlocks<'a>>,
 }
 
-/// Maps byte offsets in a body to line and column in the chapter file.
+/// Maps byte offsets in a chapter's expanded body to line and column in the
+/// chapter file. Text that figures, tables and goals were expanded into is
+/// mapped to the expression that wrote it; everything else to the author's own
+/// line, however many lines were inserted before it.
+#[derive(Debug, Clone)]
 pub struct LineIndex {
+    /// The body as the author wrote it, and where its lines start.
+    source: String,
     starts: Vec<usize>,
     offset: usize,
+    /// Bytes of the expanded body with the place in `source` the text from
+    /// there on comes from; empty when the body was not expanded.
+    anchors: Vec<(usize, crate::templates::source::Anchor)>,
 }
 
 impl LineIndex {
+    /// The index of a body that is shown as it was written.
     pub fn new(body: &str, line_offset: usize) -> Self {
-        let starts = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        Self { starts, offset: line_offset }
+        Self::expanded(body, line_offset, Vec::new())
     }
 
-    /// 1-based line and column of a byte offset in the body.
-    pub fn position(&self, body: &str, byte: usize) -> (usize, usize) {
+    /// The index of an expanded body, from the anchors its expansion left.
+    pub fn expanded(source: &str, line_offset: usize, anchors: Vec<(usize, crate::templates::source::Anchor)>) -> Self {
+        let starts = std::iter::once(0).chain(source.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Self { source: source.to_owned(), starts, offset: line_offset, anchors }
+    }
+
+    /// The body byte behind a byte of the expanded body.
+    pub fn source_byte(&self, byte: usize) -> usize {
+        let i = self.anchors.partition_point(|(at, _)| *at <= byte);
+        let source = match i.checked_sub(1).map(|i| self.anchors[i]) {
+            None if self.anchors.is_empty() => byte,
+            None => 0,
+            Some((at, anchor)) if anchor.literal => anchor.source + (byte - at),
+            Some((_, anchor)) => anchor.source,
+        };
+        let mut source = source.min(self.source.len());
+        while !self.source.is_char_boundary(source) {
+            source -= 1;
+        }
+        source
+    }
+
+    /// 1-based line and column in the chapter file of a byte of the (expanded) body.
+    pub fn position(&self, byte: usize) -> (usize, usize) {
+        let byte = self.source_byte(byte);
         let line = self.starts.partition_point(|&s| s <= byte).max(1);
         let start = self.starts[line - 1];
-        let column = body.get(start..byte).map(|s| s.chars().count()).unwrap_or(0) + 1;
+        let column = self.source.get(start..byte).map(|s| s.chars().count()).unwrap_or(0) + 1;
         (line + self.offset, column)
+    }
+
+    /// The chapter file's text from the body on, at its own line numbers,
+    /// for showing the line a message points at.
+    pub fn display_source(&self) -> String {
+        format!("{}{}", "\n".repeat(self.offset), self.source)
     }
 }
 
@@ -192,15 +232,24 @@ fn level_number(level: HeadingLevel) -> u8 {
     level as u8
 }
 
-/// Parses and checks a chapter body. Errors name the chapter file and line.
+/// Parses and checks a chapter body that is shown as it was written, starting
+/// `line_offset` lines into its file.
 pub fn parse<'a>(body: &'a str, file: &str, chapter_dir: &str, line_offset: usize) -> Result<Doc<'a>, Diagnostics> {
-    let lines = LineIndex::new(body, line_offset);
+    parse_expanded(body, file, chapter_dir, &LineIndex::new(body, line_offset))
+}
+
+/// Like [`parse`] for an expanded body: `lines` maps it back to the chapter file.
+pub fn parse_expanded<'a>(
+    body: &'a str,
+    file: &str,
+    chapter_dir: &str,
+    lines: &LineIndex,
+) -> Result<Doc<'a>, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
+    let display = lines.display_source();
     let error_at = |range: &Range<usize>, message: String, hint: &str| {
-        let (line, column) = lines.position(body, range.start);
-        Diagnostic::error(Some(Location::new(file, line, column)), message)
-            .with_hint(hint)
-            .with_source(&format!("{}{body}", "\n".repeat(line_offset)))
+        let (line, column) = lines.position(range.start);
+        Diagnostic::error(Some(Location::new(file, line, column)), message).with_hint(hint).with_source(&display)
     };
 
     let mut events = Vec::new();
@@ -208,12 +257,56 @@ pub fn parse<'a>(body: &'a str, file: &str, chapter_dir: &str, line_offset: usiz
     let mut in_footnote: Option<(String, Vec<Spanned<'a>>)> = None;
     let mut headings: Vec<Heading> = Vec::new();
     let mut images = Vec::new();
+    let mut image_starts = Vec::new();
+    let mut table_columns = 0;
+    let mut footnote_references: Vec<String> = Vec::new();
+    let mut footnote_definitions: Vec<(String, Range<usize>)> = Vec::new();
+    let mut text_run: Vec<(CowStr<'a>, Range<usize>)> = Vec::new();
+    let mut in_code_block = false;
     let mut heading_text: Option<(u8, String, Range<usize>)> = None;
     let mut image_alt: Option<(String, Range<usize>)> = None;
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let mut explicit_id: Option<String> = None;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            _ => {}
+        }
+        match &event {
+            // Text in a code block is shown as it stands anyway.
+            Event::Text(_) if in_code_block => {}
+            Event::Text(text) => text_run.push((text.clone(), range.clone())),
+            _ => {
+                for (at, label) in undefined_footnotes(body, &text_run) {
+                    diagnostics.push(error_at(
+                        &(at..at),
+                        format!("the footnote `[^{label}]` is not defined, so it would be printed as it stands"),
+                        &format!("add the footnote's text on a line of its own: `[^{label}]: Källa: …`; to show the brackets, write `\\[^{label}]`"),
+                    ));
+                }
+                text_run.clear();
+            }
+        }
+        match &event {
+            Event::FootnoteReference(label) => footnote_references.push(label.to_string()),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                footnote_definitions.push((label.to_string(), range.clone()))
+            }
+            Event::Start(Tag::Table(aligns)) => table_columns = aligns.len(),
+            Event::Start(Tag::TableRow) => {
+                let cells = source_cells(&body[range.clone()]);
+                if cells > table_columns {
+                    diagnostics.push(error_at(
+                        &range,
+                        format!("this table row has {cells} cells, but the table's header has {table_columns}: the last would be lost"),
+                        "give the header a column for every cell, or write a `|` inside a cell as `\\|`",
+                    ));
+                }
+            }
+            _ => {}
+        }
         match &event {
             // A footnote that refers to itself (or to one that refers back) would never end.
             Event::FootnoteReference(_) if in_footnote.is_some() => diagnostics.push(error_at(
@@ -255,6 +348,14 @@ pub fn parse<'a>(body: &'a str, file: &str, chapter_dir: &str, line_offset: usiz
                         )),
                         _ => None,
                     };
+                    let length = pdf_length(&text);
+                    if length > PDF_STRING_MAX {
+                        diagnostics.push(error_at(
+                            &start,
+                            format!("this heading is {length} characters long; the PDF holds at most {PDF_STRING_MAX} in one heading"),
+                            "a heading is a short title for the text below it; move the rest into a paragraph",
+                        ));
+                    }
                     if let Some(message) = problem {
                         diagnostics.push(error_at(
                             &start,
@@ -283,7 +384,10 @@ pub fn parse<'a>(body: &'a str, file: &str, chapter_dir: &str, line_offset: usiz
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
                 match resolve_image(chapter_dir, dest_url) {
-                    Ok(path) => images.push(path),
+                    Ok(path) => {
+                        images.push(path);
+                        image_starts.push(range.start);
+                    }
                     Err(message) => diagnostics.push(error_at(
                         &range,
                         message,
@@ -293,6 +397,18 @@ pub fn parse<'a>(body: &'a str, file: &str, chapter_dir: &str, line_offset: usiz
                 image_alt = Some((String::new(), range.clone()));
             }
             Event::End(TagEnd::Image) => {
+                if let Some((alt, start)) = &image_alt
+                    && pdf_length(alt) > PDF_STRING_MAX
+                {
+                    diagnostics.push(error_at(
+                        start,
+                        format!(
+                            "this image's alt text is {} characters long; the PDF holds at most {PDF_STRING_MAX}",
+                            pdf_length(alt)
+                        ),
+                        "describe the image in a sentence or two; put a long description in the text beside it",
+                    ));
+                }
                 if let Some((alt, start)) = image_alt.take()
                     && alt.trim().is_empty()
                 {
@@ -327,9 +443,18 @@ pub fn parse<'a>(body: &'a str, file: &str, chapter_dir: &str, line_offset: usiz
             },
         }
     }
+    for (label, range) in &footnote_definitions {
+        if !footnote_references.contains(label) {
+            diagnostics.push(error_at(
+                range,
+                format!("the footnote `[^{label}]` is never referred to, so its text would be left out"),
+                &format!("put `[^{label}]` in the text where the footnote belongs, or delete the footnote"),
+            ));
+        }
+    }
     if headings.is_empty() {
         diagnostics.push(
-            Diagnostic::error(Some(Location::new(file, line_offset + 1, 1)), "this chapter has no title")
+            Diagnostic::error(Some(Location::new(file, lines.position(0).0, 1)), "this chapter has no title")
                 .with_hint("start the chapter with a level-1 heading: `# Förvaltningsberättelse`"),
         );
     }
@@ -338,7 +463,64 @@ pub fn parse<'a>(body: &'a str, file: &str, chapter_dir: &str, line_offset: usiz
     }
     let title = headings[0].text.clone();
     let table_captions = extract_captions(&mut events);
-    Ok(Doc { events, footnotes, title, headings, images, table_captions })
+    Ok(Doc { events, footnotes, title, headings, images, image_starts, table_captions })
+}
+
+/// The most characters a heading or an alt text may have: PDF/A limits every
+/// string of the file (bookmarks, alt texts) to 32 767 bytes, and typst
+/// writes text as UTF-16 (two bytes a character, after a two-byte mark).
+const PDF_STRING_MAX: usize = 16_382;
+
+/// The length of a text as the PDF counts it: UTF-16 code units.
+fn pdf_length(text: &str) -> usize {
+    text.trim().encode_utf16().count()
+}
+
+/// The cells of a table row as written: `|` that are not escaped as `\|`,
+/// with an outer `|` at either end being optional.
+fn source_cells(row: &str) -> usize {
+    let row = row.trim();
+    let mut pipes = Vec::new();
+    let mut escaped = false;
+    for (i, c) in row.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '|' => pipes.push(i),
+            _ => {}
+        }
+    }
+    let leading = usize::from(pipes.first() == Some(&0));
+    let trailing = usize::from(pipes.last().is_some_and(|&i| i + 1 == row.len()) && row.len() > 1);
+    pipes.len() + 1 - leading - trailing
+}
+
+/// `[^label]` left as text in a run of text events: a reference to a
+/// footnote that is not defined. Returns each one's body byte and label;
+/// brackets the author escaped (`\[^a]`) are meant as text.
+fn undefined_footnotes(body: &str, run: &[(CowStr<'_>, Range<usize>)]) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    let text: String = run.iter().map(|(t, _)| t.as_ref()).collect();
+    let mut offset = 0;
+    let mut starts = Vec::new();
+    for (t, range) in run {
+        starts.push((offset, range.clone(), body.get(range.clone()) == Some(t.as_ref())));
+        offset += t.len();
+    }
+    for (i, _) in text.match_indices("[^") {
+        let Some(len) = text[i + 2..].find(']') else { continue };
+        let label = &text[i + 2..i + 2 + len];
+        if label.is_empty() || label.contains(char::is_whitespace) || text[i + 2 + len + 1..].starts_with(':') {
+            continue;
+        }
+        let Some((start, range, verbatim)) = starts.iter().rev().find(|(s, _, _)| *s <= i) else { continue };
+        let at = range.start + (i - start);
+        if !verbatim || body[..at].ends_with('\\') {
+            continue;
+        }
+        found.push((at, label.to_owned()));
+    }
+    found
 }
 
 /// The scheme of a link a reader's browser would run or that leaves the
@@ -416,14 +598,22 @@ mod tests {
     }
 
     #[test]
+    fn rows_footnotes_and_long_texts_are_checked() {
+        assert!(errors("# T\n\n| a | b |\n|---|---|\n| 1 | 2 | 3 |\n").contains("01-a.md:5:1"));
+        assert_eq!(errors("# T\n\n| a | b |\n|---|---|\n| 1 \\| 2 | 3 |\n| 4 |\n"), "");
+        assert!(errors("# T\n\nText[^x].\n").contains("01-a.md:3:5"));
+        assert_eq!(errors("# T\n\nText \\[^x] och `[^y]`.\n\n```\nkod[^z]\n```\n"), "");
+        assert!(errors("# T\n\nText.\n\n[^x]: Fotnot.\n").contains("never referred to"));
+        let alt = |n: usize| format!("# T\n\n![{}](../images/a.png)\n", "ä".repeat(n));
+        assert!(errors(&alt(16_383)).contains("alt text is 16383 characters long"));
+        assert!(!errors(&alt(16_382)).contains("alt text"));
+    }
+
+    #[test]
     fn a_caption_paragraph_before_a_table_becomes_its_caption() {
-        let doc = parse(
-            "# T\n\n| a |\n|---|\n| 1 |\n\nTabell: Mål 2013\n\n| b |\n|---|\n| 2 |\n\nTabell: inte före en tabell\n",
-            "f.md",
-            "c",
-            0,
-        )
-        .unwrap();
+        let body =
+            "# T\n\n| a |\n|---|\n| 1 |\n\nTabell: Mål 2013\n\n| b |\n|---|\n| 2 |\n\nTabell: inte före en tabell\n";
+        let doc = parse(body, "f.md", "c", 0).unwrap();
         assert_eq!(doc.table_captions, [None, Some("Mål 2013".to_owned())]);
         let paragraphs = doc.events.iter().filter(|(e, _)| matches!(e, Event::Start(Tag::Paragraph))).count();
         assert_eq!(paragraphs, 1, "only the caption before a table is taken out");
@@ -431,7 +621,8 @@ mod tests {
 
     #[test]
     fn heading_ids_are_unique_and_ascii() {
-        let doc = parse("# Året\n\n## Resultat\n\n## Resultat\n", "f.md", "content/chapters", 0).unwrap();
+        let body = "# Året\n\n## Resultat\n\n## Resultat\n";
+        let doc = parse(body, "f.md", "content/chapters", 0).unwrap();
         let ids: Vec<_> = doc.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["aret", "resultat", "resultat-2"]);
         assert_eq!(doc.title, "Året");
@@ -439,7 +630,8 @@ mod tests {
 
     #[test]
     fn line_numbers_include_the_front_matter() {
-        let err = parse("# T\n\n#### X\n", "f.md", "content/chapters", 4).unwrap_err();
+        let body = "# T\n\n#### X\n";
+        let err = parse(body, "f.md", "content/chapters", 4).unwrap_err();
         assert_eq!(err.iter().next().unwrap().location, Some(Location::new("f.md", 7, 1)));
     }
 

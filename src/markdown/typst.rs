@@ -107,7 +107,7 @@ pub fn render(doc: &Doc, ctx: &ChapterContext) -> TypstChapter {
     let mut output_line = 0;
     let mut line = ctx.line_offset + 1;
     for (event, range) in &doc.events {
-        line = ctx.lines.position(ctx.body, range.start).0;
+        line = ctx.lines.position(range.start).0;
         if line_map.len() <= output_line {
             line_map.push(line);
         }
@@ -641,8 +641,8 @@ mod tests {
 
     /// The chapter `01-a` converted, its Markdown starting `offset` lines into its file.
     fn converted(body: &str, offset: usize) -> TypstChapter {
-        let doc = parse(body, "c.md", "content/chapters", 0).unwrap();
         let lines = crate::markdown::LineIndex::new(body, offset);
+        let doc = parse(body, "c.md", "content/chapters", 0).unwrap();
         let ctx = ChapterContext { file: "c.md", slug: "01-a", body, lines: &lines, line_offset: offset, tables: None };
         render(&doc, &ctx)
     }

@@ -24,7 +24,8 @@ const DESCRIPTION_MAX: usize = 160;
 
 #[derive(Serialize)]
 struct ChapterLink<'a> {
-    number: usize,
+    /// `None` when the report's chapters are not numbered (`chapter_numbers: false`).
+    number: Option<usize>,
     title: &'a str,
     href: String,
     /// Not yet final: `utkast` or `granskning`.
@@ -33,7 +34,7 @@ struct ChapterLink<'a> {
 
 #[derive(Serialize)]
 struct Page<'a> {
-    number: usize,
+    number: Option<usize>,
     title: &'a str,
     href: String,
     body: &'a str,
@@ -47,8 +48,13 @@ fn is_draft(status: Option<Status>) -> bool {
     matches!(status, Some(Status::Utkast | Status::Granskning))
 }
 
-fn link(ch: &RenderedChapter) -> ChapterLink<'_> {
-    ChapterLink { number: ch.number, title: &ch.title, href: ch.href(), draft: is_draft(ch.status) }
+/// The number a chapter is shown with: none when the report numbers no chapters.
+fn shown_number(ch: &RenderedChapter, numbered: bool) -> Option<usize> {
+    numbered.then_some(ch.number)
+}
+
+fn link(ch: &RenderedChapter, numbered: bool) -> ChapterLink<'_> {
+    ChapterLink { number: shown_number(ch, numbered), title: &ch.title, href: ch.href(), draft: is_draft(ch.status) }
 }
 
 /// Renders every page; returns `(site-relative path, bytes)` pairs.
@@ -59,6 +65,8 @@ pub fn render(
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     reserved_names(chapters)?;
     let theme = report.theme;
+    let numbered = report.config.chapter_numbers;
+    let link = |ch| link(ch, numbered);
     let mut tera = templates::engine();
     let mut templates = Vec::new();
     for (path, _) in theme.files_under("html/") {
@@ -93,7 +101,7 @@ pub fn render(
     for (i, ch) in chapters.iter().enumerate() {
         let mut context = base.clone();
         let page = Page {
-            number: ch.number,
+            number: shown_number(ch, numbered),
             title: &ch.title,
             href: ch.href(),
             body: &ch.html,
@@ -114,7 +122,7 @@ pub fn render(
         search.insert("current_href", SEARCH_PAGE);
         search.insert("search_index_href", SEARCH_INDEX);
         files.push((SEARCH_PAGE.to_owned(), render(&tera, SEARCH_PAGE, &search)?));
-        files.push((SEARCH_INDEX.to_owned(), search_index(chapters).into_bytes()));
+        files.push((SEARCH_INDEX.to_owned(), search_index(chapters, numbered).into_bytes()));
     }
 
     for (path, file) in theme.files_under("html/assets/") {
@@ -191,17 +199,22 @@ struct Section {
 
 #[derive(Serialize)]
 struct IndexedChapter<'a> {
-    number: usize,
+    number: Option<usize>,
     title: &'a str,
     href: String,
     sections: Vec<Section>,
 }
 
 /// The search index, as a script that sets `window.arsrapportSearch`.
-fn search_index(chapters: &[RenderedChapter]) -> String {
+fn search_index(chapters: &[RenderedChapter], numbered: bool) -> String {
     let pages: Vec<IndexedChapter> = chapters
         .iter()
-        .map(|ch| IndexedChapter { number: ch.number, title: &ch.title, href: ch.href(), sections: sections(&ch.html) })
+        .map(|ch| IndexedChapter {
+            number: shown_number(ch, numbered),
+            title: &ch.title,
+            href: ch.href(),
+            sections: sections(&ch.html),
+        })
         .collect();
     let json = serde_json::to_string(&serde_json::json!({ "chapters": pages })).unwrap_or_else(|_| "{}".into());
     format!("// The search index of the site, written by arsrapport.\nwindow.arsrapportSearch = {json};\n")
@@ -404,7 +417,7 @@ mod tests {
             html: "<p>Text.</p>".into(),
             images: Vec::new(),
         };
-        let js = search_index(std::slice::from_ref(&ch));
+        let js = search_index(std::slice::from_ref(&ch), true);
         let json = js.split_once("window.arsrapportSearch = ").unwrap().1.trim_end().trim_end_matches(';');
         let value: serde_json::Value = serde_json::from_str(json).unwrap();
         assert_eq!(value["chapters"][0]["href"], "01-a.html");

@@ -4,6 +4,7 @@
 mod authoring;
 mod bench;
 mod build;
+mod chapters_trust;
 mod common;
 mod documents;
 mod figures_trust;

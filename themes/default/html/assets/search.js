@@ -7,7 +7,7 @@
  * query from ?q=… is run against window.arsrapportSearch, which
  * search-index.js (written by the build) sets:
  *
- *   { chapters: [ { number, title, href,
+ *   { chapters: [ { number (null when not numbered), title, href,
  *                   sections: [ { id, heading, text } ] } ] }
  *
  * Every hit must contain all the words searched for. Results are built with
@@ -151,7 +151,7 @@
       var link = document.createElement("a");
       link.className = "search-results__link";
       link.href = hit.chapter.href + (hit.section.id ? "#" + hit.section.id : "");
-      var where = hit.chapter.number + " " + hit.chapter.title;
+      var where = (hit.chapter.number ? hit.chapter.number + " " : "") + hit.chapter.title;
       appendMarked(link, hit.section.heading ? where + " – " + hit.section.heading : where, words);
       var heading = document.createElement("h2");
       heading.className = "search-results__title";
