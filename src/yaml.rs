@@ -2,7 +2,7 @@
 //! every value. Amounts are parsed later from the scalar's own text, so no
 //! figure ever passes through a float.
 
-use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 
@@ -74,20 +74,36 @@ impl Node {
 /// An empty document gives a `Null` node.
 pub fn parse(source: &str, file: &str) -> Result<Node, Diagnostics> {
     let mut builder = TreeBuilder { file, stack: Vec::new(), root: None, diagnostics: Diagnostics::new() };
+    // Where each flow collection (`[…]`, `{…}`) still open began, and for
+    // every open collection whether it is one.
+    let mut open_flows: Vec<(char, usize, usize)> = Vec::new();
+    let mut open_is_flow: Vec<bool> = Vec::new();
     for event in Parser::new_from_str(source) {
         match event {
             Ok((event, span)) => {
                 let (line, column) = (span.start.line(), span.start.col() + 1);
+                match &event {
+                    Event::SequenceStart(style, ..) | Event::MappingStart(style, ..) => {
+                        let flow = matches!(style, StructureStyle::Flow);
+                        if flow {
+                            let bracket = if matches!(event, Event::SequenceStart(..)) { '[' } else { '{' };
+                            open_flows.push((bracket, line, column));
+                        }
+                        open_is_flow.push(flow);
+                    }
+                    Event::SequenceEnd | Event::MappingEnd => {
+                        if open_is_flow.pop() == Some(true) {
+                            open_flows.pop();
+                        }
+                    }
+                    _ => {}
+                }
                 builder.event(event, line, column);
             }
             Err(err) => {
                 let mark = err.marker();
-                let loc = Location::new(file, mark.line(), mark.col() + 1);
-                builder.diagnostics.push(
-                    Diagnostic::error(Some(loc), format!("this is not valid YAML: {}", err.info()))
-                        .with_hint("check the indentation and that every `key: value` has a space after the colon")
-                        .with_source(source),
-                );
+                let (line, column) = (mark.line(), mark.col() + 1);
+                builder.diagnostics.push(syntax_error(source, file, &err.info(), line, column, open_flows.first()));
                 return Err(builder.diagnostics);
             }
         }
@@ -96,6 +112,53 @@ pub fn parse(source: &str, file: &str) -> Result<Node, Diagnostics> {
         return Err(attach_sources(builder.diagnostics, source));
     }
     Ok(builder.root.unwrap_or(Node { kind: NodeKind::Null, line: 1, column: 1 }))
+}
+
+/// The message for a syntax error, at the place the writer has to change:
+/// an unclosed `[` or `{` where it was opened (the parser only notices lines
+/// later), a value holding `: ` with the advice to quote it.
+fn syntax_error(
+    source: &str,
+    file: &str,
+    info: &str,
+    line: usize,
+    column: usize,
+    open_flow: Option<&(char, usize, usize)>,
+) -> Diagnostic {
+    let indent = |n: usize| {
+        let text = source.lines().nth(n.saturating_sub(1)).unwrap_or_default();
+        text.len() - text.trim_start().len()
+    };
+    let text = source.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+    // A flow collection may continue on more deeply indented lines; back at
+    // the indentation of its first line or further out, it was never closed.
+    if let Some(&(bracket, open_line, open_column)) = open_flow
+        && line > open_line
+        && indent(line) <= indent(open_line)
+    {
+        let (what, closing) = if bracket == '[' { ("list", ']') } else { ("mapping", '}') };
+        return Diagnostic::error(
+            Some(Location::new(file, open_line, open_column)),
+            format!("this is not valid YAML: the {what} opened here with `{bracket}` is never closed with `{closing}`"),
+        )
+        .with_hint(format!("end it with `{closing}` where its last item ends"))
+        .with_source(source);
+    }
+    let before = text.get(..column.saturating_sub(1)).unwrap_or_default();
+    let hint = match before.split_once(": ") {
+        Some((key, _)) if info.contains("mapping values") && text[key.len()..].starts_with(": ") => {
+            let value = text[key.len() + 2..].trim();
+            format!(
+                "the value holds a colon followed by a space: put it in quotes, `{}: \"{}\"`",
+                key.trim_start().trim_start_matches("- "),
+                value.replace('\\', "\\\\").replace('"', "\\\"")
+            )
+        }
+        _ => "check the indentation and that every `key: value` has a space after the colon".to_owned(),
+    };
+    Diagnostic::error(Some(Location::new(file, line, column)), format!("this is not valid YAML: {info}"))
+        .with_hint(hint)
+        .with_source(source)
 }
 
 fn attach_sources(diagnostics: Diagnostics, source: &str) -> Diagnostics {
