@@ -826,7 +826,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.output_name, "arsredovisning-2013");
-        assert_eq!(c.decision.unwrap().date, "2014-02-06");
+        assert_eq!(c.decision.unwrap().date.as_deref(), Some("2014-02-06"));
         assert_eq!(c.language, "sv");
     }
 
