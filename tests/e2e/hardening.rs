@@ -39,7 +39,10 @@ const SECRET: &str = "HEMLIGT-4711";
 
 /// Each way a symbolic link can lead out of the project. The target lies in
 /// another folder and holds the secret; the build must refuse, say why, and
-/// show nothing of it.
+/// show nothing of it. With `project::resolves_inside` made to answer yes
+/// always, "the content folder" and "the themes folder" fail; an image
+/// through a linked folder is refused by three checks (the pipeline's, the
+/// site's and typst's), so removing one of them is not enough.
 #[test]
 fn symbolic_links_out_of_the_project_are_refused() {
     type Setup = fn(&Path, &Path);
@@ -204,9 +207,11 @@ fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
 /// whole: once the next build has started (here one that fails, so that it
 /// writes nothing itself) the output is all old or all new, never a mix.
 /// The kills are aimed at the writing (the staging folder is watched for),
-/// and the test asserts that some of them landed there. Broke it by
-/// leaving out the roll-back in `output::recover`: a kill between two
-/// swaps left the new PDF beside the old site.
+/// and the test asserts that some of them landed there. Broke it by making
+/// `output::recover` do nothing: the killed build's staging folder stayed
+/// in the output. The swaps themselves take microseconds, too short a
+/// window to aim a kill at; undoing a build killed between two of them is
+/// tested in `output::tests::the_swaps_of_a_killed_build_are_undone`.
 #[test]
 fn a_killed_build_leaves_a_complete_output() {
     let project = example();
