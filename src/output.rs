@@ -326,8 +326,7 @@ mod tests {
         // and was killed before `a.pdf`.
         let stale = out.join(format!("{STAGING}4294967295"));
         let entries = [("a.pdf".to_owned(), false), ("html".to_owned(), true), ("b.pdf".to_owned(), false)];
-        stage(&stale, &[file("a.pdf", "new"), file("html/index.html", "new"), file("b.pdf", "new")], &entries)
-            .unwrap();
+        stage(&stale, &[file("a.pdf", "new"), file("html/index.html", "new"), file("b.pdf", "new")], &entries).unwrap();
         swap_in(&out, &stale, "html").unwrap();
         swap_in(&out, &stale, "b.pdf").unwrap();
         assert_eq!(std::fs::read_to_string(out.join("html/index.html")).unwrap(), "new");

@@ -859,6 +859,18 @@ mod tests {
     }
 
     #[test]
+    fn days_since_1970_are_calendar_dates() {
+        assert_eq!(civil_date(0), (1970, 1, 1));
+        assert_eq!(civil_date(1_386_806_400 / 86_400), (2013, 12, 12));
+        assert_eq!(civil_date(951_782_400 / 86_400), (2000, 2, 29));
+        assert_eq!(civil_date(-1), (1969, 12, 31));
+        assert_eq!(iso_date("2016-02-29"), Ok((2016, 2, 29)));
+        assert_eq!(iso_date("2014-02-29"), Err(Some(28)));
+        assert_eq!(iso_date("2014-04-31"), Err(Some(30)));
+        assert_eq!(iso_date("2014-13-01"), Err(None));
+    }
+
+    #[test]
     fn slugs_are_ascii() {
         assert_eq!(slugify("Årsredovisning 2013"), "arsredovisning-2013");
         assert_eq!(slugify("Verksamhetsplan och budget 2013"), "verksamhetsplan-och-budget-2013");

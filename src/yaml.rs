@@ -92,7 +92,8 @@ pub fn parse(source: &str, file: &str) -> Result<Node, Diagnostics> {
                         open_is_flow.push(flow);
                     }
                     Event::SequenceEnd | Event::MappingEnd => {
-                        if open_is_flow.pop() == Some(true) {
+                        let closes_a_flow = open_is_flow.pop() == Some(true);
+                        if closes_a_flow {
                             open_flows.pop();
                         }
                     }

@@ -289,7 +289,10 @@ fn a_write_that_fails_half_way_puts_back_what_it_had_replaced() {
         build(dir.path())
     };
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
-    assert!(stderr.contains("error: cannot write ") && stderr.contains("output/verksamhetsplan-och-budget-2013:"), "{stderr}");
+    assert!(
+        stderr.contains("error: cannot write ") && stderr.contains("output/verksamhetsplan-och-budget-2013:"),
+        "{stderr}"
+    );
     assert!(stderr.ends_with("1 error found; the previous output is unchanged.\n"), "{stderr}");
     assert!(snapshot(&output) == before, "an output changed");
     let names: Vec<_> = std::fs::read_dir(&output).unwrap().map(|e| e.unwrap().file_name()).collect();
@@ -297,7 +300,9 @@ fn a_write_that_fails_half_way_puts_back_what_it_had_replaced() {
 
     let (out, _, stderr) = build(dir.path());
     assert!(out.status.success(), "{stderr}");
-    for page in ["arsredovisning-2013/02-forvaltningsberattelse.html", "verksamhetsplan-och-budget-2013/01-inledning.html"] {
+    for page in
+        ["arsredovisning-2013/02-forvaltningsberattelse.html", "verksamhetsplan-och-budget-2013/01-inledning.html"]
+    {
         let html = std::fs::read_to_string(output.join(page)).unwrap();
         assert!(html.contains("En mening som kom till i sista stund."), "{page}");
     }
@@ -365,5 +370,8 @@ fn a_decision_without_a_date_names_its_body_and_the_date_comes_from_a_documented
     std::fs::write(&report, plan).unwrap();
     let (out, _, stderr) = build_at("i morgon");
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr.contains("SOURCE_DATE_EPOCH must be a number of seconds since 1970-01-01, found `i morgon`"), "{stderr}");
+    assert!(
+        stderr.contains("SOURCE_DATE_EPOCH must be a number of seconds since 1970-01-01, found `i morgon`"),
+        "{stderr}"
+    );
 }
