@@ -145,7 +145,9 @@ fn syntax_error(
         .with_hint(format!("end it with `{closing}` where its last item ends"))
         .with_source(source);
     }
-    let before = text.get(..column.saturating_sub(1)).unwrap_or_default();
+    // The column counts characters; the text before it, by bytes.
+    let at = text.char_indices().nth(column.saturating_sub(1)).map_or(text.len(), |(i, _)| i);
+    let before = &text[..at];
     let hint = match before.split_once(": ") {
         Some((key, _)) if info.contains("mapping values") && text[key.len()..].starts_with(": ") => {
             let value = text[key.len() + 2..].trim();
@@ -280,5 +282,26 @@ mod tests {
 
         let err = parse("a: [1, 2\nb: 3\n", "x.yaml").unwrap_err();
         assert!(err.iter().next().unwrap().message.contains("not valid YAML"));
+    }
+
+    /// Fails on the code before: the first case was reported at line 3
+    /// (`c: 2`), the last with the hint about indentation.
+    #[test]
+    fn points_at_an_unclosed_bracket_and_suggests_quotes_for_a_colon() {
+        let first = |text: &str| parse(text, "x.yaml").unwrap_err().iter().next().unwrap().clone();
+        let d = first("a:\n  b: [1\nc: 2\n");
+        assert_eq!(d.location, Some(Location::new("x.yaml", 2, 6)), "{d}");
+        assert!(d.message.ends_with("the list opened here with `[` is never closed with `]`"), "{d}");
+        let d = first("a: {b: 1\nc: 2\n");
+        assert_eq!(d.location, Some(Location::new("x.yaml", 1, 4)), "{d}");
+        assert!(d.message.ends_with("never closed with `}`"), "{d}");
+        // A flow list may go on over more deeply indented lines.
+        assert!(parse("a: [1,\n  2]\nb: 3\n", "x.yaml").is_ok());
+        let d = first("- rubrik: Målår: \"bra\" skola\n");
+        assert_eq!(d.location, Some(Location::new("x.yaml", 1, 16)), "{d}");
+        assert_eq!(
+            d.hint.as_deref(),
+            Some(r#"the value holds a colon followed by a space: put it in quotes, `rubrik: "Målår: \"bra\" skola"`"#)
+        );
     }
 }
