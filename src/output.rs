@@ -84,7 +84,12 @@ pub fn write(output_dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> 
         std::fs::remove_dir_all(&staging).map_err(|e| failed(&staging, e))?;
     }
     let result = stage(&staging, files, &entries).and_then(|()| swap_all(output_dir, &staging, &entries));
-    let _ = std::fs::remove_dir_all(&staging);
+    // What could not be put back is still in the staging folder, with its
+    // plan: kept, so that the next build can try again.
+    let stuck = matches!(&result, Err(WriteError::Failed { changed, .. }) if !changed.is_empty());
+    if !stuck {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
     result
 }
 

@@ -40,7 +40,7 @@ fn write_error(error: &output::WriteError) -> (Diagnostic, String) {
             let consequence = match changed.as_slice() {
                 [] => unchanged,
                 changed => format!(
-                    "these were replaced by the new build and could not be put back: {}; the rest of the output is unchanged",
+                    "these were replaced by the new build and could not be put back: {} (the next build tries again); the rest of the output is unchanged",
                     changed.iter().map(|c| format!("output/{c}")).collect::<Vec<_>>().join(", ")
                 ),
             };
