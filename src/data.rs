@@ -32,6 +32,7 @@ impl DataFiles {
             return Err(crate::project::outside_the_project("content/data").into());
         }
         let mut diagnostics = Diagnostics::new();
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for entry in WalkDir::new(&dir).min_depth(1).max_depth(1).sort_by_file_name() {
             let Ok(entry) = entry else { continue };
             let path = entry.path();
@@ -56,6 +57,18 @@ impl DataFiles {
                     .with_hint(
                         "use ASCII letters, digits and `_` only, e.g. `nyckeltal.yaml`, used as `data.nyckeltal`",
                     ),
+                );
+                continue;
+            }
+            // `nyckeltal.yaml` and `nyckeltal.yml` would both be `data.nyckeltal`:
+            // one would silently hide the other.
+            if let Some(first) = seen.insert(stem.clone(), file.clone()) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Some(Location::file(&file)),
+                        format!("{first} and {file} are both `data.{stem}`"),
+                    )
+                    .with_hint("keep the figures in one of the two files and delete the other"),
                 );
                 continue;
             }

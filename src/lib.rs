@@ -16,6 +16,7 @@ pub mod people;
 pub mod pipeline;
 pub mod project;
 pub mod render;
+pub mod svg;
 pub mod templates;
 pub mod theme;
 pub mod yaml;

@@ -31,8 +31,8 @@ impl DocumentKind {
 #[derive(Debug, Clone)]
 pub struct Decision {
     pub body: String,
-    /// ISO date, `YYYY-MM-DD`.
-    pub date: String,
+    /// ISO date, `YYYY-MM-DD`; none while the body has decided but the date is not set.
+    pub date: Option<String>,
 }
 
 /// The organisation's logo for the title page: an image inside the project.
@@ -58,6 +58,8 @@ pub struct ReportConfig {
     pub kind: DocumentKind,
     pub year: i32,
     pub decision: Option<Decision>,
+    /// The document's own date (`date:`), ISO, if given.
+    pub date: Option<String>,
     pub language: String,
     pub description: String,
     /// Name of the theme; a project folder `themes/<name>/` overrides the built-in files.
@@ -78,6 +80,47 @@ pub struct ReportConfig {
     pub site_dir: String,
     /// The months a delårsrapport covers.
     pub period: Option<Period>,
+}
+
+/// The longest output name: `<name>.pdf` must fit the 255 bytes most file
+/// systems allow for a file name.
+const MAX_OUTPUT_NAME: usize = 251;
+
+impl ReportConfig {
+    /// The date the PDF carries (its metadata and typst's `datetime.today()`),
+    /// from the first of: the document's `date:`, its decision's date, the
+    /// environment's `SOURCE_DATE_EPOCH` (the reproducible-builds
+    /// convention), the day of the build (UTC). Never a date made up from the year.
+    pub fn document_date(&self) -> Result<(i32, u32, u32), String> {
+        let written = self.date.as_deref().or(self.decision.as_ref().and_then(|d| d.date.as_deref()));
+        if let Some(date) = written {
+            return iso_date(date).map_err(|_| format!("`{date}` is not a date"));
+        }
+        let seconds = match std::env::var("SOURCE_DATE_EPOCH") {
+            Ok(text) => text.trim().parse::<i64>().map_err(|_| {
+                format!("SOURCE_DATE_EPOCH must be a number of seconds since 1970-01-01, found `{text}`")
+            })?,
+            Err(_) => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or_default(),
+        };
+        Ok(civil_date(seconds.div_euclid(86_400)))
+    }
+}
+
+/// The calendar date `days` days after 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_date(days: i64) -> (i32, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year as i32, month, day)
 }
 
 /// The part of the year a delårsrapport covers, in whole months.
@@ -164,6 +207,16 @@ impl Project {
         })?;
         let node = yaml::parse(&source, CONFIG_FILE)?;
         let documents = parse_config(&node, &source)?;
+        if let Some(theme) = node.get("theme")
+            && let Some(name) = theme.as_str()
+            && name != "default"
+            && !root.join("themes").join(name).is_dir()
+        {
+            return Err(Diagnostic::error(Some(theme.location(CONFIG_FILE)), format!("there is no theme `{name}`"))
+                .with_source(&source)
+                .with_hint(format!("create themes/{name}/ in the project, or remove `theme:` to use the default"))
+                .into());
+        }
         let Some(config) = documents.first() else {
             return Err(Diagnostic::error(Some(Location::file(CONFIG_FILE)), "the project lists no documents")
                 .with_hint("add at least one document under `documents:`")
@@ -313,16 +366,26 @@ impl<'a> Fields<'a> {
     pub fn date(&mut self, node: Option<&'a Node>) -> Option<String> {
         let node = node?;
         let text = node.as_str().unwrap_or_default();
-        if is_iso_date(text) {
-            Some(text.to_owned())
-        } else {
-            let found = node.describe();
-            self.error(
-                node,
-                format!("expected a date written YYYY-MM-DD, found {found}"),
-                Some("for example `2014-02-06`".into()),
-            );
-            None
+        match iso_date(text) {
+            Ok(_) => Some(text.to_owned()),
+            Err(Some(days)) => {
+                let month = text.get(..7).unwrap_or(text);
+                self.error(
+                    node,
+                    format!("`{text}` is not a real date: {month} has {days} days"),
+                    Some("check the day and the month".into()),
+                );
+                None
+            }
+            Err(None) => {
+                let found = node.describe();
+                self.error(
+                    node,
+                    format!("expected a date written YYYY-MM-DD, found {found}"),
+                    Some("for example `2014-02-06`".into()),
+                );
+                None
+            }
         }
     }
 
@@ -382,13 +445,22 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-fn is_iso_date(text: &str) -> bool {
+/// A date written `YYYY-MM-DD` that exists in the calendar. A day beyond
+/// its month's end (`2014-02-30`) fails with the month's number of days;
+/// anything else that is not such a date fails with none.
+fn iso_date(text: &str) -> Result<(i32, u32, u32), Option<u32>> {
     let parts: Vec<&str> = text.split('-').collect();
-    let [y, m, d] = parts.as_slice() else { return false };
+    let [y, m, d] = parts.as_slice() else { return Err(None) };
     let num = |s: &str, len: usize| {
         (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten()
     };
-    matches!((num(y, 4), num(m, 2), num(d, 2)), (Some(_), Some(1..=12), Some(1..=31)))
+    match (num(y, 4), num(m, 2), num(d, 2)) {
+        (Some(y), Some(m @ 1..=12), Some(d @ 1..=31)) => {
+            let days = days_in_month(y as i32, m);
+            if d <= days { Ok((y as i32, m, d)) } else { Err(Some(days)) }
+        }
+        _ => Err(None),
+    }
 }
 
 /// A file name made of ASCII letters, digits and hyphens: `Årsredovisning 2013` → `arsredovisning-2013`.
@@ -416,7 +488,20 @@ fn parse_config(node: &Node, source: &str) -> Result<Vec<ReportConfig>, Diagnost
     let mut f = Fields::new(node, CONFIG_FILE, source, "the report settings")?;
     let organisation = f.required("organisation", "Sjuhärads kommunalförbund").and_then(|n| f.string(Some(n)));
     let subtitle = f.optional("subtitle").and_then(|n| f.string(Some(n))).unwrap_or_default();
-    let language = f.optional("language").and_then(|n| f.string(Some(n))).unwrap_or_else(|| "sv".into());
+    let language_node = f.optional("language");
+    let language = language_node.and_then(|n| f.string(Some(n))).unwrap_or_else(|| "sv".into());
+    // typst takes two or three letters (ISO 639); the theme's labels are in
+    // i18n/<language>.yaml. Checked here, at the line, not where typst meets it.
+    let valid_language = (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_lowercase());
+    if let Some(n) = language_node
+        && !valid_language
+    {
+        f.error(
+            n,
+            format!("expected a language code of two or three lowercase letters (ISO 639), found `{language}`"),
+            Some("for example `language: sv`".into()),
+        );
+    }
     let theme_node = f.optional("theme");
     let theme = theme_node.and_then(|n| f.string(Some(n))).unwrap_or_else(|| "default".into());
     if let Some(n) = theme_node
@@ -486,8 +571,10 @@ struct Shared {
 /// One document's settings. In a project of several, each document also
 /// names its folder of chapters and gets its own folder of the site.
 fn parse_document<'a>(f: &mut Fields<'a>, shared: &Shared, several: bool) -> Option<ReportConfig> {
-    let title = f.required("title", "Årsredovisning 2013").and_then(|n| f.string(Some(n)));
-    let kind = f.required("kind", "arsredovisning").and_then(|n| f.one_of(Some(n), &DocumentKind::NAMES));
+    let title_node = f.required("title", "Årsredovisning 2013");
+    let title = title_node.and_then(|n| f.string(Some(n)));
+    let kind_node = f.required("kind", "arsredovisning");
+    let kind = kind_node.and_then(|n| f.one_of(Some(n), &DocumentKind::NAMES));
     let year_node = f.required("year", "2013");
     let year = year_node.and_then(|n| match n.as_str().and_then(|t| t.parse::<i32>().ok()) {
         Some(y) if (1900..=2200).contains(&y) => Some(y),
@@ -500,13 +587,20 @@ fn parse_document<'a>(f: &mut Fields<'a>, shared: &Shared, several: bool) -> Opt
     let decision = f.optional("decision").and_then(|n| {
         let mut d = f.nested(n, "the decision (body and date)")?;
         let body = d.required("body", "Direktionen").and_then(|n| d.string(Some(n)));
-        let date = d.required("date", "2014-02-06").and_then(|n| d.date(Some(n)));
+        // A plan may be decided before the date is set; the date is then left out.
+        let date_node = d.optional("date");
+        let date = date_node.and_then(|n| d.date(Some(n)));
         f.diagnostics.extend(d.finish());
-        Some(Decision { body: body?, date: date? })
+        if date_node.is_some() && date.is_none() {
+            return None;
+        }
+        Some(Decision { body: body?, date })
     });
+    let date = f.optional("date").and_then(|n| f.date(Some(n)));
     let description = f.optional("description").and_then(|n| f.string(Some(n))).unwrap_or_default();
     let chapter_numbers = f.optional("chapter_numbers").and_then(|n| f.boolean(Some(n))).unwrap_or(true);
-    let output_name = f.optional("output_name").and_then(|n| f.string(Some(n)));
+    let output_name_node = f.optional("output_name");
+    let output_name = output_name_node.and_then(|n| f.string(Some(n)));
     let accessible_pdf = f.optional("accessible_pdf").and_then(|n| f.boolean(Some(n))).unwrap_or(true);
     let period_node = f.optional("period");
     let period = period_node.and_then(|n| parse_period(f, n, year));
@@ -516,7 +610,8 @@ fn parse_document<'a>(f: &mut Fields<'a>, shared: &Shared, several: bool) -> Opt
     let (title, kind, year) = (title?, kind?, year?);
     match (kind, period_node) {
         (DocumentKind::Delarsrapport, None) => {
-            let node = f.node;
+            // The kind is what asks for a period: the message stands at its line.
+            let node = kind_node.unwrap_or(f.node);
             f.error(
                 node,
                 "a delårsrapport needs the `period` it covers".into(),
@@ -533,6 +628,20 @@ fn parse_document<'a>(f: &mut Fields<'a>, shared: &Shared, several: bool) -> Opt
     let output_name = Some(output_name.map(|n| slugify(&n)).unwrap_or_else(|| slugify(&title)))
         .filter(|name| !name.is_empty())
         .unwrap_or_else(|| "rapport".into());
+    if output_name.len() > MAX_OUTPUT_NAME {
+        // The name comes from `output_name:` if written, else from the title.
+        let at = output_name_node.or(title_node).unwrap_or(f.node);
+        f.error(
+            at,
+            format!(
+                "the output name made from this is {} characters long; a file name has room for {} before `.pdf`",
+                output_name.len(),
+                MAX_OUTPUT_NAME
+            ),
+            Some("add a shorter `output_name:`, e.g. `output_name: arsredovisning-2013`".into()),
+        );
+        return None;
+    }
     let chapters_dir = match (chapters_node, chapters) {
         (Some(n), Some(folder)) => match content_folder(&folder) {
             Ok(dir) => dir,
@@ -552,6 +661,7 @@ fn parse_document<'a>(f: &mut Fields<'a>, shared: &Shared, several: bool) -> Opt
         kind,
         year,
         decision,
+        date,
         language: shared.language.clone(),
         description,
         theme: shared.theme.clone(),
@@ -716,7 +826,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.output_name, "arsredovisning-2013");
-        assert_eq!(c.decision.unwrap().date, "2014-02-06");
+        assert_eq!(c.decision.unwrap().date.as_deref(), Some("2014-02-06"));
         assert_eq!(c.language, "sv");
     }
 
@@ -746,6 +856,18 @@ mod tests {
         assert!(text.contains("not an image") && text.contains("`alt` is missing"), "{text}");
         let text = config(&format!("{base}logo: images/logo.svg\n")).unwrap_err().to_string();
         assert!(text.contains("expected the logo (`file` and `alt`) as a mapping"), "{text}");
+    }
+
+    #[test]
+    fn days_since_1970_are_calendar_dates() {
+        assert_eq!(civil_date(0), (1970, 1, 1));
+        assert_eq!(civil_date(1_386_806_400 / 86_400), (2013, 12, 12));
+        assert_eq!(civil_date(951_782_400 / 86_400), (2000, 2, 29));
+        assert_eq!(civil_date(-1), (1969, 12, 31));
+        assert_eq!(iso_date("2016-02-29"), Ok((2016, 2, 29)));
+        assert_eq!(iso_date("2014-02-29"), Err(Some(28)));
+        assert_eq!(iso_date("2014-04-31"), Err(Some(30)));
+        assert_eq!(iso_date("2014-13-01"), Err(None));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! every value. Amounts are parsed later from the scalar's own text, so no
 //! figure ever passes through a float.
 
-use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 
@@ -74,20 +74,37 @@ impl Node {
 /// An empty document gives a `Null` node.
 pub fn parse(source: &str, file: &str) -> Result<Node, Diagnostics> {
     let mut builder = TreeBuilder { file, stack: Vec::new(), root: None, diagnostics: Diagnostics::new() };
+    // Where each flow collection (`[…]`, `{…}`) still open began, and for
+    // every open collection whether it is one.
+    let mut open_flows: Vec<(char, usize, usize)> = Vec::new();
+    let mut open_is_flow: Vec<bool> = Vec::new();
     for event in Parser::new_from_str(source) {
         match event {
             Ok((event, span)) => {
                 let (line, column) = (span.start.line(), span.start.col() + 1);
+                match &event {
+                    Event::SequenceStart(style, ..) | Event::MappingStart(style, ..) => {
+                        let flow = matches!(style, StructureStyle::Flow);
+                        if flow {
+                            let bracket = if matches!(event, Event::SequenceStart(..)) { '[' } else { '{' };
+                            open_flows.push((bracket, line, column));
+                        }
+                        open_is_flow.push(flow);
+                    }
+                    Event::SequenceEnd | Event::MappingEnd => {
+                        let closes_a_flow = open_is_flow.pop() == Some(true);
+                        if closes_a_flow {
+                            open_flows.pop();
+                        }
+                    }
+                    _ => {}
+                }
                 builder.event(event, line, column);
             }
             Err(err) => {
                 let mark = err.marker();
-                let loc = Location::new(file, mark.line(), mark.col() + 1);
-                builder.diagnostics.push(
-                    Diagnostic::error(Some(loc), format!("this is not valid YAML: {}", err.info()))
-                        .with_hint("check the indentation and that every `key: value` has a space after the colon")
-                        .with_source(source),
-                );
+                let (line, column) = (mark.line(), mark.col() + 1);
+                builder.diagnostics.push(syntax_error(source, file, &err.info(), line, column, open_flows.first()));
                 return Err(builder.diagnostics);
             }
         }
@@ -96,6 +113,55 @@ pub fn parse(source: &str, file: &str) -> Result<Node, Diagnostics> {
         return Err(attach_sources(builder.diagnostics, source));
     }
     Ok(builder.root.unwrap_or(Node { kind: NodeKind::Null, line: 1, column: 1 }))
+}
+
+/// The message for a syntax error, at the place the writer has to change:
+/// an unclosed `[` or `{` where it was opened (the parser only notices lines
+/// later), a value holding `: ` with the advice to quote it.
+fn syntax_error(
+    source: &str,
+    file: &str,
+    info: &str,
+    line: usize,
+    column: usize,
+    open_flow: Option<&(char, usize, usize)>,
+) -> Diagnostic {
+    let indent = |n: usize| {
+        let text = source.lines().nth(n.saturating_sub(1)).unwrap_or_default();
+        text.len() - text.trim_start().len()
+    };
+    let text = source.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+    // A flow collection may continue on more deeply indented lines; back at
+    // the indentation of its first line or further out, it was never closed.
+    if let Some(&(bracket, open_line, open_column)) = open_flow
+        && line > open_line
+        && indent(line) <= indent(open_line)
+    {
+        let (what, closing) = if bracket == '[' { ("list", ']') } else { ("mapping", '}') };
+        return Diagnostic::error(
+            Some(Location::new(file, open_line, open_column)),
+            format!("this is not valid YAML: the {what} opened here with `{bracket}` is never closed with `{closing}`"),
+        )
+        .with_hint(format!("end it with `{closing}` where its last item ends"))
+        .with_source(source);
+    }
+    // The column counts characters; the text before it, by bytes.
+    let at = text.char_indices().nth(column.saturating_sub(1)).map_or(text.len(), |(i, _)| i);
+    let before = &text[..at];
+    let hint = match before.split_once(": ") {
+        Some((key, _)) if info.contains("mapping values") && text[key.len()..].starts_with(": ") => {
+            let value = text[key.len() + 2..].trim();
+            format!(
+                "the value holds a colon followed by a space: put it in quotes, `{}: \"{}\"`",
+                key.trim_start().trim_start_matches("- "),
+                value.replace('\\', "\\\\").replace('"', "\\\"")
+            )
+        }
+        _ => "check the indentation and that every `key: value` has a space after the colon".to_owned(),
+    };
+    Diagnostic::error(Some(Location::new(file, line, column)), format!("this is not valid YAML: {info}"))
+        .with_hint(hint)
+        .with_source(source)
 }
 
 fn attach_sources(diagnostics: Diagnostics, source: &str) -> Diagnostics {
@@ -216,5 +282,26 @@ mod tests {
 
         let err = parse("a: [1, 2\nb: 3\n", "x.yaml").unwrap_err();
         assert!(err.iter().next().unwrap().message.contains("not valid YAML"));
+    }
+
+    /// Fails on the code before: the first case was reported at line 3
+    /// (`c: 2`), the last with the hint about indentation.
+    #[test]
+    fn points_at_an_unclosed_bracket_and_suggests_quotes_for_a_colon() {
+        let first = |text: &str| parse(text, "x.yaml").unwrap_err().iter().next().unwrap().clone();
+        let d = first("a:\n  b: [1\nc: 2\n");
+        assert_eq!(d.location, Some(Location::new("x.yaml", 2, 6)), "{d}");
+        assert!(d.message.ends_with("the list opened here with `[` is never closed with `]`"), "{d}");
+        let d = first("a: {b: 1\nc: 2\n");
+        assert_eq!(d.location, Some(Location::new("x.yaml", 1, 4)), "{d}");
+        assert!(d.message.ends_with("never closed with `}`"), "{d}");
+        // A flow list may go on over more deeply indented lines.
+        assert!(parse("a: [1,\n  2]\nb: 3\n", "x.yaml").is_ok());
+        let d = first("- rubrik: Målår: \"bra\" skola\n");
+        assert_eq!(d.location, Some(Location::new("x.yaml", 1, 16)), "{d}");
+        assert_eq!(
+            d.hint.as_deref(),
+            Some(r#"the value holds a colon followed by a space: put it in quotes, `rubrik: "Målår: \"bra\" skola"`"#)
+        );
     }
 }

@@ -16,6 +16,39 @@ pub enum Mode {
     Check,
 }
 
+/// What went wrong while writing, and what it changed in the output.
+fn write_error(error: &output::WriteError) -> (Diagnostic, String) {
+    use output::WriteError;
+    let unchanged = "the previous output is unchanged".to_owned();
+    match error {
+        WriteError::NotWrittenByABuild(entries) => {
+            let names: Vec<String> = entries.iter().map(|e| format!("output/{e}")).collect();
+            let (subject, pronoun) = if names.len() == 1 { ("is", "it") } else { ("are", "them") };
+            let d = Diagnostic::error(
+                None,
+                format!("{} {subject} in the way of the build, and arsrapport did not write {pronoun}", names.join(", ")),
+            )
+            .with_hint(format!(
+                "move {pronoun} out of output/ (a build replaces only what a build wrote, marked by a `{}` file inside)",
+                output::MARK
+            ));
+            (d, unchanged)
+        }
+        WriteError::Failed { path, error, changed } => {
+            let d = Diagnostic::error(None, format!("cannot write {}: {error}", path.display()))
+                .with_hint("check that the output folder and everything in it is writable, and that no other program holds its files open");
+            let consequence = match changed.as_slice() {
+                [] => unchanged,
+                changed => format!(
+                    "these were replaced by the new build and could not be put back: {} (the next build tries again); the rest of the output is unchanged",
+                    changed.iter().map(|c| format!("output/{c}")).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            (d, consequence)
+        }
+    }
+}
+
 pub fn run(args: &ProjectArgs, options: BuildOptions, mode: Mode) -> ExitCode {
     let nothing_written = "nothing was written";
     let project = match load_project(args) {
@@ -26,6 +59,11 @@ pub fn run(args: &ProjectArgs, options: BuildOptions, mode: Mode) -> ExitCode {
         Ok(d) => d,
         Err(d) => return fail(&d.into(), nothing_written),
     };
+    if mode == Mode::Write {
+        // A build killed while writing is undone first, so that the output
+        // is whole again whether or not this build gets as far as writing.
+        output::recover(&project.output_dir());
+    }
     if options.final_version {
         let mut unfinished = Diagnostics::new();
         for doc in &documents {
@@ -68,9 +106,8 @@ pub fn run(args: &ProjectArgs, options: BuildOptions, mode: Mode) -> ExitCode {
         let out = project.output_dir();
         let files: Vec<_> = built.iter_mut().flat_map(|(_, b, _)| std::mem::take(&mut b.files)).collect();
         if let Err(e) = output::write(&out, &files) {
-            let d = Diagnostic::error(None, format!("cannot write to {}: {e}", out.display()))
-                .with_hint("check that the folder is writable and that no other program holds its files open");
-            return fail(&d.into(), "the previous output is unchanged");
+            let (d, consequence) = write_error(&e);
+            return fail(&d.into(), &consequence);
         }
     }
     for (doc, built, elapsed) in &built {

@@ -133,10 +133,38 @@ pub fn render(
     let mut images: Vec<&String> = chapters.iter().flat_map(|c| c.images.iter()).collect();
     images.sort();
     images.dedup();
+    let fonts: Vec<&[u8]> = theme
+        .files_under("fonts/")
+        .filter(|(p, _)| p.ends_with(".ttf") || p.ends_with(".otf"))
+        .map(|(_, f)| f.bytes.as_slice())
+        .collect();
     for image in images {
-        match read_inside(&report.root, image) {
-            Ok(bytes) => files.push((crate::markdown::html::image_href(image), bytes)),
-            Err(message) => diagnostics.push(Diagnostic::error(Some(Location::file(image.as_str())), message)),
+        let bytes = match read_inside(&report.root, image) {
+            Ok(bytes) => bytes,
+            Err(message) => {
+                diagnostics.push(Diagnostic::error(Some(Location::file(image.as_str())), message));
+                continue;
+            }
+        };
+        // An SVG could carry script: the site gets it re-drawn, never as written.
+        if !image.to_lowercase().ends_with(".svg") {
+            files.push((crate::markdown::html::image_href(image), bytes));
+            continue;
+        }
+        match crate::svg::redraw(&bytes, &fonts) {
+            Ok(svg) => files.push((crate::markdown::html::image_href(image), svg)),
+            Err(e) => {
+                let location = match e.position {
+                    Some((line, column)) => Location::new(image.as_str(), line, column),
+                    None => Location::file(image.as_str()),
+                };
+                let source = String::from_utf8_lossy(&bytes);
+                diagnostics.push(
+                    Diagnostic::error(Some(location), format!("the image cannot be used: {}", e.message))
+                        .with_hint("save it again from the drawing program as plain SVG")
+                        .with_source(&source),
+                );
+            }
         }
     }
     diagnostics.into_result().map(|_| files)

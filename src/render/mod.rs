@@ -85,7 +85,7 @@ impl Report<'_> {
             kind: c.kind.name(),
             year: c.year,
             decision_body: c.decision.as_ref().map(|d| d.body.as_str()).unwrap_or_default(),
-            decision_date: c.decision.as_ref().map(|d| d.date.as_str()).unwrap_or_default(),
+            decision_date: c.decision.as_ref().and_then(|d| d.date.as_deref()).unwrap_or_default(),
             language: &c.language,
             description: &c.description,
             chapter_numbers: c.chapter_numbers,

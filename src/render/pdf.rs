@@ -34,29 +34,22 @@ fn chapter_path(slug: &str) -> String {
     format!("/chapters/{slug}.typ")
 }
 
-/// The document's own date (the decision date, else the last day of the
-/// year), used for the PDF metadata so that builds are reproducible.
-fn document_date(report: &Report) -> (i32, u8, u8) {
-    report
-        .config
-        .decision
-        .as_ref()
-        .and_then(|d| {
-            let mut parts = d.date.split('-').map(|p| p.parse::<u32>().ok());
-            Some((parts.next()?? as i32, parts.next()?? as u8, parts.next()?? as u8))
-        })
-        .unwrap_or((report.config.year, 12, 31))
-}
-
-/// The document's date as typst's `datetime.today()` and the PDF's timestamp.
+/// The document's date as typst's `datetime.today()` and the PDF's timestamp
+/// (see `ReportConfig::document_date` for where it comes from).
 fn document_day(report: &Report) -> Result<Datetime, Diagnostics> {
-    let (y, m, d) = document_date(report);
-    Datetime::from_ymd(y, m, d).ok_or_else(|| {
-        Diagnostics::from(Diagnostic::error(
-            Some(Location::file("content/report.yaml")),
-            "the decision date is not a real date",
-        ))
-    })
+    let invalid = |message: String| {
+        Diagnostics::from(
+            Diagnostic::error(Some(Location::file("content/report.yaml")), message)
+                .with_hint("write the document's `date:` as YYYY-MM-DD"),
+        )
+    };
+    let (y, m, d) = report.config.document_date().map_err(invalid)?;
+    let month = u8::try_from(m).ok();
+    let day = u8::try_from(d).ok();
+    month
+        .zip(day)
+        .and_then(|(m, d)| Datetime::from_ymd(y, m, d))
+        .ok_or_else(|| invalid(format!("{y}-{m:02}-{d:02} is not a date typst can use")))
 }
 
 /// Each chapter's table widths as JSON (see `measure.rs`), the chapters
@@ -197,8 +190,8 @@ pub fn compile(report: &Report, chapters: &[RenderedChapter], caches: Caches) ->
 /// Writes the laid-out document as a PDF with the report's standards and metadata.
 pub fn export(report: &Report, chapters: &[RenderedChapter], compiled: Compiled) -> Result<Pdf, Diagnostics> {
     let Compiled { world, document, warnings, compile } = compiled;
-    let (y, m, d) = document_date(report);
     let today = document_day(report)?;
+    let (y, m, d) = (today.year().unwrap_or_default(), today.month().unwrap_or(1), today.day().unwrap_or(1));
     let standards = report.pdf_standards().map_err(Diagnostics::from)?;
     let options = PdfOptions {
         ident: Smart::Custom(report.config.output_name.clone()),

@@ -213,3 +213,167 @@ fn goal_statuses_are_computed_and_shown_alike_in_pdf_and_site() {
         words.split("3. Elever på teman").nth(1).unwrap_or_default().chars().take(120).collect::<String>()
     );
 }
+
+/// The example with a sentence added to one chapter of each document, so
+/// that a new build changes both documents' PDFs and sites.
+fn change_both_documents(root: &std::path::Path) {
+    for chapter in [
+        "content/chapters/arsredovisning-2013/02-forvaltningsberattelse.md",
+        "content/chapters/verksamhetsplan-och-budget-2013/01-inledning.md",
+    ] {
+        let path = root.join(chapter);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{chapter}: {e}"));
+        std::fs::write(&path, format!("{text}\nEn mening som kom till i sista stund.\n")).unwrap();
+    }
+}
+
+/// One document that cannot be built beside one that can: nothing is
+/// written, for either of them, byte for byte. Broke it by writing each
+/// document as soon as it was built: the good one's output changed.
+#[test]
+fn a_broken_document_beside_a_good_one_leaves_every_output_as_it_was() {
+    let dir = example();
+    assert!(build(dir.path()).0.status.success());
+    let before = snapshot(&dir.path().join("output"));
+    change_both_documents(dir.path());
+    let plan = dir.path().join("content/chapters/verksamhetsplan-och-budget-2013/01-inledning.md");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(&plan, format!("{text}\n{{{{ data.nyckeltal.saknas | belopp }}}}\n")).unwrap();
+    let (out, stdout, stderr) = build(dir.path());
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("verksamhetsplan-och-budget-2013/01-inledning.md:"), "{stderr}");
+    assert!(stderr.ends_with("1 error found; nothing was written.\n"), "{stderr}");
+    assert!(stdout.is_empty(), "no document is reported as built: {stdout}");
+    assert!(snapshot(&dir.path().join("output")) == before, "an output changed");
+}
+
+/// Makes a folder impossible to move (for root too) until dropped.
+struct Locked(std::path::PathBuf);
+
+impl Locked {
+    fn new(dir: &std::path::Path) -> Locked {
+        let immutable = std::process::Command::new("chattr").arg("+i").arg(dir).status().is_ok_and(|s| s.success());
+        if !immutable {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+        }
+        let locked = Locked(dir.to_path_buf());
+        // Not skipped where neither works: the test would prove nothing.
+        let moved = dir.with_extension("moved");
+        if std::fs::rename(dir, &moved).is_ok() {
+            std::fs::rename(&moved, dir).unwrap();
+            panic!("cannot make {} impossible to move here (chattr +i or chmod)", dir.display());
+        }
+        locked
+    }
+}
+
+impl Drop for Locked {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::process::Command::new("chattr").arg("-i").arg(&self.0).status();
+        let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o755));
+    }
+}
+
+/// The last of the four entries cannot be replaced: the three replaced
+/// before it are put back, and the message says so truly. Broke it by
+/// leaving out the roll-back: the report's PDF and site were the new ones.
+#[test]
+fn a_write_that_fails_half_way_puts_back_what_it_had_replaced() {
+    let dir = example();
+    assert!(build(dir.path()).0.status.success());
+    let output = dir.path().join("output");
+    let before = snapshot(&output);
+    change_both_documents(dir.path());
+    let (out, stdout, stderr) = {
+        let _locked = Locked::new(&output.join("verksamhetsplan-och-budget-2013"));
+        build(dir.path())
+    };
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("error: cannot write ") && stderr.contains("output/verksamhetsplan-och-budget-2013:"),
+        "{stderr}"
+    );
+    assert!(stderr.ends_with("1 error found; the previous output is unchanged.\n"), "{stderr}");
+    assert!(snapshot(&output) == before, "an output changed");
+    let names: Vec<_> = std::fs::read_dir(&output).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 4, "nothing is left behind: {names:?}");
+
+    let (out, _, stderr) = build(dir.path());
+    assert!(out.status.success(), "{stderr}");
+    for page in
+        ["arsredovisning-2013/02-forvaltningsberattelse.html", "verksamhetsplan-och-budget-2013/01-inledning.html"]
+    {
+        let html = std::fs::read_to_string(output.join(page)).unwrap();
+        assert!(html.contains("En mening som kom till i sista stund."), "{page}");
+    }
+}
+
+/// A folder of the user's own in `output/` under an output's name is not
+/// deleted: the build refuses, names it, and writes nothing. Broke it by
+/// replacing every folder (as before): `anteckningar.txt` was gone.
+#[test]
+fn a_folder_of_the_users_own_in_the_output_is_kept() {
+    let dir = project(&[("01-a.md", "# A\n\nText.\n")]);
+    let notes = dir.path().join("output/html/anteckningar.txt");
+    std::fs::create_dir_all(notes.parent().unwrap()).unwrap();
+    std::fs::write(&notes, "mina anteckningar").unwrap();
+    let (out, stdout, stderr) = build(dir.path());
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.starts_with("error: output/html/ is in the way of the build, and arsrapport did not write it\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("move it out of output/"), "{stderr}");
+    assert!(stderr.ends_with("1 error found; the previous output is unchanged.\n"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "mina anteckningar");
+    assert!(!dir.path().join("output/arsredovisning-2013.pdf").exists());
+
+    // Moved away, the build writes the site; the next build replaces it.
+    std::fs::rename(dir.path().join("output/html"), dir.path().join("anteckningar")).unwrap();
+    assert!(build(dir.path()).0.status.success());
+    assert!(build(dir.path()).0.status.success());
+    assert!(dir.path().join("output/html/01-a.html").is_file());
+}
+
+/// The date in the PDF's metadata (XMP `CreateDate`).
+fn pdf_date(pdf: &std::path::Path) -> String {
+    let bytes = std::fs::read(pdf).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let start = text.find("<xmp:CreateDate>").expect("the PDF has a creation date") + "<xmp:CreateDate>".len();
+    text[start..start + 10].to_owned()
+}
+
+/// A plan decided before its date is set names its decision body, and its
+/// PDF's date comes from the document's `date:` or else SOURCE_DATE_EPOCH,
+/// never from the plan's year. Fails on the code before: the decision
+/// demanded a date, and a document without one was dated 31 December.
+#[test]
+fn a_decision_without_a_date_names_its_body_and_the_date_comes_from_a_documented_source() {
+    let dir = project(&[("01-a.md", "# A\n\nText.\n")]);
+    let report = dir.path().join("content/report.yaml");
+    let plan = "organisation: Testförbundet\ntitle: Verksamhetsplan 2014\nkind: verksamhetsplan\nyear: 2014\ndecision:\n  body: Direktionen\n";
+    std::fs::write(&report, plan).unwrap();
+    let build_at = |epoch: &str| run(bin().arg("build").arg("--root").arg(dir.path()).env("SOURCE_DATE_EPOCH", epoch));
+    let (out, _, stderr) = build_at("1386806400"); // 2013-12-12
+    assert!(out.status.success(), "{stderr}");
+    let pdf = dir.path().join("output/verksamhetsplan-2014.pdf");
+    assert_eq!(pdf_date(&pdf), "2013-12-12");
+    assert!(pdf_text(&pdf).contains("Beslutad av Direktionen"));
+    let index = std::fs::read_to_string(dir.path().join("output/html/index.html")).unwrap();
+    assert!(index.contains("Beslutad av Direktionen</p>"), "{index}");
+
+    std::fs::write(&report, format!("{plan}date: 2013-11-28\n")).unwrap();
+    let (out, _, stderr) = build_at("1386806400");
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(pdf_date(&pdf), "2013-11-28", "the document's own date comes first");
+
+    std::fs::write(&report, plan).unwrap();
+    let (out, _, stderr) = build_at("i morgon");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("SOURCE_DATE_EPOCH must be a number of seconds since 1970-01-01, found `i morgon`"),
+        "{stderr}"
+    );
+}
