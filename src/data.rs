@@ -32,8 +32,9 @@ impl DataFiles {
             return Err(crate::project::outside_the_project("content/data").into());
         }
         let mut diagnostics = Diagnostics::new();
-        for entry in WalkDir::new(&dir).min_depth(1).max_depth(1).sort_by_file_name() {
-            let Ok(entry) = entry else { continue };
+        let mut entries = crate::listing::entries(WalkDir::new(&dir).min_depth(1).max_depth(1));
+        entries.sort_by(|a, b| a.file_name().cmp(b.file_name()));
+        for entry in entries {
             let path = entry.path();
             if !path.extension().is_some_and(|x| x == "yaml" || x == "yml") {
                 continue;

@@ -5,6 +5,7 @@ mod authoring;
 mod bench;
 mod build;
 mod common;
+mod determinism;
 mod documents;
 mod fixtures;
 mod hardening;
