@@ -148,8 +148,11 @@ fn problems_are_reported_in_the_same_order_whatever_the_listing_order() {
     }
     for name in ["x.typ", "y.typ", "z.typ"] {
         write(&format!("themes/default/extra/{name}"), "");
-        std::os::unix::fs::symlink(root.join(format!("themes/default/extra/{name}")), root.join(format!("themes/default/{name}")))
-            .unwrap();
+        std::os::unix::fs::symlink(
+            root.join(format!("themes/default/extra/{name}")),
+            root.join(format!("themes/default/{name}")),
+        )
+        .unwrap();
     }
     let mut reports = Vec::new();
     for setting in &SETTINGS {

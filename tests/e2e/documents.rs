@@ -196,10 +196,13 @@ fn a_budget_whose_rounded_parts_miss_the_rounded_total_says_so() {
 
     let page = std::fs::read_to_string(dir.path().join("output/html/01-budget.html")).unwrap();
     let rows = table_rows(&page);
-    let uneven = ["Personalkostnader", "1", "Lokalkostnader", "1", "Övriga kostnader", "1", "Avrundningsdifferens", "1", "Summa", "4"];
-    let even = ["Personalkostnader", "1", "Lokalkostnader", "1", "Övriga kostnader", "1", "Summa", "3"];
-    let flat: Vec<String> = rows.iter().filter(|r| r.len() == 2).flatten().cloned().collect();
-    assert_eq!(flat, [&uneven[..], &even[..]].concat(), "{rows:?}");
+    let table = |lines: &[(&str, &str)]| -> Vec<Vec<String>> {
+        [("", "Budget")].iter().chain(lines).map(|(a, b)| vec![a.to_string(), b.to_string()]).collect()
+    };
+    let parts = [("Personalkostnader", "1"), ("Lokalkostnader", "1"), ("Övriga kostnader", "1")];
+    let uneven = table(&[&parts[..], &[("Avrundningsdifferens", "1"), ("Summa", "4")]].concat());
+    let even = table(&[&parts[..], &[("Summa", "3")]].concat());
+    assert_eq!(rows, [uneven, even].concat(), "{page}");
 
     // The PDF shows the same line, with the same figure, before the total.
     let text = pdf_text(&dir.path().join("output/arsredovisning-2013.pdf"));

@@ -160,7 +160,8 @@ fn every_broken_project_fails_with_its_snapshot_in_check_and_build() {
         if out.status.code() != Some(1) {
             failures.push(format!("{name}: build exited with {:?}, expected 1\n{build_stderr}", out.status.code()));
         } else if build_stderr != stderr {
-            failures.push(format!("{name}: build's message differs from check's\n{}", line_diff(&stderr, &build_stderr)));
+            failures
+                .push(format!("{name}: build's message differs from check's\n{}", line_diff(&stderr, &build_stderr)));
         }
         if project.path().join("output").exists() {
             failures.push(format!("{name}: build created output/"));
