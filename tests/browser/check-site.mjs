@@ -156,15 +156,24 @@ async function runAxe(page, axeSource) {
   return violations;
 }
 
-/** The reviewed kinds of "incomplete" results: rule id → why it is acceptable. */
+/**
+ * The reviewed kinds of "incomplete" results. A kind is a rule and the reason
+ * axe gives for not deciding ("rule: reason"); each was looked at by a person.
+ */
 async function reviewedIncomplete() {
   const file = process.env.AXE_INCOMPLETE_REVIEWED ?? path.join(here, 'axe-incomplete-reviewed.json');
   try {
-    const reviewed = JSON.parse(await readFile(file, 'utf8'));
-    return { file, reviewed: reviewed.reviewed ?? {} };
+    const { reviewed } = JSON.parse(await readFile(file, 'utf8'));
+    return { file, reviewed: new Set((reviewed ?? []).map((r) => `${r.rule}: ${r.reason}`)) };
   } catch (e) {
     usage(`cannot read the reviewed list of axe's incomplete results ${file}: ${e.message}`);
   }
+}
+
+/** Why axe could not decide on a node: the first line of its summary after the heading. */
+function reason(node) {
+  const lines = (node.summary ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => !l.startsWith('Fix ')) ?? 'no reason given';
 }
 
 /** Lists the incomplete results and names the kinds nobody has reviewed yet. */
@@ -172,11 +181,18 @@ function checkIncomplete(incomplete, reviewed, where, seen) {
   const lines = [];
   const problems = [];
   for (const v of incomplete) {
-    const known = Object.hasOwn(reviewed, v.id);
-    seen.set(v.id, (seen.get(v.id) ?? 0) + v.nodes.length);
-    lines.push(`  incomplete at ${where}: ${v.id} (${v.nodes.length} elements${known ? ', reviewed' : ''}): ${v.help}`);
-    for (const n of v.nodes.slice(0, 3)) lines.push(`    at ${n.target}`);
-    if (!known) problems.push(`axe incomplete result not yet reviewed: ${v.id} at ${where}`);
+    const kinds = new Map();
+    for (const n of v.nodes) {
+      const kind = `${v.id}: ${reason(n)}`;
+      kinds.set(kind, [...(kinds.get(kind) ?? []), n.target]);
+    }
+    for (const [kind, targets] of kinds) {
+      const known = reviewed.has(kind);
+      seen.set(kind, (seen.get(kind) ?? 0) + targets.length);
+      lines.push(`  incomplete at ${where}: ${kind} (${targets.length} elements${known ? ', reviewed' : ''})`);
+      for (const t of targets.slice(0, 3)) lines.push(`    at ${t}`);
+      if (!known) problems.push(`axe incomplete result not yet reviewed: ${kind} at ${where}`);
+    }
   }
   return { lines, problems };
 }
@@ -410,9 +426,11 @@ async function main() {
   server.close();
   await rm(profile, { recursive: true, force: true });
   console.log(`axe violations in all: ${totalViolations}`);
-  const kinds = [...incompleteSeen].map(([id, n]) => `${id} (${n} elements${Object.hasOwn(reviewed, id) ? '' : ', NOT REVIEWED'})`);
-  console.log(`axe incomplete results, to be reviewed by a person: ${kinds.length ? kinds.join(', ') : 'none'}`);
-  console.log(`  reviewed kinds are listed in ${reviewedFile}`);
+  console.log(`axe incomplete results (what axe left to a person): ${incompleteSeen.size ? '' : 'none'}`);
+  for (const [kind, n] of incompleteSeen) {
+    console.log(`  ${kind}: ${n} elements${reviewed.has(kind) ? ', reviewed' : ', NOT REVIEWED'}`);
+  }
+  console.log(`  the reviewed kinds are listed in ${reviewedFile}`);
   console.log(`pages: ${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
 }

@@ -126,7 +126,7 @@ async function site(files) {
 /** Runs the checker with nothing reviewed, so any incomplete result fails. */
 async function check(dir) {
   const reviewed = path.join(dir, '..', `${path.basename(dir)}-reviewed.json`);
-  await writeFile(reviewed, '{"reviewed": {}}\n');
+  await writeFile(reviewed, '{"reviewed": []}\n');
   const run = spawnSync(process.execPath, [path.join(here, 'check-site.mjs'), dir], {
     encoding: 'utf8',
     env: { ...process.env, AXE_INCOMPLETE_REVIEWED: reviewed },

@@ -11,6 +11,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use arsrapport::listing::ORDER_VARIABLE;
+
 use crate::common::*;
 
 /// A 1×1 PNG, for a chapter with images.
@@ -53,9 +55,9 @@ const SETTINGS: [Setting; 3] = [
 /// The command for `setting`, with a home folder of its own (or none).
 fn command(setting: &Setting, home: &Path, args: &[&str], root: &Path) -> Command {
     let mut cmd = bin();
-    cmd.args(args).arg("--root").arg(root).env_remove("ARSRAPPORT_TEST_LISTING_ORDER").env("HOME", home);
+    cmd.args(args).arg("--root").arg(root).env_remove(ORDER_VARIABLE).env("HOME", home);
     if let Some(order) = setting.order {
-        cmd.env("ARSRAPPORT_TEST_LISTING_ORDER", order);
+        cmd.env(ORDER_VARIABLE, order);
     }
     for (key, value) in setting.env {
         cmd.env(key, value);
@@ -90,8 +92,8 @@ fn full_example(at: &Path) {
 /// least a second apart — the PDFs and every file of the sites are the same
 /// bytes.
 ///
-/// Fails when the sorting of chapters is removed (`paths.sort()` in
-/// src/content.rs): the reversed listing puts the chapters in reverse order.
+/// Failed when the sorting of chapters was removed (`paths.sort()` in
+/// src/content.rs): the reversed listing put the chapters in reverse order.
 #[test]
 fn the_same_project_builds_to_the_same_bytes_whatever_the_listing_order_path_time_and_environment() {
     let places = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
@@ -128,8 +130,8 @@ fn the_same_project_builds_to_the_same_bytes_whatever_the_listing_order_path_tim
 /// Problems in several chapters, data files and theme files are reported in
 /// the same order, and with the same words, whatever the listing order.
 ///
-/// Fails when the sorting of data files (`entries.sort_by` in src/data.rs),
-/// of theme files (in src/theme.rs) or of chapters (src/content.rs) is removed.
+/// Failed when the sorting of data files (`entries.sort_by` in src/data.rs)
+/// was removed, and when that of chapters (`paths.sort()` in src/content.rs) was.
 #[test]
 fn problems_are_reported_in_the_same_order_whatever_the_listing_order() {
     let dir = tempfile::tempdir().unwrap();
