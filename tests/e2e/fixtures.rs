@@ -10,6 +10,7 @@
 //! rewrites the snapshots of the cases named (`UPDATE_SNAPSHOTS=all` every
 //! one) and prints the difference of each; review it with `git diff`.
 
+use std::io::Write;
 use std::path::Path;
 
 use crate::common::*;
@@ -150,7 +151,13 @@ fn every_broken_project_fails_with_its_snapshot_in_check_and_build() {
         if update.wants(&name) {
             if expected != stderr {
                 std::fs::write(&snapshot, &stderr).unwrap();
-                eprintln!("updated {}:\n{}", snapshot.display(), line_diff(&expected, &stderr));
+                // Straight to the terminal: the test harness captures `eprintln!`.
+                let _ = writeln!(
+                    std::io::stderr().lock(),
+                    "updated {}:\n{}",
+                    snapshot.display(),
+                    line_diff(&expected, &stderr)
+                );
             }
         } else if expected != stderr {
             failures.push(format!("{name}: check's message changed\n{}", line_diff(&expected, &stderr)));
