@@ -363,9 +363,8 @@ fn listening_addresses(port: u16) -> Vec<IpAddr> {
 /// IPv6 one when asked (`--host ::1`), nowhere else, and on both answers only
 /// requests that name this machine (`127.0.0.1`, `[::1]`, `localhost`).
 ///
-/// Fails when serve binds the unspecified address `::` whatever `--host`
-/// says (in src/cmd/serve.rs), and when `local_host` no longer takes the
-/// brackets off `[::1]`.
+/// Failed when serve bound the unspecified address `::` whatever `--host`
+/// said (in src/cmd/serve.rs).
 #[test]
 fn serve_listens_on_the_ipv4_or_ipv6_loopback_only_and_answers_only_local_names() {
     let interfaces = std::fs::read_to_string("/proc/net/if_inet6").unwrap_or_default();
@@ -396,8 +395,8 @@ fn serve_listens_on_the_ipv4_or_ipv6_loopback_only_and_answers_only_local_names(
 /// a changed label of the theme's language file and a stylesheet added to
 /// the project's theme while it runs.
 ///
-/// Fails when the watcher leaves `themes/` out (the `themes` folder dropped
-/// from what `Watch::new` watches in src/cmd/serve.rs).
+/// Failed when the watcher let only changes under `content/` through
+/// (`source_name` in src/cmd/serve.rs).
 #[test]
 fn serve_rebuilds_when_a_theme_file_is_saved() {
     let dir = project(&[("01-a.md", "# A\n\nText.\n")]);

@@ -173,7 +173,7 @@ fn table_rows(page: &str) -> Vec<Vec<String>> {
 /// not add up to its rounded total gets an "Avrundningsdifferens" line
 /// before the total, in the PDF and on the site; one that adds up gets none.
 ///
-/// Fails when `with_rounding_lines` in src/figures/view.rs returns the rows
+/// Failed when `with_rounding_lines` in src/figures/view.rs returned the rows
 /// unchanged.
 #[test]
 fn a_budget_whose_rounded_parts_miss_the_rounded_total_says_so() {
