@@ -54,12 +54,8 @@ pub fn load_chapters(root: &Path, folder: &str) -> Result<Vec<Chapter>, Diagnost
     if !crate::project::resolves_inside(root, &dir) {
         return Err(crate::project::outside_the_project(folder).into());
     }
-    let mut paths: Vec<_> = WalkDir::new(&dir)
-        .min_depth(1)
-        .max_depth(1)
-        .sort_by_file_name()
+    let mut paths: Vec<_> = crate::listing::entries(WalkDir::new(&dir).min_depth(1).max_depth(1))
         .into_iter()
-        .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
         .map(|e| e.into_path())
         .collect();

@@ -33,8 +33,9 @@ impl DataFiles {
         }
         let mut diagnostics = Diagnostics::new();
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
-        for entry in WalkDir::new(&dir).min_depth(1).max_depth(1).sort_by_file_name() {
-            let Ok(entry) = entry else { continue };
+        let mut entries = crate::listing::entries(WalkDir::new(&dir).min_depth(1).max_depth(1));
+        entries.sort_by(|a, b| a.file_name().cmp(b.file_name()));
+        for entry in entries {
             let path = entry.path();
             if !path.extension().is_some_and(|x| x == "yaml" || x == "yml") {
                 continue;

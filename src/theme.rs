@@ -61,8 +61,9 @@ impl Theme {
         if dir.is_dir() && !crate::project::resolves_inside(root, &dir) {
             diagnostics.push(crate::project::outside_the_project(&display_path(root, &dir)));
         } else if dir.is_dir() {
-            for entry in WalkDir::new(&dir).sort_by_file_name() {
-                let Ok(entry) = entry else { continue };
+            let mut entries = crate::listing::entries(WalkDir::new(&dir));
+            entries.sort_by(|a, b| a.path().cmp(b.path()));
+            for entry in entries {
                 let rel_in_project = display_path(root, entry.path());
                 if entry.path_is_symlink() {
                     diagnostics.push(

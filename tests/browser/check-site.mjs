@@ -10,8 +10,11 @@
 //     logs an error, or an id is used twice on it (axe no longer checks that);
 //   - fails when the page scrolls sideways at 360 px (wide tables must scroll
 //     inside their own wrapper);
-//   - tabs through the page and fails when a focused element shows no focus
-//     outline or is not visible;
+//   - lists axe's "incomplete" results (what axe could not decide and a person
+//     must review) and fails on any kind not in the reviewed list
+//     axe-incomplete-reviewed.json (or the file named by $AXE_INCOMPLETE_REVIEWED);
+//   - tabs through the page at both widths and fails when a focused element
+//     shows no focus outline or is not visible;
 //   - opens the page again from disk (file://) and fails when a resource there
 //     cannot be loaded or lies outside the site folder.
 //
@@ -134,18 +137,64 @@ function watch(page, isInside) {
   return problems;
 }
 
+/** axe's violations, and its "incomplete" results as `incomplete` on the list. */
 async function runAxe(page, axeSource) {
   const loaded = await page.evaluate(() => typeof window.axe !== 'undefined');
   if (!loaded) await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const result = await window.axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
-    }));
+  const { violations, incomplete } = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations', 'incomplete'] });
+    const summary = (list) =>
+      list.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
+      }));
+    return { violations: summary(result.violations), incomplete: summary(result.incomplete) };
   });
+  violations.incomplete = incomplete;
+  return violations;
+}
+
+/**
+ * The reviewed kinds of "incomplete" results. A kind is a rule and the reason
+ * axe gives for not deciding ("rule: reason"); each was looked at by a person.
+ */
+async function reviewedIncomplete() {
+  const file = process.env.AXE_INCOMPLETE_REVIEWED ?? path.join(here, 'axe-incomplete-reviewed.json');
+  try {
+    const { reviewed } = JSON.parse(await readFile(file, 'utf8'));
+    return { file, reviewed: new Set((reviewed ?? []).map((r) => `${r.rule}: ${r.reason}`)) };
+  } catch (e) {
+    usage(`cannot read the reviewed list of axe's incomplete results ${file}: ${e.message}`);
+  }
+}
+
+/** Why axe could not decide on a node: the first line of its summary after the heading. */
+function reason(node) {
+  const lines = (node.summary ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => !l.startsWith('Fix ')) ?? 'no reason given';
+}
+
+/** Lists the incomplete results and names the kinds nobody has reviewed yet. */
+function checkIncomplete(incomplete, reviewed, where, seen) {
+  const lines = [];
+  const problems = [];
+  for (const v of incomplete) {
+    const kinds = new Map();
+    for (const n of v.nodes) {
+      const kind = `${v.id}: ${reason(n)}`;
+      kinds.set(kind, [...(kinds.get(kind) ?? []), n.target]);
+    }
+    for (const [kind, targets] of kinds) {
+      const known = reviewed.has(kind);
+      seen.set(kind, (seen.get(kind) ?? 0) + targets.length);
+      lines.push(`  incomplete at ${where}: ${kind} (${targets.length} elements${known ? ', reviewed' : ''})`);
+      for (const t of targets.slice(0, 3)) lines.push(`    at ${t}`);
+      if (!known) problems.push(`axe incomplete result not yet reviewed: ${kind} at ${where}`);
+    }
+  }
+  return { lines, problems };
 }
 
 function formatViolations(violations) {
@@ -258,6 +307,9 @@ async function main() {
   const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
   const axeVersion = require('axe-core/package.json').version;
 
+  const { file: reviewedFile, reviewed } = await reviewedIncomplete();
+  const incompleteSeen = new Map();
+
   const { server, origin } = await serve(siteDir);
   const siteUrl = `${origin}${BASE}`;
   const fileRoot = pathToFileURL(siteDir + path.sep).href;
@@ -304,6 +356,7 @@ async function main() {
     const problems = [];
     const counts = [];
     const details = [];
+    const notes = [];
     const watched = watch(page, isInside);
 
     for (const vp of VIEWPORTS) {
@@ -324,12 +377,14 @@ async function main() {
       counts.push(`${vp.name} px: ${violations.length}`);
       totalViolations += violations.length;
       if (violations.length) details.push(`  at ${vp.name} px:`, ...formatViolations(violations));
+      const incomplete = checkIncomplete(violations.incomplete, reviewed, `${vp.name} px`, incompleteSeen);
+      notes.push(...incomplete.lines);
+      problems.push(...incomplete.problems);
 
-      if (vp.width >= 1000) {
-        problems.push(...(await duplicateIds(page)));
-        const focus = await checkFocus(page);
-        problems.push(...focus.problems);
-      }
+      if (vp.width >= 1000) problems.push(...(await duplicateIds(page)));
+      // Focus must show at every width: on a phone the opened navigation's links too.
+      const focus = await checkFocus(page);
+      problems.push(...focus.problems.map((p) => `${vp.name} px: ${p}`));
       if (await page.locator('[data-search-results]').count()) {
         const search = await exerciseSearch(page, axeSource);
         problems.push(...search.problems);
@@ -339,6 +394,10 @@ async function main() {
           if (search.violations.length) {
             details.push(`  at ${vp.name} px with search results:`, ...formatViolations(search.violations));
           }
+          const where = `${vp.name} px with search results`;
+          const more = checkIncomplete(search.violations.incomplete, reviewed, where, incompleteSeen);
+          notes.push(...more.lines);
+          problems.push(...more.problems);
         }
       }
     }
@@ -359,6 +418,7 @@ async function main() {
     else failed++;
     console.log(`${ok ? 'ok  ' : 'FAIL'} ${rel.padEnd(36)} axe violations: ${counts.join(', ')}`);
     for (const line of details) console.log(line);
+    for (const line of notes) console.log(line);
     for (const p of [...new Set(problems)]) console.log(`  ${p}`);
   }
 
@@ -366,6 +426,11 @@ async function main() {
   server.close();
   await rm(profile, { recursive: true, force: true });
   console.log(`axe violations in all: ${totalViolations}`);
+  console.log(`axe incomplete results (what axe left to a person): ${incompleteSeen.size ? '' : 'none'}`);
+  for (const [kind, n] of incompleteSeen) {
+    console.log(`  ${kind}: ${n} elements${reviewed.has(kind) ? ', reviewed' : ', NOT REVIEWED'}`);
+  }
+  console.log(`  the reviewed kinds are listed in ${reviewedFile}`);
   console.log(`pages: ${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
 }

@@ -3,7 +3,7 @@
 //! rebuild on save.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
@@ -147,7 +147,12 @@ fn http_get(port: u16, path: &str) -> (u16, String) {
 
 /// A GET to 127.0.0.1 that names `host` in its `Host` header.
 fn http_get_as(port: u16, path: &str, host: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    http_get_at(SocketAddr::from(([127, 0, 0, 1], port)), path, host)
+}
+
+/// A GET to `address` that names `host` in its `Host` header.
+fn http_get_at(address: SocketAddr, path: &str, host: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).unwrap();
     stream.set_read_timeout(Some(GIVE_UP)).unwrap();
     write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
     let mut response = Vec::new();
@@ -162,6 +167,8 @@ fn http_get_as(port: u16, path: &str, host: &str) -> (u16, String) {
 struct Serve {
     child: Child,
     port: u16,
+    /// The address it printed, e.g. `127.0.0.1:41234` or `[::1]:41234`.
+    address: SocketAddr,
     stderr: mpsc::Receiver<String>,
 }
 
@@ -174,8 +181,14 @@ impl Drop for Serve {
 
 impl Serve {
     fn start(root: &Path) -> Serve {
+        Serve::start_with(root, &[])
+    }
+
+    fn start_with(root: &Path, args: &[&str]) -> Serve {
         let mut child = bin()
-            .args(["serve", "--port", "0", "--root"])
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .arg("--root")
             .arg(root)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -195,15 +208,14 @@ impl Serve {
                 let _ = stderr_tx.send(line);
             }
         });
-        let mut serve = Serve { child, port: 0, stderr: stderr_rx };
         let url = loop {
             let line = lines.recv_timeout(GIVE_UP).expect("serve prints where it listens");
-            if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")) {
+            if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) {
                 break url.to_owned();
             }
         };
-        serve.port = url.trim_start_matches("http://127.0.0.1:").trim_end_matches('/').parse().expect(&url);
-        serve
+        let address: SocketAddr = url.trim_start_matches("http://").trim_end_matches('/').parse().expect(&url);
+        Serve { child, port: address.port(), address, stderr: stderr_rx }
     }
 
     fn get(&self, path: &str) -> (u16, String) {
@@ -319,4 +331,93 @@ fn serve_shows_the_problems_when_the_first_build_fails_and_recovers() {
     write(dir.path(), "content/chapters/01-a.md", "# A\n\n## B\n\n### Nu stämmer nivån\n");
     let page = serve.wait_for("/01-a.html", "the first good build", |status, _| status == 200);
     assert!(page.contains("Nu stämmer nivån"), "{page}");
+}
+
+/// The addresses of the listening TCP sockets on `port`, IPv4 and IPv6, from
+/// the kernel's tables. A machine without them fails the test rather than skip it.
+fn listening_addresses(port: u16) -> Vec<IpAddr> {
+    let mut found = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let text = std::fs::read_to_string(table)
+            .unwrap_or_else(|e| panic!("cannot read {table} to see where the preview listens: {e}"));
+        for line in text.lines().skip(1) {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let (address, p) = fields[1].split_once(':').unwrap();
+            if u16::from_str_radix(p, 16).unwrap() != port || fields[3] != "0A" {
+                continue;
+            }
+            // Each group of 8 hex digits is a 32-bit word in the machine's byte order.
+            let bytes: Vec<u8> = (0..address.len() / 8)
+                .flat_map(|i| u32::from_str_radix(&address[i * 8..i * 8 + 8], 16).unwrap().to_ne_bytes())
+                .collect();
+            found.push(match bytes.len() {
+                4 => IpAddr::from(<[u8; 4]>::try_from(bytes).unwrap()),
+                _ => IpAddr::from(<[u8; 16]>::try_from(bytes).unwrap()),
+            });
+        }
+    }
+    found
+}
+
+/// The preview listens on the IPv4 loopback address by default and on the
+/// IPv6 one when asked (`--host ::1`), nowhere else, and on both answers only
+/// requests that name this machine (`127.0.0.1`, `[::1]`, `localhost`).
+///
+/// Failed when serve bound the unspecified address `::` whatever `--host`
+/// said (in src/cmd/serve.rs).
+#[test]
+fn serve_listens_on_the_ipv4_or_ipv6_loopback_only_and_answers_only_local_names() {
+    let interfaces = std::fs::read_to_string("/proc/net/if_inet6").unwrap_or_default();
+    assert!(
+        interfaces.lines().any(|l| l.starts_with("00000000000000000000000000000001")),
+        "this machine has no IPv6 loopback address (::1), so the IPv6 half of this test cannot run; \
+         enable IPv6 on `lo` (sysctl net.ipv6.conf.lo.disable_ipv6=0)"
+    );
+    let dir = project(&[("01-a.md", "# A\n\nFörsta versionen.\n")]);
+    for (args, loopback) in [(&[][..], "127.0.0.1"), (&["--host", "::1"][..], "::1")] {
+        let loopback: IpAddr = loopback.parse().unwrap();
+        let serve = Serve::start_with(dir.path(), args);
+        assert_eq!(serve.address.ip(), loopback, "the address printed");
+        assert_eq!(listening_addresses(serve.port), [loopback], "where the preview listens");
+        let named = serve.address.to_string();
+        for host in [named.as_str(), &format!("localhost:{}", serve.port), "[::1]", "127.0.0.1"] {
+            let (status, page) = http_get_at(serve.address, "/01-a.html", host);
+            assert!(status == 200 && page.contains("Första versionen."), "Host {host} on {loopback}: {status}");
+        }
+        for host in ["rebinding.example", "rebinding.example:80", "[::ffff:10.0.0.1]", "10.0.0.1"] {
+            let (status, body) = http_get_at(serve.address, "/01-a.html", host);
+            assert_eq!(status, 403, "Host {host} on {loopback}: {body}");
+        }
+    }
+}
+
+/// A save of a theme file rebuilds the preview as a save of a chapter does:
+/// a changed label of the theme's language file and a stylesheet added to
+/// the project's theme while it runs.
+///
+/// Failed when the watcher let only changes under `content/` through
+/// (`source_name` in src/cmd/serve.rs).
+#[test]
+fn serve_rebuilds_when_a_theme_file_is_saved() {
+    let dir = project(&[("01-a.md", "# A\n\nText.\n")]);
+    let labels = std::fs::read_to_string(repo().join("themes/default/i18n/sv.yaml")).unwrap();
+    std::fs::create_dir_all(dir.path().join("themes/default/i18n")).unwrap();
+    write(dir.path(), "themes/default/i18n/sv.yaml", &labels);
+    let serve = Serve::start(dir.path());
+    let (status, page) = serve.get("/01-a.html");
+    assert!(status == 200 && page.contains("Hoppa till innehållet"), "{status}: {page}");
+
+    let changed = labels.replace("\"Hoppa till innehållet\"", "\"Direkt till texten\"");
+    assert_ne!(changed, labels);
+    write(dir.path(), "themes/default/i18n/sv.yaml", &changed);
+    let page = serve.wait_for("/01-a.html", "the new label", |_, body| body.contains("Direkt till texten"));
+    assert!(!page.contains("Hoppa till innehållet"), "{page}");
+
+    let css = std::fs::read_to_string(repo().join("themes/default/html/assets/style.css")).unwrap();
+    std::fs::create_dir_all(dir.path().join("themes/default/html/assets")).unwrap();
+    write(dir.path(), "themes/default/html/assets/style.css", &format!("{css}\n/* projektets egen stil */\n"));
+    serve.wait_for("/assets/style.css", "the project's stylesheet", |status, body| {
+        status == 200 && body.contains("/* projektets egen stil */")
+    });
+    assert!(!dir.path().join("output").exists(), "serve builds in memory and writes nothing");
 }

@@ -154,3 +154,61 @@ fn a_delarsrapport_shows_its_period_prognos_and_periodised_columns() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("content/report.yaml:6:") && stderr.contains("this period covers 9"), "{stderr}");
 }
+
+/// The rows of every table on a page: each cell's text, tags removed.
+fn table_rows(page: &str) -> Vec<Vec<String>> {
+    page.split("<tr")
+        .skip(1)
+        .map(|row| {
+            let row = row.split("</tr>").next().unwrap();
+            row.split(['<'])
+                .filter(|part| part.starts_with("th") || part.starts_with("td"))
+                .map(|cell| cell.split_once('>').map(|(_, text)| text.trim().to_owned()).unwrap_or_default())
+                .collect()
+        })
+        .collect()
+}
+
+/// A budget typed in kronor and shown in tkr whose rounded categories do
+/// not add up to its rounded total gets an "Avrundningsdifferens" line
+/// before the total, in the PDF and on the site; one that adds up gets none.
+///
+/// Failed when `with_rounding_lines` in src/figures/view.rs returned the rows
+/// unchanged.
+#[test]
+fn a_budget_whose_rounded_parts_miss_the_rounded_total_says_so() {
+    let chapter = "# Budget\n\n{{ table(id=\"ojamn\") }}\n\n{{ table(id=\"jamn\") }}\n";
+    let dir = project(&[("01-budget.md", chapter)]);
+    let budget = |id: &str, title: &str, amount: &str| {
+        format!(
+            "  - id: {id}\n    title: {title}\n    input_unit: kr\n    unit: tkr\n    categories:\n      - {{id: personal, label: Personalkostnader, accounts: \"7000-7099\"}}\n      - {{id: lokaler, label: Lokalkostnader, accounts: \"5000-5099\"}}\n      - {{id: ovrigt, label: Övriga kostnader, residual: true}}\n    lines:\n      - {{account: 7010, name: Löner, amount: {amount}}}\n      - {{account: 5010, name: Hyra, amount: {amount}}}\n      - {{account: 6000, name: Telefon, amount: {amount}}}\n"
+        )
+    };
+    let data = dir.path().join("content/data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("budget.yaml"),
+        format!("budgets:\n{}{}", budget("ojamn", "Ojämn budget", "1 400"), budget("jamn", "Jämn budget", "1 000")),
+    )
+    .unwrap();
+    let (out, _, stderr) = build(dir.path());
+    assert!(out.status.success(), "{stderr}");
+
+    let page = std::fs::read_to_string(dir.path().join("output/html/01-budget.html")).unwrap();
+    let rows = table_rows(&page);
+    let table = |lines: &[(&str, &str)]| -> Vec<Vec<String>> {
+        [("", "Budget")].iter().chain(lines).map(|(a, b)| vec![a.to_string(), b.to_string()]).collect()
+    };
+    let parts = [("Personalkostnader", "1"), ("Lokalkostnader", "1"), ("Övriga kostnader", "1")];
+    let uneven = table(&[&parts[..], &[("Avrundningsdifferens", "1"), ("Summa", "4")]].concat());
+    let even = table(&[&parts[..], &[("Summa", "3")]].concat());
+    assert_eq!(rows, [uneven, even].concat(), "{page}");
+
+    // The PDF shows the same line, with the same figure, before the total.
+    let text = pdf_text(&dir.path().join("output/arsredovisning-2013.pdf"));
+    let uneven_table = text.split("Ojämn budget").nth(1).unwrap().split("Jämn budget").next().unwrap().to_owned();
+    let words: Vec<&str> = uneven_table.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "Avrundningsdifferens").unwrap_or_else(|| panic!("{uneven_table}"));
+    assert_eq!(&words[at..at + 4], ["Avrundningsdifferens", "1", "Summa", "4"], "{uneven_table}");
+    assert_eq!(text.matches("Avrundningsdifferens").count(), 1, "only the uneven budget has the line: {text}");
+}

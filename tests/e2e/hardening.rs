@@ -829,61 +829,6 @@ fn serve_stays_on_this_machine_and_inside_the_site() {
     assert_eq!(status, 200);
 }
 
-// ---------------------------------------------------------------- same input, same bytes
-
-/// Writes the files into a new folder one by one, in the order given, so
-/// that folders and files are created in that order.
-fn laid_out(files: &[(std::path::PathBuf, Vec<u8>)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, bytes) in files {
-        write(dir.path(), path.to_str().unwrap(), bytes);
-    }
-    dir
-}
-
-/// Whatever order the file system lists the project's files in (here: the
-/// order they were created), and wherever the project lies, the PDF and
-/// every file of the site are the same bytes.
-#[test]
-fn the_same_project_builds_to_the_same_bytes_whatever_the_file_order() {
-    let example = example();
-    let mut files: Vec<(std::path::PathBuf, Vec<u8>)> = snapshot(example.path());
-    files.push(("content/images/karta.png".into(), PNG.to_vec()));
-    files.push(("content/images/logga.png".into(), PNG.to_vec()));
-    files.push((
-        "content/chapters/arsredovisning-2013/12-bilder.md".into(),
-        b"# Bilder\n\n![Karta \xc3\xb6ver Sjuh\xc3\xa4rad](../../images/karta.png)\n\n![Logga](../../images/logga.png)\n"
-            .to_vec(),
-    ));
-    files.push((
-        "themes/default/i18n/sv.yaml".into(),
-        std::fs::read(repo().join("themes/default/i18n/sv.yaml")).unwrap(),
-    ));
-    files.sort();
-    let forward = laid_out(&files);
-    files.reverse();
-    let backward = laid_out(&files);
-    // An order neither sorted nor reversed: every third file first.
-    let mut mixed: Vec<_> = files.iter().step_by(3).cloned().collect();
-    mixed.extend(files.iter().enumerate().filter(|(i, _)| i % 3 != 0).map(|(_, f)| f.clone()));
-    let shuffled = laid_out(&mixed);
-
-    let mut outputs = Vec::new();
-    for project in [&forward, &backward, &shuffled] {
-        let (out, _, stderr) = build(project.path());
-        assert!(out.status.success(), "{stderr}");
-        outputs.push(snapshot(&project.path().join("output")));
-    }
-    assert!(outputs[0].len() > 20);
-    for other in &outputs[1..] {
-        let names = |o: &[(std::path::PathBuf, Vec<u8>)]| o.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
-        assert_eq!(names(&outputs[0]), names(other));
-        for ((path, a), (_, b)) in outputs[0].iter().zip(other) {
-            assert!(a == b, "{} differs between two layouts of the same project", path.display());
-        }
-    }
-}
-
 /// An SVG image that carries script in every way SVG allows.
 const SVG_WITH_SCRIPT: &str = r##"<?xml version="1.0"?>
 <svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="20" onload="alert('onload')">

@@ -6,6 +6,7 @@ mod bench;
 mod build;
 mod chapters_trust;
 mod common;
+mod determinism;
 mod documents;
 mod figures_trust;
 mod fixtures;
