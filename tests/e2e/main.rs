@@ -9,4 +9,5 @@ mod documents;
 mod fixtures;
 mod hardening;
 mod pdf;
+mod serve_limits;
 mod site;
