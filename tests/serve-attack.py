@@ -4,9 +4,10 @@
 Starts the preview on a copy of tests/fixtures/base, then, one after the
 other: a client streaming an endless header, 2 000 idle connections, clients
 trickling their request one byte a second, a save that cannot be built and a
-save whose figures overflow the decimal type (a rebuild that panicked before
-the preview caught it). During and after each, a normal request must be
-answered with the last good page, and the preview must still run.
+save with figures at the limit of the decimal type. During and after each, a
+normal request must be answered with the last good page, and the preview
+must still run. (No input is known to make a rebuild panic; that the preview
+survives one is the unit test a_build_that_panics_leaves_the_last_good_version_served.)
 
 Usage: tests/serve-attack.py [PATH-TO-ARSRAPPORT]   (default: target/release/arsrapport)
 Exit code 0 when the preview held, 1 with the reason when it did not.
@@ -154,7 +155,7 @@ def main():
         wait_for(port, "/__arsrapport/poll?since=0", "content/chapters/01-ekonomi.md:")
         answers_promptly(port, "after a save that cannot be built")
 
-        # 5. Figures that overflow the decimal type when summed.
+        # 5. Figures at the limit of the decimal type, summed.
         chapter.write_text(good)
         wait_for(port, "/__arsrapport/poll?since=0", '"error":null')
         huge = "79228162514264337593543950335"
@@ -166,8 +167,8 @@ def main():
         )
         state = json.loads(wait_for(port, "/__arsrapport/poll?since=0", '"error":"'))
         first = state["error"].splitlines()[0]
-        print(f"  the overflowing figures were reported: {first}")
-        answers_promptly(port, "after a rebuild that overflows")
+        print(f"  the figures at the limit were reported: {first}")
+        answers_promptly(port, "after a rebuild with figures at the limit")
 
         # Still alive, and still rebuilding.
         (project / "content/data/overflow.yaml").unlink()
