@@ -213,7 +213,8 @@ mod tests {
     }
 
     /// A megabyte on one line prints a window of it around the column, with
-    /// the marker still under the character the location names.
+    /// the marker still under the character the location names. Fails when
+    /// `shortened` returns every line whole.
     #[test]
     fn a_long_source_line_is_shortened_around_the_column() {
         let line = format!("{}X{}", "a".repeat(500_000), "b".repeat(500_000));

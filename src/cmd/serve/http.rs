@@ -464,6 +464,7 @@ mod tests {
         assert_eq!(parse_head(format!("GET / HTTP/1.1{many}").as_bytes(), limits), Err(HeadError::TooLarge));
     }
 
+    /// Fails with the head's size limit multiplied by 1000 in `read_head`.
     #[test]
     fn oversized_and_malformed_heads_are_answered_with_their_status() {
         let address = start(limits());
@@ -476,8 +477,9 @@ mod tests {
         assert!(get(address, "/after").starts_with("HTTP/1.1 200 "), "the server goes on");
     }
 
-    /// A client that sends its head too slowly is answered 408 at the end of
-    /// the read time, however it trickles.
+    /// A client that does not finish its head is answered 408 at the end of the
+    /// read time (the time is for the whole head: trickling does not extend it).
+    /// Fails with the read time multiplied by 100 in `read_head`.
     #[test]
     fn a_head_that_does_not_arrive_in_time_is_given_up() {
         let address = start(limits());
@@ -490,6 +492,7 @@ mod tests {
 
     /// Every slot taken by a connection that sends nothing: a new client is
     /// still answered at once, because the longest-waiting idle one makes room.
+    /// Fails when `make_room` never closes a waiting connection.
     #[test]
     fn idle_connections_make_room_for_new_ones() {
         let limits = Limits { connections: 8, read_time: Duration::from_secs(60), ..Limits::default() };
@@ -503,6 +506,7 @@ mod tests {
 
     /// A client that asks for a large response and never reads it is given up
     /// after the write time; the server answers others meanwhile and after.
+    /// Fails with no write timeout in `write_response`.
     #[test]
     fn a_client_that_does_not_read_is_given_up() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -526,7 +530,7 @@ mod tests {
     }
 
     /// When the listening socket fails, `serve` returns the error instead of
-    /// going on without a listener.
+    /// going on without a listener. Fails when `serve` retries every error.
     #[cfg(target_os = "linux")]
     #[test]
     fn serve_returns_when_the_listener_fails() {
