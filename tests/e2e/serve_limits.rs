@@ -92,8 +92,8 @@ fn chapter(text: &str) -> String {
 
 /// While one client streams an endless header and 2 000 others hold idle
 /// connections, a normal request is answered at once, and afterwards too.
-/// With tiny_http (a thread per connection, no limit of head size or time)
-/// the normal request waited behind the idle connections until the test gave up.
+/// Fails when the server never closes a waiting connection to make room
+/// (`make_room` in src/cmd/serve/http.rs): the request is refused.
 #[test]
 fn serve_answers_while_attacked_by_an_endless_header_and_idle_connections() {
     let dir = project(&[("01-ekonomi.md", &chapter("Före angreppet."))]);
