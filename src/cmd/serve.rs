@@ -546,7 +546,11 @@ fn handle(request: &Request, shared: &Shared, loopback_only: bool) -> Response {
             "poll" => {
                 let param = |name: &str| query.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='));
                 let since = param("since").and_then(|v| v.parse().ok()).unwrap_or(0);
-                let page = param("page").and_then(site_path).unwrap_or_else(|| "index.html".to_owned());
+                // The page's path as the browser shows it, percent-encoded once more in the query.
+                let page = param("page")
+                    .and_then(percent_decode)
+                    .and_then(|path| site_path(&path))
+                    .unwrap_or_else(|| "index.html".to_owned());
                 match poll(shared, since, &page) {
                     Some(answer) => respond(200, "application/json", answer.into_bytes()),
                     None => {
@@ -875,5 +879,26 @@ mod tests {
         );
         let panic = catch_unwind(|| std::panic::panic_any(format!("index {} out of range", 3))).unwrap_err();
         assert!(internal_error(panic.as_ref()).message.ends_with("index 3 out of range"));
+    }
+
+    /// A page whose name is not plain ASCII asks for its own version: the
+    /// browser's path, percent-encoded once more in the query, names the file
+    /// it was served from. Fails when the query is decoded only once (the
+    /// page is "missing" and would reload for ever).
+    #[test]
+    fn a_poll_names_the_page_as_it_was_served() {
+        let shared = Shared::default();
+        let page = "02-förvaltning.html";
+        publish(&mut shared.lock(), Site { files: HashMap::from([(page.to_owned(), b"<p>x</p>".to_vec())]) });
+        let served = page_version(shared.lock().site.as_deref(), page);
+        let request = Request {
+            method: "GET".into(),
+            // encodeURIComponent("/02-f%C3%B6rvaltning.html")
+            target: "/__arsrapport/poll?since=0&page=%2F02-f%25C3%25B6rvaltning.html".into(),
+            host: Some("127.0.0.1:8000".into()),
+        };
+        let answer = handle(&request, &shared, true);
+        let answer: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+        assert_eq!(answer["version"], served.as_str(), "{answer}");
     }
 }
