@@ -83,16 +83,7 @@ impl fmt::Display for Diagnostic {
             } else {
                 writeln!(f, "  --> {}:{}:{}", loc.file, loc.line, loc.column)?;
                 if let Some(line) = &self.source_line {
-                    let number = loc.line.to_string();
-                    let pad = " ".repeat(number.len());
-                    let marker_pad: String = line
-                        .chars()
-                        .take(loc.column.saturating_sub(1))
-                        .map(|c| if c == '\t' { '\t' } else { ' ' })
-                        .collect();
-                    writeln!(f, "{pad} |")?;
-                    writeln!(f, "{number} | {line}")?;
-                    writeln!(f, "{pad} | {marker_pad}^")?;
+                    write_source_line(f, loc, line)?;
                 }
             }
         }
@@ -101,6 +92,47 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// At most this many characters of a source line are shown; a longer line (a
+/// minified file, a data file on one line) is cut around the column.
+const SHOWN_CHARS: usize = 120;
+/// How many of the shown characters come before the column in a cut line.
+const SHOWN_BEFORE: usize = 40;
+
+/// Prints the source line with its number and a `^` under the column.
+fn write_source_line(f: &mut fmt::Formatter<'_>, loc: &Location, line: &str) -> fmt::Result {
+    let number = loc.line.to_string();
+    let pad = " ".repeat(number.len());
+    let column = loc.column.saturating_sub(1);
+    let (shown, marker_at) = shortened(line, column);
+    let marker_pad: String = shown.chars().take(marker_at).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+    writeln!(f, "{pad} |")?;
+    writeln!(f, "{number} | {shown}")?;
+    writeln!(f, "{pad} | {marker_pad}^")
+}
+
+/// The part of `line` to show, at most [`SHOWN_CHARS`] characters around the
+/// 0-based character `column` with `…` where text is left out, and where the
+/// column falls in it.
+fn shortened(line: &str, column: usize) -> (std::borrow::Cow<'_, str>, usize) {
+    let length = line.chars().count();
+    if length <= SHOWN_CHARS {
+        return (line.into(), column);
+    }
+    let column = column.min(length);
+    let start = column.saturating_sub(SHOWN_BEFORE).min(length - SHOWN_CHARS);
+    let end = start + SHOWN_CHARS;
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(line.chars().skip(start).take(SHOWN_CHARS));
+    if end < length {
+        shown.push('…');
+    }
+    let marker_at = column - start + usize::from(start > 0);
+    (shown.into(), marker_at)
 }
 
 /// Every problem found in one run. Stages push into it and keep going, so the
@@ -168,4 +200,47 @@ impl fmt::Display for Diagnostics {
 pub fn display_path(root: &Path, path: &Path) -> String {
     let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(line: &str, column: usize) -> String {
+        Diagnostic::error(Some(Location::new("content/data/a.yaml", 3, column)), "wrong")
+            .with_source(&format!("a\nb\n{line}\n"))
+            .to_string()
+    }
+
+    /// A megabyte on one line prints a window of it around the column, with
+    /// the marker still under the character the location names. Fails when
+    /// `shortened` returns every line whole.
+    #[test]
+    fn a_long_source_line_is_shortened_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(500_000), "b".repeat(500_000));
+        let text = shown(&line, 500_001);
+        assert!(text.len() < 1_000, "{} bytes printed", text.len());
+        let lines: Vec<&str> = text.lines().collect();
+        let source = lines[3].strip_prefix("3 | ").unwrap();
+        let marker = lines[4].strip_prefix("  | ").unwrap();
+        assert_eq!(source.chars().count(), SHOWN_CHARS + 2, "{source}");
+        assert!(source.starts_with("…a") && source.ends_with("b…"), "{source}");
+        assert_eq!(source.chars().nth(marker.chars().count() - 1), Some('X'), "{source}\n{marker}");
+
+        // At the start and at the end of the line, only one side is cut.
+        let start = shown(&line, 1);
+        assert!(start.contains("3 | aaa") && start.contains("a…\n  | ^\n"), "{start}");
+        let end = shown(&line, line.chars().count());
+        let source = end.lines().nth(3).unwrap();
+        let marker = end.lines().nth(4).unwrap();
+        assert!(source.starts_with("3 | …b") && !source.ends_with('…'), "{source}");
+        assert_eq!(marker.chars().count(), source.chars().count(), "the marker is under the last character");
+    }
+
+    #[test]
+    fn a_short_source_line_is_shown_whole() {
+        let line = format!("\t{}", "x".repeat(SHOWN_CHARS - 1));
+        let text = shown(&line, 5);
+        assert!(text.contains(&format!("3 | {line}\n  | \t   ^\n")), "{text}");
+    }
 }

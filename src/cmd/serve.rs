@@ -3,22 +3,29 @@
 //! `content/` and `themes/` are watched. After each save the project is built
 //! again; a good build replaces what is served and the open pages reload, a
 //! broken one is reported in the terminal and over the page, while the last
-//! good version stays served.
+//! good version stays served. A rebuild that panics is reported the same way.
+//! The HTTP server with its limits is in `serve/http.rs`.
 
-use std::collections::{HashMap, HashSet};
-use std::net::{IpAddr, SocketAddr};
+mod http;
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
-use tiny_http::{Header, Method, Request, Response, Server};
+
+use self::http::{Request, Response};
 
 use super::{count, current_dir, fail, print_phases, report, summary};
 use crate::cli::ProjectArgs;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::pipeline;
 use crate::project::{self, CONFIG_FILE, Project};
 use crate::render::layout::Caches;
@@ -30,6 +37,9 @@ const DEBOUNCE: Duration = Duration::from_millis(60);
 const MAX_DELAY: Duration = Duration::from_millis(500);
 /// How long a browser's poll waits for a change before the server answers anyway.
 const POLL_WAIT: Duration = Duration::from_secs(25);
+/// Polls waiting at once; more are asked to come back later, so that waiting
+/// polls never take all of the server's connections.
+const WAITING_POLLS: usize = 24;
 /// Everything the preview adds lives under this path, outside the site's own names.
 const PREFIX: &str = "/__arsrapport/";
 const LIVE_JS: &str = include_str!("serve/live.js");
@@ -39,8 +49,8 @@ pub fn run(args: &ProjectArgs, host: IpAddr, port: u16, verbose: bool) -> ExitCo
         Ok(root) => root,
         Err(d) => return fail(&d, "nothing is served"),
     };
-    let server = match Server::http(SocketAddr::new(host, port)) {
-        Ok(server) => server,
+    let listener = match TcpListener::bind(SocketAddr::new(host, port)) {
+        Ok(listener) => listener,
         Err(e) => {
             let other = port.checked_add(1).filter(|_| port != 0).unwrap_or(8001);
             let d = crate::diagnostics::Diagnostic::error(None, format!("cannot listen on {host}:{port}: {e}"))
@@ -50,12 +60,12 @@ pub fn run(args: &ProjectArgs, host: IpAddr, port: u16, verbose: bool) -> ExitCo
             return fail(&d.into(), "nothing is served");
         }
     };
-    let port = server.server_addr().to_ip().map_or(port, |a| a.port());
+    let port = listener.local_addr().map_or(port, |a| a.port());
     let shared = Arc::new(Shared::default());
 
     // Watch before the first build, so that no save after it goes unnoticed.
-    let (events, changes) = mpsc::channel();
-    let mut watch = match Watch::new(&root, events) {
+    let (signals, received) = mpsc::channel();
+    let mut watch = match Watch::new(&root, signals.clone()) {
         Ok(w) => w,
         Err(e) => {
             let d = crate::diagnostics::Diagnostic::error(None, format!("cannot watch the project's files: {e}"));
@@ -80,17 +90,41 @@ pub fn run(args: &ProjectArgs, host: IpAddr, port: u16, verbose: bool) -> ExitCo
 
     let http = Arc::clone(&shared);
     let loopback_only = host.is_loopback();
+    let handler: Arc<http::Handler> = Arc::new(move |request: &Request| handle(request, &http, loopback_only));
+    let serving = Arc::clone(&shared);
     std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let shared = Arc::clone(&http);
-            std::thread::spawn(move || handle(request, &shared, loopback_only));
-        }
+        let why = catch_unwind(AssertUnwindSafe(|| http::serve(listener, http::Limits::default(), handler)))
+            .map_or_else(|_| "the server stopped on an internal error".to_owned(), |e| e.to_string());
+        serving.stopped.store(true, Ordering::SeqCst);
+        let _ = signals.send(Signal::Stopped(why));
     });
 
-    while let Some(changed) = watch.next_batch(&changes) {
-        builder.build(&shared, Some(&changed));
+    loop {
+        match watch.next_batch(&received) {
+            Batch::Changed(changed) => builder.build(&shared, Some(&changed)),
+            Batch::Stopped(why) => {
+                eprintln!("error: the preview stopped serving: {why}");
+                eprintln!("Start `arsrapport serve` again.");
+                return ExitCode::from(1);
+            }
+        };
     }
-    ExitCode::SUCCESS
+}
+
+/// What the preview's main loop waits for.
+enum Signal {
+    /// A file event from the watcher.
+    File(notify::Result<notify::Event>),
+    /// The server stopped listening, and why.
+    Stopped(String),
+}
+
+/// What came of waiting for the watcher.
+enum Batch {
+    /// Files changed and a quiet moment followed: their project-relative names.
+    Changed(Vec<String>),
+    /// The server stopped listening: the preview must end.
+    Stopped(String),
 }
 
 /// The root from `--root` or the current folder; the config itself may still
@@ -130,6 +164,10 @@ struct State {
 struct Shared {
     state: Mutex<State>,
     changed: Condvar,
+    /// Set when the server has stopped listening: no build is reported after it.
+    stopped: AtomicBool,
+    /// Browsers' polls waiting now.
+    waiting_polls: AtomicUsize,
 }
 
 impl Shared {
@@ -152,42 +190,29 @@ struct Builder {
 impl Builder {
     /// Builds the project and publishes the result. Returns the output name on success.
     fn build(&mut self, shared: &Shared, changed: Option<&[String]>) -> Option<String> {
+        self.build_with(shared, changed, Builder::build_document)
+    }
+
+    /// [`Builder::build`] with the document built by `document`.
+    fn build_with(&mut self, shared: &Shared, changed: Option<&[String]>, document: BuildDocument) -> Option<String> {
         let started = Instant::now();
         let pages_shown: Mutex<Option<Duration>> = Mutex::new(None);
-        let result = Project::load(Some(&self.root), &self.root).and_then(|project| {
-            let doc = match &self.document {
-                Some(name) => project.select(Some(name)).map_err(Diagnostics::from)?.remove(0).clone(),
-                None => project.documents[0].clone(),
-            };
-            if project.documents.len() > 1 && self.document.is_none() && !std::mem::replace(&mut self.told, true) {
-                let others: Vec<&str> = project.documents[1..].iter().map(|d| d.output_name.as_str()).collect();
-                println!(
-                    "The project holds {} documents; this previews {}. Preview another with --doc {}.",
-                    project.documents.len(),
-                    doc.output_name,
-                    others.join(" or --doc ")
-                );
-            }
-            // The new pages are shown as soon as typst has laid them out
-            // without errors; the PDF follows when it is exported.
-            let publish_pages = |pages: &pipeline::SiteFiles| {
-                let mut state = shared.lock();
-                let mut files: HashMap<String, Vec<u8>> = pages.iter().cloned().collect();
-                if let Some(old) = &state.site {
-                    files
-                        .extend(old.files.iter().filter(|(name, _)| is_pdf(name)).map(|(k, v)| (k.clone(), v.clone())));
-                }
-                publish(&mut state, Site { files });
-                drop(state);
-                shared.changed.notify_all();
-                *pages_shown.lock().unwrap_or_else(|p| p.into_inner()) = Some(started.elapsed());
-            };
-            pipeline::build_with(&project, &doc, Caches::Keep, Some(&publish_pages)).map(|built| (doc, built))
-        });
+        // A panic in the build is reported like any problem of the project,
+        // and the last good version stays served.
+        let result =
+            catch_unwind(AssertUnwindSafe(|| document(self, shared, started, &pages_shown))).unwrap_or_else(|panic| {
+                // Nothing typst memoised during a build that broke off is trusted.
+                typst::comemo::evict(0);
+                Err(internal_error(panic.as_ref()).into())
+            });
         let elapsed = started.elapsed();
         let pages_shown = pages_shown.into_inner().unwrap_or_else(|p| p.into_inner());
         // Keep typst's cache from growing without bound over a long session.
         typst::comemo::evict(10);
+        if shared.stopped.load(Ordering::SeqCst) {
+            // The preview is ending (see `run`); a build nobody can see is not reported.
+            return None;
+        }
         let what = match changed {
             None => "Built".to_owned(),
             Some([one]) => format!("{one} changed; rebuilt"),
@@ -246,6 +271,67 @@ impl Builder {
     }
 }
 
+/// Builds the previewed document: [`Builder::build_document`], or in tests a stand-in.
+type BuildDocument = fn(
+    &mut Builder,
+    &Shared,
+    Instant,
+    &Mutex<Option<Duration>>,
+) -> Result<(crate::project::ReportConfig, pipeline::Built), Diagnostics>;
+
+/// The problem reported for a build that panicked.
+fn internal_error(panic: &(dyn std::any::Any + Send)) -> Diagnostic {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_owned());
+    Diagnostic::error(None, format!("the build stopped on an internal error: {message}"))
+        .with_hint("this is a fault in arsrapport, not in the project; please report it with the change that caused it")
+}
+
+impl Builder {
+    /// Loads the project and builds the previewed document; the pages are
+    /// published as soon as they are laid out.
+    fn build_document(
+        &mut self,
+        shared: &Shared,
+        started: Instant,
+        pages_shown: &Mutex<Option<Duration>>,
+    ) -> Result<(crate::project::ReportConfig, pipeline::Built), Diagnostics> {
+        Project::load(Some(&self.root), &self.root).and_then(|project| {
+            let doc = match &self.document {
+                Some(name) => project.select(Some(name)).map_err(Diagnostics::from)?.remove(0).clone(),
+                None => project.documents[0].clone(),
+            };
+            if project.documents.len() > 1 && self.document.is_none() && !std::mem::replace(&mut self.told, true) {
+                let others: Vec<&str> = project.documents[1..].iter().map(|d| d.output_name.as_str()).collect();
+                println!(
+                    "The project holds {} documents; this previews {}. Preview another with --doc {}.",
+                    project.documents.len(),
+                    doc.output_name,
+                    others.join(" or --doc ")
+                );
+            }
+            // The new pages are shown as soon as typst has laid them out
+            // without errors; the PDF follows when it is exported.
+            let publish_pages = |pages: &pipeline::SiteFiles| {
+                let mut state = shared.lock();
+                let mut files: HashMap<String, Vec<u8>> = pages.iter().cloned().collect();
+                if let Some(old) = &state.site {
+                    files
+                        .extend(old.files.iter().filter(|(name, _)| is_pdf(name)).map(|(k, v)| (k.clone(), v.clone())));
+                }
+                publish(&mut state, Site { files });
+                drop(state);
+                shared.changed.notify_all();
+                *pages_shown.lock().unwrap_or_else(|p| p.into_inner()) = Some(started.elapsed());
+            };
+            pipeline::build_with(&project, &doc, Caches::Keep, Some(&publish_pages)).map(|built| (doc, built))
+        })
+    }
+}
+
 /// Replaces the served site. Open pages reload only when a page changed:
 /// the PDF that follows its pages brings no second reload.
 fn publish(state: &mut State, site: Site) {
@@ -270,24 +356,52 @@ fn is_pdf(name: &str) -> bool {
 }
 
 /// Watches `content/` and `themes/` (recursively) and the project folder
-/// itself, so that a `themes/` folder created later is watched too.
+/// itself, so that a `themes/` folder created later is watched too, and a
+/// folder replaced as a whole (unpacked, restored, checked out) is watched
+/// again.
 struct Watch {
     root: PathBuf,
     watcher: Box<dyn Watcher>,
-    watched: HashSet<PathBuf>,
+    /// The folders watched, each with the identity it had when its watch began.
+    watched: HashMap<PathBuf, FolderId>,
 }
 
-type Events = mpsc::Receiver<notify::Result<notify::Event>>;
-type EventSender = mpsc::Sender<notify::Result<notify::Event>>;
+type Signals = mpsc::Receiver<Signal>;
+type SignalSender = mpsc::Sender<Signal>;
+
+/// Which folder a path names: a folder deleted and made again under the same
+/// name is another folder, whose files the old watch does not see.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct FolderId {
+    #[cfg(unix)]
+    device_inode: (u64, u64),
+    #[cfg(not(unix))]
+    created: Option<std::time::SystemTime>,
+}
+
+impl FolderId {
+    fn of(dir: &Path) -> Option<FolderId> {
+        let meta = std::fs::metadata(dir).ok().filter(|m| m.is_dir())?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(FolderId { device_inode: (meta.dev(), meta.ino()) })
+        }
+        #[cfg(not(unix))]
+        {
+            Some(FolderId { created: meta.created().ok() })
+        }
+    }
+}
 
 impl Watch {
     /// Watches with the system's file notifications, or by looking at the
     /// files a few times a second where those cannot be had (for example when
     /// the system's limit of watches is reached).
-    fn new(root: &Path, events: EventSender) -> notify::Result<Watch> {
+    fn new(root: &Path, events: SignalSender) -> notify::Result<Watch> {
         let sender = events.clone();
         let native = notify::recommended_watcher(move |event| {
-            let _ = sender.send(event);
+            let _ = sender.send(Signal::File(event));
         })
         .and_then(|w| Watch::start(root, Box::new(w)));
         native.or_else(|e| {
@@ -295,7 +409,7 @@ impl Watch {
             let config = notify::Config::default().with_poll_interval(Duration::from_millis(300));
             let poll = notify::PollWatcher::new(
                 move |event| {
-                    let _ = events.send(event);
+                    let _ = events.send(Signal::File(event));
                 },
                 config,
             )?;
@@ -305,39 +419,54 @@ impl Watch {
 
     fn start(root: &Path, mut watcher: Box<dyn Watcher>) -> notify::Result<Watch> {
         watcher.watch(root, RecursiveMode::NonRecursive)?;
-        let mut watch = Watch { root: root.to_path_buf(), watcher, watched: HashSet::new() };
+        let mut watch = Watch { root: root.to_path_buf(), watcher, watched: HashMap::new() };
         watch.watch_folders()?;
         Ok(watch)
     }
 
-    /// Starts watching `content/` and `themes/` where they exist and are not watched yet.
+    /// Starts watching `content/` and `themes/` where they exist and are not
+    /// watched yet, or are another folder than the one watched.
     fn watch_folders(&mut self) -> notify::Result<()> {
         for name in ["content", "themes"] {
             let dir = self.root.join(name);
-            if !dir.is_dir() {
+            let now = FolderId::of(&dir);
+            let before = self.watched.get(&dir).copied();
+            if now == before {
+                continue;
+            }
+            if before.is_some() {
+                // The old folder's watch may be gone with it already.
+                let _ = self.watcher.unwatch(&dir);
                 self.watched.remove(&dir);
-            } else if !self.watched.contains(&dir) {
+            }
+            if let Some(id) = now {
                 self.watcher.watch(&dir, RecursiveMode::Recursive)?;
-                self.watched.insert(dir);
+                self.watched.insert(dir, id);
             }
         }
         Ok(())
     }
 
     /// Waits for a change to the project's sources and for the quiet moment
-    /// after it; returns the changed files, or `None` when watching has ended.
-    fn next_batch(&mut self, events: &Events) -> Option<Vec<String>> {
+    /// after it, and returns the changed files; or returns at once when the
+    /// server has stopped.
+    fn next_batch(&mut self, signals: &Signals) -> Batch {
         let mut changed: Vec<String> = Vec::new();
         let mut first: Option<Instant> = None;
         loop {
-            let event = match first {
-                None => events.recv().ok()?,
+            let signal = match first {
+                // The server's thread holds a sender until it reports its end.
+                None => signals.recv().unwrap_or_else(|_| Signal::Stopped("the server's thread ended".into())),
                 Some(at) if at.elapsed() >= MAX_DELAY => break,
-                Some(_) => match events.recv_timeout(DEBOUNCE) {
-                    Ok(event) => event,
+                Some(_) => match signals.recv_timeout(DEBOUNCE) {
+                    Ok(signal) => signal,
                     Err(RecvTimeoutError::Timeout) => break,
-                    Err(RecvTimeoutError::Disconnected) => return None,
+                    Err(RecvTimeoutError::Disconnected) => Signal::Stopped("the server's thread ended".into()),
                 },
+            };
+            let event = match signal {
+                Signal::Stopped(why) => return Batch::Stopped(why),
+                Signal::File(event) => event,
             };
             let Ok(event) = event else { continue };
             if matches!(event.kind, EventKind::Access(_)) {
@@ -355,7 +484,7 @@ impl Watch {
         if let Err(e) = self.watch_folders() {
             eprintln!("warning: cannot watch a folder of the project: {e}");
         }
-        Some(changed)
+        Batch::Changed(changed)
     }
 
     /// The project-relative name of a file the build reads, or `None` for
@@ -378,24 +507,17 @@ impl Watch {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
-}
-
-fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>) {
-    let response = Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", content_type))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    let _ = request.respond(response);
+fn respond(status: u16, content_type: &str, body: Vec<u8>) -> Response {
+    Response::new(status, content_type, body)
+        .with_header("Cache-Control", "no-store")
+        .with_header("X-Content-Type-Options", "nosniff")
 }
 
 /// Whether a request's `Host` names this machine. A preview bound to the
 /// loopback address answers only those, so that a web page elsewhere cannot
 /// read it through a DNS name that points at 127.0.0.1 (DNS rebinding).
 fn local_host(request: &Request) -> bool {
-    let Some(host) = request.headers().iter().find(|h| h.field.equiv("Host")).map(|h| h.value.as_str()) else {
+    let Some(host) = request.host.as_deref() else {
         return false;
     };
     let name = match host.rsplit_once(':') {
@@ -406,87 +528,109 @@ fn local_host(request: &Request) -> bool {
     name.eq_ignore_ascii_case("localhost") || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-fn handle(request: Request, shared: &Shared, loopback_only: bool) {
-    if loopback_only && !local_host(&request) {
+fn handle(request: &Request, shared: &Shared, loopback_only: bool) -> Response {
+    if loopback_only && !local_host(request) {
         return respond(
-            request,
             403,
             "text/plain; charset=utf-8",
             b"this preview answers only to 127.0.0.1 and localhost\n".to_vec(),
         );
     }
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let response = Response::from_string("only GET and HEAD are served\n")
-            .with_status_code(405)
-            .with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(response);
-        return;
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        return Response::text(405, "only GET and HEAD are served\n").with_header("Allow", "GET, HEAD");
     }
-    let url = request.url().to_owned();
-    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
     if let Some(own) = path.strip_prefix(PREFIX) {
         return match own {
-            "live.js" => respond(request, 200, "text/javascript; charset=utf-8", LIVE_JS.into()),
+            "live.js" => respond(200, "text/javascript; charset=utf-8", LIVE_JS.into()),
             "poll" => {
-                let since = query
-                    .split('&')
-                    .find_map(|pair| pair.strip_prefix("since="))
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0);
-                respond(request, 200, "application/json", poll(shared, since).into_bytes());
+                let param = |name: &str| query.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='));
+                let since = param("since").and_then(|v| v.parse().ok()).unwrap_or(0);
+                // The page's path as the browser shows it, percent-encoded once more in the query.
+                let page = param("page")
+                    .and_then(percent_decode)
+                    .and_then(|path| site_path(&path))
+                    .unwrap_or_else(|| "index.html".to_owned());
+                match poll(shared, since, &page) {
+                    Some(answer) => respond(200, "application/json", answer.into_bytes()),
+                    None => {
+                        respond(503, "text/plain; charset=utf-8", b"too many pages are waiting for news\n".to_vec())
+                            .with_header("Retry-After", "5")
+                    }
+                }
             }
-            _ => respond(request, 404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
+            _ => respond(404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
         };
     }
     let Some(name) = site_path(path) else {
-        return respond(request, 400, "text/plain; charset=utf-8", b"this path is outside the site\n".to_vec());
+        return respond(400, "text/plain; charset=utf-8", b"this path is outside the site\n".to_vec());
     };
-    let (site, build) = {
+    let (site, version) = {
         let state = shared.lock();
-        (state.site.clone(), state.build)
+        (state.site.clone(), page_version(state.site.as_deref(), &name))
     };
     let Some(site) = site else {
         let page = placeholder(
             "The report could not be built yet",
             "The problems are listed below and in the terminal. Correct them and save; this page updates by itself.",
         );
-        return respond(request, 503, "text/html; charset=utf-8", with_live_script(&page, build));
+        return respond(503, "text/html; charset=utf-8", with_live_script(&page, &version));
     };
     match site.files.get(&name) {
         Some(bytes) => {
             let content_type = content_type(&name);
             let body = if content_type.starts_with("text/html") {
-                with_live_script(&String::from_utf8_lossy(bytes), build)
+                with_live_script(&String::from_utf8_lossy(bytes), &version)
             } else {
                 bytes.clone()
             };
-            respond(request, 200, content_type, body);
+            respond(200, content_type, body)
         }
         None => {
             let page = placeholder(
                 "Not found",
                 "There is no such page in the report. <a href=\"/\">Go to the start page</a>.",
             );
-            respond(request, 404, "text/html; charset=utf-8", with_live_script(&page, build));
+            respond(404, "text/html; charset=utf-8", with_live_script(&page, &version))
         }
     }
 }
 
-/// Answers a browser's poll: at once if the state has changed since
-/// `since`, otherwise when it changes or after [`POLL_WAIT`].
-fn poll(shared: &Shared, since: u64) -> String {
+/// What the page served for the site file `name` shows, as a short text that
+/// changes when that page changes: an open page reloads only when its own
+/// version differs from the one it was served with.
+fn page_version(site: Option<&Site>, name: &str) -> String {
+    let Some(site) = site else { return "unbuilt".to_owned() };
+    let Some(bytes) = site.files.get(name) else { return "missing".to_owned() };
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}
+
+/// Answers a browser's poll for the site file `page`: at once if the state
+/// has changed since `since`, otherwise when it changes or after
+/// [`POLL_WAIT`]. `None` when too many polls are waiting already.
+fn poll(shared: &Shared, since: u64, page: &str) -> Option<String> {
     let deadline = Instant::now() + POLL_WAIT;
     let mut state = shared.lock();
-    while state.generation == since {
-        let Some(left) = deadline.checked_duration_since(Instant::now()) else { break };
-        state = shared.changed.wait_timeout(state, left).map(|(s, _)| s).unwrap_or_else(|p| p.into_inner().0);
+    if state.generation == since {
+        if shared.waiting_polls.fetch_add(1, Ordering::SeqCst) >= WAITING_POLLS {
+            shared.waiting_polls.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        while state.generation == since {
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else { break };
+            state = shared.changed.wait_timeout(state, left).map(|(s, _)| s).unwrap_or_else(|p| p.into_inner().0);
+        }
+        shared.waiting_polls.fetch_sub(1, Ordering::SeqCst);
     }
-    serde_json::json!({
+    let answer = serde_json::json!({
         "generation": state.generation,
         "build": state.build,
+        "version": page_version(state.site.as_deref(), page),
         "error": state.problems,
-    })
-    .to_string()
+    });
+    Some(answer.to_string())
 }
 
 /// The site-relative file a URL path names: percent-decoded, `index.html`
@@ -547,9 +691,10 @@ fn content_type(name: &str) -> &'static str {
     }
 }
 
-/// The page with the preview script added before `</body>`.
-fn with_live_script(html: &str, build: u64) -> Vec<u8> {
-    let script = format!("<script src=\"{PREFIX}live.js\" data-build=\"{build}\"></script>\n");
+/// The page with the preview script added before `</body>`; `version` is the
+/// page's [`page_version`].
+fn with_live_script(html: &str, version: &str) -> Vec<u8> {
+    let script = format!("<script src=\"{PREFIX}live.js\" data-version=\"{version}\"></script>\n");
     let at = html.rfind("</body>").unwrap_or(html.len());
     let mut page = String::with_capacity(html.len() + script.len());
     page.push_str(&html[..at]);
@@ -605,10 +750,10 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_end_of_the_body() {
-        let page = String::from_utf8(with_live_script("<html><body><p>x</p></body></html>", 7)).unwrap();
+        let page = String::from_utf8(with_live_script("<html><body><p>x</p></body></html>", "00ff")).unwrap();
         assert_eq!(
             page,
-            "<html><body><p>x</p><script src=\"/__arsrapport/live.js\" data-build=\"7\"></script>\n</body></html>"
+            "<html><body><p>x</p><script src=\"/__arsrapport/live.js\" data-version=\"00ff\"></script>\n</body></html>"
         );
     }
 
@@ -621,8 +766,11 @@ mod tests {
             state.build = 2;
             state.problems = Some("error: x".into());
         }
-        let answer: serde_json::Value = serde_json::from_str(&poll(&shared, 1)).unwrap();
-        assert_eq!(answer, serde_json::json!({ "generation": 3, "build": 2, "error": "error: x" }));
+        let answer: serde_json::Value = serde_json::from_str(&poll(&shared, 1, "index.html").unwrap()).unwrap();
+        assert_eq!(
+            answer,
+            serde_json::json!({ "generation": 3, "build": 2, "version": "unbuilt", "error": "error: x" })
+        );
     }
 
     #[test]
@@ -630,7 +778,7 @@ mod tests {
         let shared = Arc::new(Shared::default());
         let waiting = {
             let shared = Arc::clone(&shared);
-            std::thread::spawn(move || poll(&shared, 0))
+            std::thread::spawn(move || poll(&shared, 0, "index.html").unwrap())
         };
         // Whether the poll is already waiting or not yet, it must answer with this change.
         {
@@ -641,5 +789,116 @@ mod tests {
         shared.changed.notify_all();
         let answer: serde_json::Value = serde_json::from_str(&waiting.join().unwrap()).unwrap();
         assert_eq!(answer["generation"], 1);
+    }
+
+    /// A rebuild that changed one page changes only that page's version, so
+    /// only the browsers showing it reload. Fails if the version is taken
+    /// from the whole site (as the build counter was).
+    #[test]
+    fn a_page_keeps_its_version_while_its_content_stays() {
+        let site = |a: &str, b: &str| Site {
+            files: HashMap::from([
+                ("01-a.html".to_owned(), a.as_bytes().to_vec()),
+                ("02-b.html".to_owned(), b.as_bytes().to_vec()),
+            ]),
+        };
+        let first = site("a1", "b1");
+        let second = site("a1", "b2");
+        assert_eq!(page_version(Some(&first), "01-a.html"), page_version(Some(&second), "01-a.html"));
+        assert_ne!(page_version(Some(&first), "02-b.html"), page_version(Some(&second), "02-b.html"));
+        assert_eq!(page_version(Some(&first), "03-c.html"), "missing");
+        assert_eq!(page_version(None, "01-a.html"), "unbuilt");
+
+        let shared = Shared::default();
+        publish(&mut shared.lock(), first);
+        let served = page_version(shared.lock().site.as_deref(), "01-a.html");
+        publish(&mut shared.lock(), second);
+        let answer: serde_json::Value = serde_json::from_str(&poll(&shared, 1, "01-a.html").unwrap()).unwrap();
+        assert_eq!(answer["version"], served.as_str(), "{answer}");
+        let answer: serde_json::Value = serde_json::from_str(&poll(&shared, 1, "02-b.html").unwrap()).unwrap();
+        assert_ne!(answer["version"], page_version(Some(&site("a1", "b1")), "02-b.html").as_str());
+    }
+
+    /// Polls beyond [`WAITING_POLLS`] are told to come back instead of
+    /// holding a connection each. Fails without the count in `poll`.
+    #[test]
+    fn waiting_polls_are_limited() {
+        let shared = Arc::new(Shared::default());
+        let waiting: Vec<_> = (0..WAITING_POLLS)
+            .map(|_| {
+                let shared = Arc::clone(&shared);
+                std::thread::spawn(move || poll(&shared, 0, "index.html"))
+            })
+            .collect();
+        while shared.waiting_polls.load(Ordering::SeqCst) < WAITING_POLLS {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(poll(&shared, 0, "index.html"), None);
+        assert!(poll(&shared, 7, "index.html").is_some(), "a poll that need not wait is answered");
+        shared.lock().generation = 1;
+        shared.changed.notify_all();
+        for poll in waiting {
+            assert!(poll.join().unwrap().is_some());
+        }
+        assert_eq!(shared.waiting_polls.load(Ordering::SeqCst), 0);
+    }
+
+    /// A build that panics is reported over the page like any failed build
+    /// and the last good version stays served. Fails without the
+    /// `catch_unwind` in `build_with` (the test itself panics).
+    #[test]
+    fn a_build_that_panics_leaves_the_last_good_version_served() {
+        let shared = Shared::default();
+        let good = Site { files: HashMap::from([("index.html".to_owned(), b"good".to_vec())]) };
+        publish(&mut shared.lock(), good);
+        let mut builder = Builder {
+            root: PathBuf::from("/nowhere"),
+            document: None,
+            verbose: false,
+            told: false,
+            last_warnings: String::new(),
+        };
+        let built = builder.build_with(&shared, Some(&["content/data/a.yaml".to_owned()]), |_, _, _, _| {
+            panic!("attempt to add with overflow")
+        });
+        assert_eq!(built, None);
+        let state = shared.lock();
+        assert_eq!(state.site.as_ref().unwrap().files["index.html"], b"good");
+        let problems = state.problems.as_deref().unwrap_or_default();
+        assert!(problems.contains("internal error: attempt to add with overflow"), "{problems}");
+        assert_eq!((state.build, state.generation), (1, 2));
+    }
+
+    #[test]
+    fn a_panic_in_the_build_becomes_a_problem_of_the_build() {
+        let panic = catch_unwind(|| panic!("attempt to multiply with overflow")).unwrap_err();
+        let shown = internal_error(panic.as_ref()).to_string();
+        assert!(
+            shown.starts_with("error: the build stopped on an internal error: attempt to multiply with overflow\n"),
+            "{shown}"
+        );
+        let panic = catch_unwind(|| std::panic::panic_any(format!("index {} out of range", 3))).unwrap_err();
+        assert!(internal_error(panic.as_ref()).message.ends_with("index 3 out of range"));
+    }
+
+    /// A page whose name is not plain ASCII asks for its own version: the
+    /// browser's path, percent-encoded once more in the query, names the file
+    /// it was served from. Fails when the query is decoded only once (the
+    /// page is "missing" and would reload for ever).
+    #[test]
+    fn a_poll_names_the_page_as_it_was_served() {
+        let shared = Shared::default();
+        let page = "02-förvaltning.html";
+        publish(&mut shared.lock(), Site { files: HashMap::from([(page.to_owned(), b"<p>x</p>".to_vec())]) });
+        let served = page_version(shared.lock().site.as_deref(), page);
+        let request = Request {
+            method: "GET".into(),
+            // encodeURIComponent("/02-f%C3%B6rvaltning.html")
+            target: "/__arsrapport/poll?since=0&page=%2F02-f%25C3%25B6rvaltning.html".into(),
+            host: Some("127.0.0.1:8000".into()),
+        };
+        let answer = handle(&request, &shared, true);
+        let answer: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+        assert_eq!(answer["version"], served.as_str(), "{answer}");
     }
 }

@@ -248,7 +248,9 @@ fn serve_rebuilds_on_save_reloads_pages_and_shows_problems_over_the_last_good_ve
     let (status, page) = serve.get("/01-a.html");
     assert_eq!(status, 200);
     assert!(page.contains("Första versionen."), "{page}");
-    assert!(page.contains("<script src=\"/__arsrapport/live.js\" data-build=\"1\"></script>\n</body>"), "{page}");
+    assert!(page.contains("<script src=\"/__arsrapport/live.js\" data-version=\""), "{page}");
+    assert!(page.contains("\"></script>\n</body>"), "{page}");
+    let first_version = page.split("data-version=").nth(1).unwrap()[..18].to_owned();
     let (status, index) = serve.get("/");
     assert!(status == 200 && index.contains("01-a.html"), "{status}: {index}");
     let (status, pdf) = serve.get("/arsredovisning-2013.pdf");
@@ -274,7 +276,7 @@ fn serve_rebuilds_on_save_reloads_pages_and_shows_problems_over_the_last_good_ve
     let waiting = std::thread::spawn(move || http_get(port, &format!("/__arsrapport/poll?since={generation}")).1);
     write(dir.path(), "content/chapters/01-a.md", "# A\n\nAndra versionen.\n");
     let page = serve.wait_for("/01-a.html", "the saved chapter", |_, body| body.contains("Andra versionen."));
-    assert!(page.contains("data-build=\"2\""), "{page}");
+    assert!(page.contains("data-version=") && !page.contains(&first_version), "the page's version changed: {page}");
     let news: serde_json::Value = serde_json::from_str(&waiting.join().unwrap()).unwrap();
     assert!(news["generation"].as_u64() > Some(generation), "{news}");
 
@@ -324,7 +326,7 @@ fn serve_shows_the_problems_when_the_first_build_fails_and_recovers() {
     let serve = Serve::start(dir.path());
     let (status, page) = serve.get("/");
     assert_eq!(status, 503, "{page}");
-    assert!(page.contains("/__arsrapport/live.js\" data-build=\"0\""), "{page}");
+    assert!(page.contains("/__arsrapport/live.js\" data-version=\"unbuilt\""), "{page}");
     let state: serde_json::Value = serde_json::from_str(&serve.get("/__arsrapport/poll?since=0").1).unwrap();
     assert!(state["error"].as_str().unwrap().contains("content/chapters/01-a.md:5:1"), "{state}");
 

@@ -13,4 +13,5 @@ mod fixtures;
 mod hardening;
 mod layout;
 mod pdf;
+mod serve_limits;
 mod site;

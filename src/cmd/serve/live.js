@@ -1,11 +1,15 @@
 // Live preview for `arsrapport serve`. It is added only to pages the preview
 // server sends, never to a built site. It asks the server (long polling)
-// whether anything changed: after a successful rebuild it reloads the page;
-// while the last save cannot be built it shows the problems over the page,
-// which keeps showing the last version that could be built.
+// whether anything changed: when a rebuild changed this page it reloads it
+// (a page a rebuild left as it was stays, with its scroll position); while
+// the last save cannot be built it shows the problems over the page, which
+// keeps showing the last version that could be built.
 (() => {
   "use strict";
-  const build = Number(document.currentScript.dataset.build);
+  // The version of this page as served; the server tells the current one.
+  const version = document.currentScript.dataset.version;
+  // The server answers a poll within 25 s; one that takes longer is lost.
+  const POLL_TIMEOUT_MS = 35000;
   let since = 0;
   let overlay = null;
 
@@ -52,27 +56,51 @@
     }
   }
 
+  function pause(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  // One poll, given up after POLL_TIMEOUT_MS: a connection that hangs (a
+  // server restarted, a network that drops it) must not stop the updates.
+  async function poll() {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), POLL_TIMEOUT_MS);
+    try {
+      const url = "/__arsrapport/poll?since=" + since + "&page=" + encodeURIComponent(location.pathname);
+      const response = await fetch(url, { cache: "no-store", signal: abort.signal });
+      if (!response.ok) {
+        // 503: too many open pages are waiting; come back as asked.
+        const after = Number(response.headers.get("Retry-After")) || 2;
+        throw new Error("the preview answered " + response.status, { cause: after * 1000 });
+      }
+      return await response.json();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async function watch() {
     let wait = 500;
     for (;;) {
+      let state;
       try {
-        const response = await fetch("/__arsrapport/poll?since=" + since, { cache: "no-store" });
-        const state = await response.json();
-        wait = 500;
-        if (state.build !== build) {
-          location.reload();
-          return;
-        }
-        since = state.generation;
-        if (state.error) {
-          show(state.error);
-        } else {
-          clear();
-        }
-      } catch (_) {
-        // The server is stopped or restarting: try again a little later.
-        await new Promise((resolve) => setTimeout(resolve, wait));
+        state = await poll();
+      } catch (error) {
+        // The server is stopped, restarting or busy: try again a little later.
+        await pause(typeof error.cause === "number" ? error.cause : wait);
         wait = Math.min(wait * 2, 5000);
+        continue;
+      }
+      wait = 500;
+      if (state.version !== version) {
+        location.reload();
+        return;
+      }
+      since = state.generation;
+      if (state.error) {
+        show(state.error);
+      } else {
+        clear();
       }
     }
   }
