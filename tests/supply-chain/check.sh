@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # Checks the dependencies without the network: known advisories against the
-# snapshot of the RustSec advisory database in supply-chain/advisory-db,
+# snapshot of the RustSec advisory database in tests/supply-chain/advisory-db,
 # licences and sources (crates.io only) against deny.toml, with cargo-deny.
 # README, "Supply chain", tells how the snapshot is renewed.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-snapshot=supply-chain/advisory-db
+cd "$(dirname "$0")/../.."
+snapshot=tests/supply-chain/advisory-db
 
 # The snapshot holds the advisories of the crates it lists; a crate added to
 # Cargo.lock since was never looked up.
 missing="$(comm -23 <(grep '^name = ' Cargo.lock | sed 's/^name = "\(.*\)"$/\1/' | sort -u) "$snapshot/covered-crates.txt")"
 if [ -n "$missing" ]; then
   echo "error: crates in Cargo.lock that the advisory snapshot does not cover:" $missing >&2
-  echo "  = hint: renew it with supply-chain/refresh.sh (README, \"Supply chain\")" >&2
+  echo "  = hint: renew it with tests/supply-chain/refresh.sh (README, \"Supply chain\")" >&2
   exit 1
 fi
 
