@@ -84,6 +84,13 @@ fn full_example(at: &Path) {
         "# Bilder\n\n![Karta över Sjuhärad](../../images/karta.png)\n\n![Logga](../../images/logga.png)\n".as_bytes(),
     );
     write("themes/default/i18n/sv.yaml", &std::fs::read(repo().join("themes/default/i18n/sv.yaml")).unwrap());
+    // The example's plan has no decision yet, so its PDF would be dated by
+    // SOURCE_DATE_EPOCH or the day of the build, as documented; a date of its
+    // own makes it the same on every day, which is what is tested here.
+    let report = std::fs::read_to_string(at.join("content/report.yaml")).unwrap();
+    let dated = report.replacen("kind: verksamhetsplan\n", "kind: verksamhetsplan\n    date: 2013-01-01\n", 1);
+    assert_ne!(report, dated, "the example's plan is no longer where this test dates it");
+    write("content/report.yaml", dated.as_bytes());
 }
 
 /// Built three times — listed as the file system lists it, reversed and
