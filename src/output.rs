@@ -121,9 +121,17 @@ fn top_level(files: &[OutputFile]) -> Result<Vec<(String, bool)>, WriteError> {
 fn replaceable(path: &Path, is_folder: bool) -> bool {
     match std::fs::symlink_metadata(path) {
         Err(_) => true,
-        Ok(meta) if is_folder => meta.is_dir() && path.join(MARK).is_file(),
+        Ok(meta) if is_folder => meta.is_dir() && (path.join(MARK).is_file() || site_from_before_the_mark(path)),
         Ok(meta) => meta.is_file(),
     }
+}
+
+/// A site written before folders were marked: exactly the files every site
+/// has at its top (its index, search page and index, and assets), so that
+/// upgrading needs no clearing of `output/`. A folder of one's own rarely
+/// has that shape, and one that does is still a site.
+fn site_from_before_the_mark(path: &Path) -> bool {
+    ["index.html", "search.html", "search-index.js", "assets/style.css"].iter().all(|f| path.join(f).is_file())
 }
 
 /// Writes every file into `staging/new/`, a mark into each folder, and then
@@ -365,6 +373,22 @@ mod tests {
         assert_eq!(entries, ["html/"]);
         assert_eq!(std::fs::read_to_string(out.join("html/anteckningar.txt")).unwrap(), "mine");
         assert_eq!(std::fs::read_to_string(out.join("a.pdf")).unwrap(), "old");
+    }
+
+    /// A site of a version before the mark is replaced like a marked one.
+    /// Broke it by checking only the mark: the old site was refused.
+    #[test]
+    fn a_site_written_before_the_mark_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        for f in ["index.html", "search.html", "search-index.js", "assets/style.css", "01-a.html"] {
+            let path = out.join("html").join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "old").unwrap();
+        }
+        write(&out, &[file("html/index.html", "new")]).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("html/index.html")).unwrap(), "new");
+        assert!(!out.join("html/01-a.html").exists() && out.join("html").join(MARK).is_file());
     }
 
     #[test]
