@@ -164,9 +164,9 @@ fn http_get_at(address: SocketAddr, path: &str, host: &str) -> (u16, String) {
 }
 
 /// A running `arsrapport serve`, stopped when dropped (also when a test fails).
-struct Serve {
+pub(crate) struct Serve {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     /// The address it printed, e.g. `127.0.0.1:41234` or `[::1]:41234`.
     address: SocketAddr,
     stderr: mpsc::Receiver<String>,
@@ -180,7 +180,7 @@ impl Drop for Serve {
 }
 
 impl Serve {
-    fn start(root: &Path) -> Serve {
+    pub(crate) fn start(root: &Path) -> Serve {
         Serve::start_with(root, &[])
     }
 
@@ -218,12 +218,12 @@ impl Serve {
         Serve { child, port: address.port(), address, stderr: stderr_rx }
     }
 
-    fn get(&self, path: &str) -> (u16, String) {
+    pub(crate) fn get(&self, path: &str) -> (u16, String) {
         http_get(self.port, path)
     }
 
     /// Asks for `path` until `done` holds for the answer.
-    fn wait_for(&self, path: &str, what: &str, done: impl Fn(u16, &str) -> bool) -> String {
+    pub(crate) fn wait_for(&self, path: &str, what: &str, done: impl Fn(u16, &str) -> bool) -> String {
         let started = Instant::now();
         loop {
             let (status, body) = self.get(path);
@@ -233,6 +233,10 @@ impl Serve {
             assert!(started.elapsed() < GIVE_UP, "gave up waiting for {what}; last answer {status}:\n{body}");
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    pub(crate) fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
     }
 
     fn stderr_so_far(&self) -> String {

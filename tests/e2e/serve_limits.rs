@@ -3,87 +3,17 @@
 //! `content/` or a theme folder replaced as a whole. The preview must go on
 //! answering and rebuilding. (tests/serve-attack.py does the same from outside.)
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::authoring::Serve;
 use crate::common::*;
 
-/// Only keeps a broken preview from hanging the suite; nothing is timed by it.
-const GIVE_UP: Duration = Duration::from_secs(120);
-
-/// A running `arsrapport serve`, stopped when dropped.
-struct Preview {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Preview {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Preview {
-    fn start(root: &Path) -> Preview {
-        let mut child = bin()
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = BufReader::new(child.stdout.take().unwrap());
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in stdout.lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let port = loop {
-            let line = lines.recv_timeout(GIVE_UP).expect("serve prints where it listens");
-            if let Some(address) = line.split("http://127.0.0.1:").nth(1) {
-                break address.split('/').next().unwrap().parse().unwrap();
-            }
-        };
-        Preview { child, port }
-    }
-
-    /// A GET that must be answered: the status and the body.
-    fn get(&self, path: &str) -> (u16, String) {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream.set_read_timeout(Some(GIVE_UP)).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", self.port).unwrap();
-        let mut answer = Vec::new();
-        stream.read_to_end(&mut answer).unwrap();
-        let answer = String::from_utf8_lossy(&answer).into_owned();
-        let status = answer.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-        (status, answer.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default())
-    }
-
-    /// Asks for `path` until the body holds `text`.
-    fn wait_for(&self, path: &str, text: &str) -> String {
-        let started = Instant::now();
-        loop {
-            let (status, body) = self.get(path);
-            if body.contains(text) {
-                return body;
-            }
-            assert!(
-                started.elapsed() < GIVE_UP,
-                "gave up waiting for {text:?} at {path}; last answer {status}:\n{body}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn is_running(&mut self) -> bool {
-        self.child.try_wait().unwrap().is_none()
-    }
+/// Asks for `path` until the preview's answer holds `text`.
+fn wait_for_text(preview: &Serve, path: &str, text: &str) -> String {
+    preview.wait_for(path, &format!("{text:?} at {path}"), |_, body| body.contains(text))
 }
 
 fn chapter(text: &str) -> String {
@@ -97,9 +27,9 @@ fn chapter(text: &str) -> String {
 #[test]
 fn serve_answers_while_attacked_by_an_endless_header_and_idle_connections() {
     let dir = project(&[("01-ekonomi.md", &chapter("Före angreppet."))]);
-    let mut preview = Preview::start(dir.path());
+    let mut preview = Serve::start(dir.path());
     let port = preview.port;
-    preview.wait_for("/01-ekonomi.html", "Före angreppet.");
+    wait_for_text(&preview, "/01-ekonomi.html", "Före angreppet.");
 
     // An endless header: sends until the preview closes the connection.
     let endless = std::thread::spawn(move || {
@@ -138,15 +68,15 @@ fn serve_answers_while_attacked_by_an_endless_header_and_idle_connections() {
 #[test]
 fn serve_keeps_the_last_good_version_through_a_failing_rebuild() {
     let dir = project(&[("01-ekonomi.md", &chapter("Första versionen."))]);
-    let mut preview = Preview::start(dir.path());
-    preview.wait_for("/01-ekonomi.html", "Första versionen.");
+    let mut preview = Serve::start(dir.path());
+    wait_for_text(&preview, "/01-ekonomi.html", "Första versionen.");
     let chapter_file = dir.path().join("content/chapters/01-ekonomi.md");
     std::fs::write(&chapter_file, chapter("{{ data.saknas.x }}")).unwrap();
-    preview.wait_for("/__arsrapport/poll?since=0", "content/chapters/01-ekonomi.md:3:");
+    wait_for_text(&preview, "/__arsrapport/poll?since=0", "content/chapters/01-ekonomi.md:3:");
     let (status, body) = preview.get("/01-ekonomi.html");
     assert!(status == 200 && body.contains("Första versionen."), "{status}: {body}");
     std::fs::write(&chapter_file, chapter("Andra versionen.")).unwrap();
-    preview.wait_for("/01-ekonomi.html", "Andra versionen.");
+    wait_for_text(&preview, "/01-ekonomi.html", "Andra versionen.");
     assert!(preview.is_running());
 }
 
@@ -172,8 +102,8 @@ fn serve_keeps_watching_content_and_a_theme_folder_replaced_as_a_whole() {
     let labels_file = dir.path().join("themes/default/i18n/sv.yaml");
     std::fs::create_dir_all(labels_file.parent().unwrap()).unwrap();
     std::fs::write(&labels_file, &labels).unwrap();
-    let preview = Preview::start(dir.path());
-    preview.wait_for("/01-ekonomi.html", "Version ett.");
+    let preview = Serve::start(dir.path());
+    wait_for_text(&preview, "/01-ekonomi.html", "Version ett.");
 
     // The replacement itself is seen from the project folder's watch; a save
     // in the new folder afterwards only if the new folder is watched.
@@ -183,9 +113,9 @@ fn serve_keeps_watching_content_and_a_theme_folder_replaced_as_a_whole() {
         replace_folder(&content, |new| {
             std::fs::write(new.join("chapters/01-ekonomi.md"), chapter(replaced)).unwrap();
         });
-        preview.wait_for("/01-ekonomi.html", replaced);
+        wait_for_text(&preview, "/01-ekonomi.html", replaced);
         std::fs::write(&chapter_file, chapter(saved)).unwrap();
-        preview.wait_for("/01-ekonomi.html", saved);
+        wait_for_text(&preview, "/01-ekonomi.html", saved);
     }
 
     // The site's navigation is headed by the label `contents`.
@@ -196,8 +126,8 @@ fn serve_keeps_watching_content_and_a_theme_folder_replaced_as_a_whole() {
         [("Innehåll, tema 1", "Innehåll, tema 1 sparat"), ("Innehåll, tema 2", "Innehåll, tema 2 sparat")]
     {
         replace_folder(&theme, |new| std::fs::write(new.join("i18n/sv.yaml"), with_title(replaced)).unwrap());
-        preview.wait_for("/", replaced);
+        wait_for_text(&preview, "/", replaced);
         std::fs::write(&labels_file, with_title(saved)).unwrap();
-        preview.wait_for("/", saved);
+        wait_for_text(&preview, "/", saved);
     }
 }
