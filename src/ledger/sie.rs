@@ -121,7 +121,8 @@ struct Voucher {
     line: usize,
     source: String,
     name: String,
-    date: Date,
+    /// `None` when the `#VER` line's date is wrong (already reported).
+    date: Option<Date>,
     sum: Decimal,
     opened: bool,
 }
@@ -145,7 +146,7 @@ struct Reader {
     encoding: Encoding,
     /// Whether a line with bytes above 0x7F has decided the encoding yet.
     encoding_known: bool,
-    invalid_utf8_reported: bool,
+    unreadable_reported: bool,
     format_line: Option<usize>,
     voucher: Option<Voucher>,
     /// The last `#RTRANS`, while its repetition as `#TRANS` may follow.
@@ -162,7 +163,7 @@ impl Reader {
             source: String::new(),
             encoding: Encoding::Cp437,
             encoding_known: false,
-            invalid_utf8_reported: false,
+            unreadable_reported: false,
             format_line: None,
             voucher: None,
             last_added_row: None,
@@ -200,34 +201,30 @@ impl Reader {
     /// Decodes a line, deciding the file's encoding at the first line with a
     /// byte above 0x7F and warning there if it is not code page 437.
     fn decode(&mut self, bytes: &[u8], out: &mut String) {
-        if !self.encoding_known && !bytes.is_ascii() {
+        let telling = !self.encoding_known && !bytes.is_ascii();
+        if telling {
             self.encoding_known = true;
             self.encoding = encoding::recognise(bytes);
-            encoding::decode_into(bytes, self.encoding, out);
-            if self.encoding != Encoding::Cp437 {
-                self.source = out.clone();
-                let column = out.chars().position(|c| !c.is_ascii()).map_or(1, |i| i + 1);
-                self.warning_at(
-                    column,
-                    format!(
-                        "the file is written in {}, not in code page 437 (`#FORMAT PC8`) as SIE 4 prescribes; it is read as {}",
-                        self.encoding.name(),
-                        self.encoding.name()
-                    ),
-                    "check the names read from it; export the file again as SIE 4 from the finance system to be sure",
-                );
-            }
-            return;
         }
         encoding::decode_into(bytes, self.encoding, out);
-        if self.encoding == Encoding::Utf8 && !self.invalid_utf8_reported && out.contains('\u{fffd}') {
-            self.invalid_utf8_reported = true;
+        if telling && self.encoding != Encoding::Cp437 {
+            self.source = out.clone();
+            let column = out.chars().position(|c| !c.is_ascii()).map_or(1, |i| i + 1);
+            let name = self.encoding.name();
+            self.warning_at(
+                column,
+                format!("the file is written in {name}, not in code page 437 (`#FORMAT PC8`) as SIE 4 prescribes; it is read as {name}"),
+                "check the names read from it; export the file again as SIE 4 from the finance system to be sure",
+            );
+        }
+        if self.encoding == Encoding::Utf8 && !self.unreadable_reported && out.contains('\u{fffd}') {
+            self.unreadable_reported = true;
             self.source = out.clone();
             let column = out.chars().position(|c| c == '\u{fffd}').map_or(1, |i| i + 1);
             self.warning_at(
                 column,
-                "the line is not valid UTF-8 like the lines before it; the characters that are not are shown as `\u{fffd}`".into(),
-                "the file mixes encodings; export it again from the finance system",
+                "the line holds characters that cannot be read, shown as `\u{fffd}`: bytes that are not UTF-8 like the rest of the file, or letters lost before the file was written".into(),
+                "names with `\u{fffd}` are shown as they are; export the file again from the finance system",
             );
         }
     }
@@ -476,19 +473,19 @@ impl Reader {
 
     fn voucher_head(&mut self, fields: &[Field]) {
         let mut args = Args { reader: self, fields, label: "#VER" };
-        let series = args.text(1, "the voucher series");
-        let number = args.text(2, "the voucher number");
+        let series = args.text(1, "the voucher series").map(|(t, _)| t).unwrap_or_default();
+        let number = args.text(2, "the voucher number").map(|(t, _)| t).unwrap_or_default();
         let date = args.date(3, "the voucher date");
-        if let (Some((series, _)), Some((number, _)), Some(date)) = (series, number, date) {
-            let name = match (series.is_empty(), number.is_empty()) {
-                (false, false) => format!("{series} {number}"),
-                (false, true) => series,
-                _ => number,
-            };
-            self.voucher =
-                Some(Voucher { line: self.number, source: self.source.clone(), name, date, sum: Decimal::ZERO, opened: false });
-            self.ledger.transactions.vouchers += 1;
-        }
+        // A voucher with a broken head still holds its rows, so they are not
+        // reported again as rows outside a voucher.
+        let name = match (series.is_empty(), number.is_empty()) {
+            (false, false) => format!("{series} {number}"),
+            (false, true) => series,
+            _ => number,
+        };
+        self.voucher =
+            Some(Voucher { line: self.number, source: self.source.clone(), name, date, sum: Decimal::ZERO, opened: false });
+        self.ledger.transactions.vouchers += 1;
     }
 
     fn open_voucher(&mut self, column: usize) {
@@ -502,11 +499,15 @@ impl Reader {
         match self.voucher.take() {
             Some(v) if v.opened => {
                 if !v.sum.is_zero() {
-                    let mut d = Diagnostic::error(
+                    let mut d = Diagnostic::warning(
                         Some(Location::new(&self.ledger.file, v.line, 1)),
-                        format!("the rows of voucher {} do not balance: they sum to {}, not 0", v.name, v.sum.normalize()),
+                        format!(
+                            "the rows of voucher {} do not balance: they sum to {}, not 0; they are summed as they are",
+                            v.name,
+                            v.sum.normalize()
+                        ),
                     )
-                    .with_hint("every voucher's #TRANS amounts (debit positive, credit negative) must sum to zero; export the file again");
+                    .with_hint("a voucher's rows (debit positive, credit negative) sum to zero; ask for the voucher to be corrected in the finance system");
                     d.source_line = Some(v.source);
                     self.problem(d);
                 }
@@ -533,9 +534,8 @@ impl Reader {
         let objects = args.objects(2);
         let amount = args.amount(3, "the amount");
         let date = match args.optional(4) {
-            Some((text, _)) if text.is_empty() => Some(voucher_date),
-            Some(_) => args.date(4, "the row's date"),
-            None => Some(voucher_date),
+            Some((text, _)) if !text.is_empty() => args.date(4, "the row's date"),
+            _ => voucher_date,
         };
         let (Some(account), Some(objects), Some(amount), Some(date)) = (account, objects, amount, date) else {
             self.last_added_row = None;

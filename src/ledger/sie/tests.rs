@@ -188,9 +188,10 @@ fn every_problem_is_located_and_reported_at_once() {
             "26:1 expected `#VER` before `{`: braces on their own line hold a voucher's rows",
             "27:1 `#TRANS` is a voucher's row: expected it between the `{` and `}` after a `#VER`",
             "28:10 expected the voucher date as a date YYYYMMDD, found `20240230`",
+            "29:1 expected `{` opening the rows of the voucher of line 28, found `#VER`",
             "31:18 expected the row's date as a date YYYYMMDD, found `2024011`",
             "33:1 expected `#TRANS`, `#RTRANS`, `#BTRANS` or `}` inside the voucher of line 29, found `#KONTO`",
-            "29:1 the rows of voucher A 2 do not balance: they sum to 1, not 0",
+            "29:1 the rows of voucher A 2 do not balance: they sum to 1, not 0; they are summed as they are",
             "35:1 expected `}` only after the `{` that opens a voucher's rows",
             "36:1 the file ends inside voucher A 3: expected `}` closing its rows",
         ]
@@ -244,4 +245,16 @@ fn dates_are_checked() {
         assert_eq!(Date::parse(bad), None, "{bad}");
     }
     assert!(Date::parse("20000229").is_some());
+}
+
+/// A voucher whose rows do not sum to zero is read, summed as it is, and
+/// warned about at its #VER line.
+#[test]
+fn an_unbalanced_voucher_is_a_warning() {
+    let (l, warnings) = read_text(&format!("{HEAD}#VER B 9 20240301 \"\"\n{{\n#TRANS 5010 {{}} 10\n#TRANS 1930 {{}} -9.50\n}}\n")).unwrap();
+    assert_eq!(l.transactions.sum("5010", 202403, 202403), dec("10"));
+    let w: Vec<_> = warnings.iter().collect();
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].location, Some(Location::new(FILE, 11, 1)));
+    assert_eq!(w[0].message, "the rows of voucher B 9 do not balance: they sum to 0.5, not 0; they are summed as they are");
 }
