@@ -50,7 +50,9 @@ pub fn decode_into(bytes: &[u8], encoding: Encoding, out: &mut String) {
     }
     match encoding {
         Encoding::Utf8 => out.push_str(&String::from_utf8_lossy(bytes)),
-        Encoding::Cp437 => out.extend(bytes.iter().map(|&b| if b < 0x80 { b as char } else { CP437_HIGH[b as usize - 0x80] })),
+        Encoding::Cp437 => {
+            out.extend(bytes.iter().map(|&b| if b < 0x80 { b as char } else { CP437_HIGH[b as usize - 0x80] }))
+        }
         Encoding::Windows1252 => out.extend(bytes.iter().map(|&b| match b {
             0x80..=0x9F => WINDOWS_1252_C1[b as usize - 0x80],
             _ => b as char,
@@ -93,7 +95,10 @@ mod tests {
             "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐\
              └┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u{a0}"
         );
-        assert_eq!(decoded(b"#KONTO 1930 \"F\x94retagskonto \x86\x84\x94 \x8f\x8e\x99\"", Encoding::Cp437), "#KONTO 1930 \"Företagskonto åäö ÅÄÖ\"");
+        assert_eq!(
+            decoded(b"#KONTO 1930 \"F\x94retagskonto \x86\x84\x94 \x8f\x8e\x99\"", Encoding::Cp437),
+            "#KONTO 1930 \"Företagskonto åäö ÅÄÖ\""
+        );
     }
 
     #[test]

@@ -5,9 +5,15 @@
 /// One field of a line, with the 1-based character column it starts at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Field {
-    Text { text: String, column: usize },
+    Text {
+        text: String,
+        column: usize,
+    },
     /// An object list: its items in order (dimension, object, dimension, …).
-    List { items: Vec<(String, usize)>, column: usize },
+    List {
+        items: Vec<(String, usize)>,
+        column: usize,
+    },
 }
 
 impl Field {

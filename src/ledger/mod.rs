@@ -4,6 +4,7 @@
 
 pub mod encoding;
 pub mod fields;
+pub mod mapping;
 pub mod sie;
 
 use std::collections::{BTreeMap, HashMap};

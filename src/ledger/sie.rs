@@ -56,7 +56,10 @@ pub fn read(input: impl BufRead, shown: &str) -> Result<(Ledger, Diagnostics), D
             Ok(Some(line)) => line,
             Ok(None) => break,
             Err(e) => {
-                reader.problem(Diagnostic::error(Some(Location::file(shown)), format!("cannot read the ledger file: {e}")));
+                reader.problem(Diagnostic::error(
+                    Some(Location::file(shown)),
+                    format!("cannot read the ledger file: {e}"),
+                ));
                 break;
             }
         };
@@ -67,7 +70,11 @@ pub fn read(input: impl BufRead, shown: &str) -> Result<(Ledger, Diagnostics), D
             break;
         }
         if line.too_long {
-            reader.error_at(1, format!("the line is longer than {} KiB; no SIE post is that long", MAX_LINE_BYTES / 1024), "");
+            reader.error_at(
+                1,
+                format!("the line is longer than {} KiB; no SIE post is that long", MAX_LINE_BYTES / 1024),
+                "",
+            );
             continue;
         }
         text.clear();
@@ -257,7 +264,11 @@ impl Reader {
             }
         };
         let Some(Field::Text { text: label, column }) = fields.first() else {
-            self.error_at(fields[0].column(), "expected a post label such as `#KONTO`, found an object list".into(), "");
+            self.error_at(
+                fields[0].column(),
+                "expected a post label such as `#KONTO`, found an object list".into(),
+                "",
+            );
             return;
         };
         let label = label.to_ascii_uppercase();
@@ -277,7 +288,11 @@ impl Reader {
             }
             _ if self.voucher.is_some() => {
                 let v = self.voucher.take().map_or(0, |v| v.line);
-                self.error_at(column, format!("expected `{{` opening the rows of the voucher of line {v}, found `{label}`"), "");
+                self.error_at(
+                    column,
+                    format!("expected `{{` opening the rows of the voucher of line {v}, found `{label}`"),
+                    "",
+                );
                 self.post(&label, &fields);
             }
             _ => self.post(&label, &fields),
@@ -291,7 +306,11 @@ impl Reader {
             "#FORMAT" => {
                 if let Some((value, column)) = args.text(1, "the character set, `PC8`") {
                     if !value.eq_ignore_ascii_case("PC8") {
-                        args.reader.error_at(column, format!("expected `PC8` (code page 437), the only character set of SIE 4, found `{value}`"), "");
+                        args.reader.error_at(
+                            column,
+                            format!("expected `PC8` (code page 437), the only character set of SIE 4, found `{value}`"),
+                            "",
+                        );
                     }
                     args.reader.format_line = Some(args.reader.number);
                 }
@@ -310,7 +329,11 @@ impl Reader {
                 if let Some((value, column)) = args.text(1, "the file type, 1 to 4") {
                     match value.parse::<u8>() {
                         Ok(n @ 1..=4) => args.reader.ledger.sie_type = Some(n),
-                        _ => args.reader.error_at(column, format!("expected the file type 1, 2, 3 or 4, found `{value}`"), ""),
+                        _ => args.reader.error_at(
+                            column,
+                            format!("expected the file type 1, 2, 3 or 4, found `{value}`"),
+                            "",
+                        ),
                     }
                 }
             }
@@ -324,9 +347,17 @@ impl Reader {
                 if let (Some(index), Some(start), Some(end)) = (index, start, end) {
                     if end < start {
                         let column = fields[3].column();
-                        args.reader.error_at(column, format!("the year ends on {end}, before it starts on {start}"), "");
+                        args.reader.error_at(
+                            column,
+                            format!("the year ends on {end}, before it starts on {start}"),
+                            "",
+                        );
                     } else if args.reader.ledger.year(index).is_some() {
-                        args.reader.error_at(fields[1].column(), format!("year {index} is already given by an earlier `#RAR`"), "");
+                        args.reader.error_at(
+                            fields[1].column(),
+                            format!("year {index} is already given by an earlier `#RAR`"),
+                            "",
+                        );
                     } else {
                         args.reader.ledger.years.push(FiscalYear { index, start, end });
                     }
@@ -433,7 +464,11 @@ impl Reader {
                         set_balance(balances, label, amount);
                     } else {
                         let column = fields[3].column();
-                        args.reader.error_at(column, format!("expected one object, such as `{{1 \"100\"}}`, found {}", objects.len()), "");
+                        args.reader.error_at(
+                            column,
+                            format!("expected one object, such as `{{1 \"100\"}}`, found {}", objects.len()),
+                            "",
+                        );
                     }
                 }
             }
@@ -458,7 +493,8 @@ impl Reader {
             _ if IGNORED_POSTS.contains(&label) => {}
             _ if label.starts_with('#') => {
                 let line = self.number;
-                let skipped = self.ledger.skipped.entry(label.to_owned()).or_insert(Skipped { count: 0, first_line: line });
+                let skipped =
+                    self.ledger.skipped.entry(label.to_owned()).or_insert(Skipped { count: 0, first_line: line });
                 skipped.count += 1;
             }
             _ => {
@@ -483,15 +519,25 @@ impl Reader {
             (false, true) => series,
             _ => number,
         };
-        self.voucher =
-            Some(Voucher { line: self.number, source: self.source.clone(), name, date, sum: Decimal::ZERO, opened: false });
+        self.voucher = Some(Voucher {
+            line: self.number,
+            source: self.source.clone(),
+            name,
+            date,
+            sum: Decimal::ZERO,
+            opened: false,
+        });
         self.ledger.transactions.vouchers += 1;
     }
 
     fn open_voucher(&mut self, column: usize) {
         match &mut self.voucher {
             Some(v) if !v.opened => v.opened = true,
-            _ => self.error_at(column, "expected `#VER` before `{`: braces on their own line hold a voucher's rows".into(), ""),
+            _ => self.error_at(
+                column,
+                "expected `#VER` before `{`: braces on their own line hold a voucher's rows".into(),
+                "",
+            ),
         }
     }
 
@@ -525,7 +571,11 @@ impl Reader {
             Some(v) if v.opened => v.date,
             _ => {
                 let column = fields[0].column();
-                self.error_at(column, format!("`{label}` is a voucher's row: expected it between the `{{` and `}}` after a `#VER`"), "");
+                self.error_at(
+                    column,
+                    format!("`{label}` is a voucher's row: expected it between the `{{` and `}}` after a `#VER`"),
+                    "",
+                );
                 return;
             }
         };
@@ -579,8 +629,11 @@ impl Reader {
             self.problems.push(Diagnostic::error(Some(Location::file(&self.ledger.file)), "the ledger file is empty"));
         } else if self.ledger.sie_type.is_none() && self.ledger.accounts.is_empty() && self.ledger.balances.is_empty() {
             self.problems.push(
-                Diagnostic::error(Some(Location::file(&self.ledger.file)), "the file holds no SIE posts (`#SIETYP`, `#KONTO`, `#IB` …)")
-                    .with_hint("a ledger is a SIE 4 file exported from the finance system"),
+                Diagnostic::error(
+                    Some(Location::file(&self.ledger.file)),
+                    "the file holds no SIE posts (`#SIETYP`, `#KONTO`, `#IB` …)",
+                )
+                .with_hint("a ledger is a SIE 4 file exported from the finance system"),
             );
         }
         if self.suppressed > 0 {
@@ -643,7 +696,11 @@ impl Args<'_> {
             }
             None => {
                 let column = self.reader.source.trim_end().chars().count() + 1;
-                self.reader.error_at(column, format!("expected {what} in `{}`, found the end of the line", self.label), "");
+                self.reader.error_at(
+                    column,
+                    format!("expected {what} in `{}`, found the end of the line", self.label),
+                    "",
+                );
                 None
             }
         }
@@ -719,7 +776,11 @@ impl Args<'_> {
         let amount = parse_amount(&text);
         if amount.is_none() {
             let hint = if text.contains(',') { "SIE amounts use a decimal point: `-1234.50`" } else { "" };
-            self.reader.error_at(column, format!("expected {what} as an amount such as -1234.50, found `{text}`"), hint);
+            self.reader.error_at(
+                column,
+                format!("expected {what} as an amount such as -1234.50, found `{text}`"),
+                hint,
+            );
         }
         amount
     }
@@ -731,18 +792,28 @@ impl Args<'_> {
             Some(Field::Text { text, column }) => {
                 let (text, column) = (text.clone(), *column);
                 let hint = "an empty list `{}` when the row has no objects";
-                self.reader.error_at(column, format!("expected an object list such as `{{1 \"100\"}}`, found `{text}`"), hint);
+                self.reader.error_at(
+                    column,
+                    format!("expected an object list such as `{{1 \"100\"}}`, found `{text}`"),
+                    hint,
+                );
                 return None;
             }
             None => {
                 let column = self.reader.source.trim_end().chars().count() + 1;
-                self.reader.error_at(column, "expected an object list such as `{1 \"100\"}`, found the end of the line".into(), "");
+                self.reader.error_at(
+                    column,
+                    "expected an object list such as `{1 \"100\"}`, found the end of the line".into(),
+                    "",
+                );
                 return None;
             }
         };
         if items.len() % 2 == 1 {
             let (last, column) = &items[items.len() - 1];
-            let message = format!("expected the object of dimension {last} before `}}`: objects come in pairs of dimension and object");
+            let message = format!(
+                "expected the object of dimension {last} before `}}`: objects come in pairs of dimension and object"
+            );
             self.reader.error_at(*column + last.chars().count(), message, "");
             return None;
         }
@@ -752,7 +823,11 @@ impl Args<'_> {
             match dim.parse::<u32>() {
                 Ok(n) if n >= 1 && dim.bytes().all(|b| b.is_ascii_digit()) => objects.push((n, pair[1].0.clone())),
                 _ => {
-                    self.reader.error_at(*column, format!("expected a dimension number in the object list, found `{dim}`"), "");
+                    self.reader.error_at(
+                        *column,
+                        format!("expected a dimension number in the object list, found `{dim}`"),
+                        "",
+                    );
                     return None;
                 }
             }

@@ -21,7 +21,11 @@ fn problems(text: &str) -> Vec<String> {
     let d = read_text(text).err().expect("the file should not be read");
     d.iter()
         .map(|d| {
-            let at = d.location.as_ref().filter(|l| l.line > 0).map_or(String::new(), |l| format!("{}:{} ", l.line, l.column));
+            let at = d
+                .location
+                .as_ref()
+                .filter(|l| l.line > 0)
+                .map_or(String::new(), |l| format!("{}:{} ", l.line, l.column));
             format!("{at}{}", d.message)
         })
         .collect()
@@ -55,7 +59,10 @@ fn accounts_with_type_unit_and_sru() {
         "{HEAD}#KONTO 1930 \"Bank\"\n#KTYP 1930 T\n#KONTO 3010 Taxor\n#KTYP 3010 i\n#ENHET 3010 st\n#SRU 3010 7410\n#KTYP 4010 K\n#KTYP 2350 S\n"
     ));
     let a = &l.accounts["3010"];
-    assert_eq!((a.name.as_str(), a.kind, a.unit.as_deref(), a.sru.as_deref(), a.line), ("Taxor", Some(AccountKind::Income), Some("st"), Some("7410"), 13));
+    assert_eq!(
+        (a.name.as_str(), a.kind, a.unit.as_deref(), a.sru.as_deref(), a.line),
+        ("Taxor", Some(AccountKind::Income), Some("st"), Some("7410"), 13)
+    );
     assert_eq!(l.accounts["1930"].kind, Some(AccountKind::Asset));
     assert_eq!(l.accounts["4010"].kind, Some(AccountKind::Cost));
     assert_eq!(l.accounts["2350"].kind, Some(AccountKind::Liability));
@@ -129,7 +136,9 @@ fn added_rows_count_once_and_removed_rows_never() {
 
 #[test]
 fn unknown_posts_are_skipped_and_listed() {
-    let l = ok(&format!("{HEAD}#ADRESS \"a\" \"b\" \"c\" \"d\"\n#FUTURE 1 2\n#FUTURE x\n#TAXAR 2025\n#KSUMMA 1234567\n\u{1a}\n"));
+    let l = ok(&format!(
+        "{HEAD}#ADRESS \"a\" \"b\" \"c\" \"d\"\n#FUTURE 1 2\n#FUTURE x\n#TAXAR 2025\n#KSUMMA 1234567\n\u{1a}\n"
+    ));
     assert_eq!(l.skipped.len(), 1);
     assert_eq!(l.skipped["#FUTURE"], Skipped { count: 2, first_line: 12 });
     assert_eq!(l.checksum.as_deref(), Some("1234567"));
@@ -251,10 +260,15 @@ fn dates_are_checked() {
 /// warned about at its #VER line.
 #[test]
 fn an_unbalanced_voucher_is_a_warning() {
-    let (l, warnings) = read_text(&format!("{HEAD}#VER B 9 20240301 \"\"\n{{\n#TRANS 5010 {{}} 10\n#TRANS 1930 {{}} -9.50\n}}\n")).unwrap();
+    let (l, warnings) =
+        read_text(&format!("{HEAD}#VER B 9 20240301 \"\"\n{{\n#TRANS 5010 {{}} 10\n#TRANS 1930 {{}} -9.50\n}}\n"))
+            .unwrap();
     assert_eq!(l.transactions.sum("5010", 202403, 202403), dec("10"));
     let w: Vec<_> = warnings.iter().collect();
     assert_eq!(w.len(), 1);
     assert_eq!(w[0].location, Some(Location::new(FILE, 11, 1)));
-    assert_eq!(w[0].message, "the rows of voucher B 9 do not balance: they sum to 0.5, not 0; they are summed as they are");
+    assert_eq!(
+        w[0].message,
+        "the rows of voucher B 9 do not balance: they sum to 0.5, not 0; they are summed as they are"
+    );
 }
