@@ -78,7 +78,9 @@ pub fn describe(ledger: &Ledger, verbose: bool) -> String {
         t.removed_rows
     );
 
-    out.push_str("\nAccounts, year 0: opening and closing balance (#IB, #UB) or result (#RES), and the sum of the rows\n");
+    out.push_str(
+        "\nAccounts, year 0: opening and closing balance (#IB, #UB) or result (#RES), and the sum of the rows\n",
+    );
     let mut class: Option<u8> = None;
     // Σ opening (none when no account of the class has one), Σ closing/result, Σ rows.
     let mut class_total: (Option<Decimal>, Decimal, Decimal) = Default::default();
@@ -122,7 +124,11 @@ pub fn describe(ledger: &Ledger, verbose: bool) -> String {
     let hidden = ledger.accounts.len() - rows.iter().filter(|r| !r[0].is_empty()).count();
     out.push_str(&table(&["account", "name", "opening", "closing/result", "rows"], &rows));
     if hidden > 0 {
-        let _ = writeln!(out, "{} without balance or rows not shown (--verbose shows them)", count(hidden, "account", "accounts"));
+        let _ = writeln!(
+            out,
+            "{} without balance or rows not shown (--verbose shows them)",
+            count(hidden, "account", "accounts")
+        );
     }
 
     if !ledger.dimensions.is_empty() {
@@ -141,7 +147,12 @@ pub fn describe(ledger: &Ledger, verbose: bool) -> String {
         let _ = writeln!(out, "\n{} of unknown kinds skipped", count(total, "post", "posts"));
         if verbose {
             for (label, skipped) in &ledger.skipped {
-                let _ = writeln!(out, "    {label}: {} (first on line {})", count(skipped.count, "post", "posts"), skipped.first_line);
+                let _ = writeln!(
+                    out,
+                    "    {label}: {} (first on line {})",
+                    count(skipped.count, "post", "posts"),
+                    skipped.first_line
+                );
             }
         } else {
             out.push_str("(--verbose lists them)\n");

@@ -70,14 +70,29 @@ fn assert_rows_explain_balances(ledger: &Ledger) -> usize {
 fn visma_example_with_dimensions_and_vouchers() {
     let (l, warnings) = read("visma-underdim-sie4.se");
     assert_eq!(warnings.len(), 2, "{warnings:?}");
-    assert!(warnings[0].contains("visma-underdim-sie4.se:6:9\n") && warnings[0].contains("written in UTF-8"), "{}", warnings[0]);
-    assert!(warnings[1].contains("visma-underdim-sie4.se:6:9\n") && warnings[1].contains("cannot be read"), "{}", warnings[1]);
+    assert!(
+        warnings[0].contains("visma-underdim-sie4.se:6:9\n") && warnings[0].contains("written in UTF-8"),
+        "{}",
+        warnings[0]
+    );
+    assert!(
+        warnings[1].contains("visma-underdim-sie4.se:6:9\n") && warnings[1].contains("cannot be read"),
+        "{}",
+        warnings[1]
+    );
     assert_eq!(l.program.as_deref(), Some("Visma Administration 2000 med Visma Integration 2022.2"));
     assert_eq!(l.sie_type, Some(4));
     assert_eq!(l.org_number.as_deref(), Some("555555-5555"));
     assert_eq!((l.transactions.vouchers, l.transactions.rows), (295, 1330));
     assert_eq!(year_sums(&l, 0), [dec("0"), dec("1074344.11"), dec("-1074344.11")]);
-    for (account, sum) in [("1930", "-191625.45"), ("1910", "1699.00"), ("2440", "163089.17"), ("3041", "-1690380.20"), ("5010", "203500.00"), ("7010", "617171.14")] {
+    for (account, sum) in [
+        ("1930", "-191625.45"),
+        ("1910", "1699.00"),
+        ("2440", "163089.17"),
+        ("3041", "-1690380.20"),
+        ("5010", "203500.00"),
+        ("7010", "617171.14"),
+    ] {
         assert_eq!(l.transaction_sum(0, account), Some(dec(sum)), "{account}");
     }
     assert_eq!(assert_rows_explain_balances(&l), 90);
@@ -89,9 +104,13 @@ fn visma_example_with_dimensions_and_vouchers() {
     // Rows by object (totals.py's way: the object lists of #TRANS, summed).
     let by_object = &l.transactions.by_object;
     assert_eq!(by_object.len(), 48);
-    for (account, dim, object, sum) in
-        [("3041", 1, "Nord", "-536390.00"), ("3041", 1, "Syd", "-84125.20"), ("3041", 6, "0001", "-323975.00"), ("3041", 61, "0036", "-33000.00"), ("3045", 6, "0031", "-68399.90")]
-    {
+    for (account, dim, object, sum) in [
+        ("3041", 1, "Nord", "-536390.00"),
+        ("3041", 1, "Syd", "-84125.20"),
+        ("3041", 6, "0001", "-323975.00"),
+        ("3041", 61, "0036", "-33000.00"),
+        ("3045", 6, "0031", "-68399.90"),
+    ] {
         let total: Decimal = by_object[&(account.to_owned(), dim, object.to_owned())].values().sum();
         assert_eq!(total, dec(sum), "{account} {dim} {object}");
     }
@@ -105,14 +124,25 @@ fn softone_export_with_two_years() {
     // Its first voucher is off by 2 kronor (totals.py: the one account whose
     // rows do not explain its balances); that is warned about, not hidden.
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].contains("softone-xe-sie4.se:1356:1\n") && warnings[0].contains("sum to 2, not 0"), "{}", warnings[0]);
+    assert!(
+        warnings[0].contains("softone-xe-sie4.se:1356:1\n") && warnings[0].contains("sum to 2, not 0"),
+        "{}",
+        warnings[0]
+    );
     assert_eq!(l.organisation.as_deref(), Some("Entreprenad AB"));
     assert_eq!(l.year(0).unwrap().start.to_string(), "2015-09-01");
     assert_eq!(l.year(-1).unwrap().end.to_string(), "2015-08-31");
     assert_eq!((l.transactions.vouchers, l.transactions.rows), (65, 248));
     assert_eq!(year_sums(&l, 0), [dec("-15209719.54"), dec("-15209717.54"), dec("55133.49")]);
     assert_eq!(year_sums(&l, -1), [dec("-2720517.29"), dec("-4050680.15"), dec("3427868.68")]);
-    for (account, sum) in [("1930", "-51106.00"), ("1910", "-19153.75"), ("2440", "-9566.00"), ("3011", "-1457.26"), ("5010", "400.00"), ("7010", "10000.00")] {
+    for (account, sum) in [
+        ("1930", "-51106.00"),
+        ("1910", "-19153.75"),
+        ("2440", "-9566.00"),
+        ("3011", "-1457.26"),
+        ("5010", "400.00"),
+        ("7010", "10000.00"),
+    ] {
         assert_eq!(l.transaction_sum(0, account), Some(dec(sum)), "{account}");
     }
     assert_eq!(l.dimensions.len(), 4);
@@ -164,7 +194,11 @@ fn the_ledger_command_describes_a_file() {
 fn the_ledger_command_reports_every_problem() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bokslut.se");
-    std::fs::write(&file, "#SIETYP 4\n#RAR 0 20240101 20241231\n#IB 0 1930 12,50\n#VER A 1 20240230 \"\"\n{\n#TRANS 1930 {} 1\n}\n").unwrap();
+    std::fs::write(
+        &file,
+        "#SIETYP 4\n#RAR 0 20240101 20241231\n#IB 0 1930 12,50\n#VER A 1 20240230 \"\"\n{\n#TRANS 1930 {} 1\n}\n",
+    )
+    .unwrap();
     let (out, stdout, stderr) = run(bin().arg("ledger").arg("bokslut.se").current_dir(dir.path()));
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
@@ -177,7 +211,11 @@ fn the_ledger_command_reports_every_problem() {
 fn unknown_posts_are_counted_and_listed_with_verbose() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a.se");
-    std::fs::write(&file, "#SIETYP 4\n#RAR 0 20240101 20241231\n#NYPOST 1\n#KONTO 1930 Bank\n#NYPOST 2\n#UB 0 1930 5\n").unwrap();
+    std::fs::write(
+        &file,
+        "#SIETYP 4\n#RAR 0 20240101 20241231\n#NYPOST 1\n#KONTO 1930 Bank\n#NYPOST 2\n#UB 0 1930 5\n",
+    )
+    .unwrap();
     let (out, stdout, _) = run(bin().arg("ledger").arg(&file));
     assert!(out.status.success());
     assert!(stdout.contains("2 posts of unknown kinds skipped\n(--verbose lists them)"), "{stdout}");
