@@ -18,7 +18,7 @@ fn ok(text: &str) -> Ledger {
 
 /// The problems of a file that must not be read, as `line:column message`.
 fn problems(text: &str) -> Vec<String> {
-    let d = read_text(text).err().expect("the file should not be read");
+    let d = read_text(text).expect_err("the file should not be read");
     d.iter()
         .map(|d| {
             let at = d
