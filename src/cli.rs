@@ -67,6 +67,14 @@ enum Command {
         #[command(flatten)]
         args: ProjectArgs,
     },
+    /// Show what a SIE 4 ledger file holds: organisation, years, accounts with balances, dimensions.
+    Ledger {
+        /// The SIE file (.se), as exported from the finance system.
+        file: PathBuf,
+        /// Also list accounts without balances and the posts skipped.
+        #[arg(long)]
+        verbose: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -103,5 +111,6 @@ pub fn run() -> ExitCode {
         Command::Check { args, options } => cmd::build::run(&args, options, cmd::build::Mode::Check),
         Command::Serve { args, port, host, verbose } => cmd::serve::run(&args, host, port, verbose),
         Command::Status { args } => cmd::status::run(&args),
+        Command::Ledger { file, verbose } => cmd::ledger::run(&file, verbose),
     }
 }

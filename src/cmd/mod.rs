@@ -2,6 +2,7 @@
 //! project and printing diagnostics.
 
 pub mod build;
+pub mod ledger;
 pub mod new;
 pub mod serve;
 pub mod status;

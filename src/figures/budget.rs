@@ -1,5 +1,6 @@
 //! Detailed budgets per account, aggregated into budget categories by declared
-//! account ranges (with exceptions and a residual category). Every account must
+//! account ranges (with exceptions and a residual category; the ranges are the
+//! ledger mapping's, `ledger::mapping`). Every account must
 //! fall into exactly one category; the result is an ordinary figures table
 //! whose lines are the categories, so it can be placed, referred to and checked
 //! like any statement.
@@ -9,42 +10,16 @@ use rust_decimal::Decimal;
 use super::model::{Amount, Column, ColumnKind, Row, RowSource, Table, Unit};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::format::parse_amount;
+use crate::ledger::mapping::{AccountRanges, Placement, place};
 use crate::project::Fields;
 use crate::yaml::Node;
-
-/// `5611-5615, 7020-7699` → inclusive ranges.
-fn parse_ranges(text: &str) -> Result<Vec<(u32, u32)>, String> {
-    let mut ranges = Vec::new();
-    for part in text.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
-        let (low, high) = part.split_once(['-', '–']).unwrap_or((part, part));
-        let parse = |s: &str| {
-            s.trim()
-                .parse::<u32>()
-                .map_err(|_| format!("`{part}` is not an account number or a range such as `7020-7699`"))
-        };
-        let (low, high) = (parse(low)?, parse(high)?);
-        if low > high {
-            return Err(format!("the range `{part}` runs backwards"));
-        }
-        ranges.push((low, high));
-    }
-    Ok(ranges)
-}
 
 struct Category {
     id: String,
     label: String,
-    ranges: Vec<(u32, u32)>,
-    except: Vec<(u32, u32)>,
+    accounts: AccountRanges,
     residual: bool,
     loc: Location,
-}
-
-impl Category {
-    fn covers(&self, account: u32) -> bool {
-        let within = |r: &[(u32, u32)]| r.iter().any(|(l, h)| (*l..=*h).contains(&account));
-        within(&self.ranges) && !within(&self.except)
-    }
 }
 
 /// Parses one budget into a table: a line per category with the sum of its accounts.
@@ -75,7 +50,7 @@ pub fn parse_budget(node: &Node, file: &str, source: &str) -> Result<Table, Diag
         let cid = c.required("id", "personal").and_then(|n| c.string(Some(n)));
         let label = c.required("label", "Personalkostnader").and_then(|n| c.string(Some(n)));
         let ranges_of = |c: &mut Fields, key: &'static str, diagnostics: &mut Diagnostics| match c.optional(key) {
-            Some(n) => match parse_ranges(n.as_str().unwrap_or_default()) {
+            Some(n) => match AccountRanges::parse(n.as_str().unwrap_or_default(), "") {
                 Ok(r) => r,
                 Err(message) => {
                     diagnostics.push(error(
@@ -83,23 +58,30 @@ pub fn parse_budget(node: &Node, file: &str, source: &str) -> Result<Table, Diag
                         message,
                         Some("write account numbers and ranges separated by commas: `5611-5615, 7020-7699`".into()),
                     ));
-                    Vec::new()
+                    AccountRanges::default()
                 }
             },
-            None => Vec::new(),
+            None => AccountRanges::default(),
         };
-        let ranges = ranges_of(&mut c, "accounts", &mut diagnostics);
+        let accounts = ranges_of(&mut c, "accounts", &mut diagnostics);
         let except = ranges_of(&mut c, "except", &mut diagnostics);
         let residual = c.optional("residual").and_then(|n| c.boolean(Some(n))).unwrap_or(false);
         diagnostics.extend(c.finish());
         if let (Some(id), Some(label)) = (cid, label) {
-            categories.push(Category { id, label, ranges, except, residual, loc: item.location(file) });
+            categories.push(Category {
+                id,
+                label,
+                accounts: accounts.except(except),
+                residual,
+                loc: item.location(file),
+            });
         }
     }
     if categories.iter().filter(|c| c.residual).count() > 1 {
         diagnostics.push(error(node, "a budget may have one residual category only".into(), None));
     }
 
+    let ranges: Vec<AccountRanges> = categories.iter().map(|c| c.accounts.clone()).collect();
     let mut sums: Vec<Option<Decimal>> = vec![None; categories.len()];
     for item in f
         .required("lines", "[{account: 7020, name: Löner, amount: 4 946 000}]")
@@ -131,14 +113,14 @@ pub fn parse_budget(node: &Node, file: &str, source: &str) -> Result<Table, Diag
                 }
             }
         } else if let Some(n) = account_node {
-            let Some(account) = n.as_str().and_then(|t| t.trim().parse::<u32>().ok()) else {
+            let digits = |t: &&str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+            let Some(account) = n.as_str().map(str::trim).filter(digits) else {
                 diagnostics.push(error(n, format!("expected an account number, found {}", n.describe()), None));
                 continue;
             };
-            let matching: Vec<usize> = (0..categories.len()).filter(|&i| categories[i].covers(account)).collect();
-            match matching.as_slice() {
-                [one] => Some(*one),
-                [] => match categories.iter().position(|c| c.residual) {
+            match place(&ranges, account) {
+                Placement::One(one) => Some(one),
+                Placement::None => match categories.iter().position(|c| c.residual) {
                     Some(r) => Some(r),
                     None => {
                         diagnostics.push(error(
@@ -149,7 +131,7 @@ pub fn parse_budget(node: &Node, file: &str, source: &str) -> Result<Table, Diag
                         None
                     }
                 },
-                many => {
+                Placement::Many(many) => {
                     let names: Vec<String> = many
                         .iter()
                         .map(|&i| format!("{} (line {})", categories[i].label, categories[i].loc.line))
@@ -249,6 +231,15 @@ mod tests {
         let t = budget("  - {account: 7020, name: Löner, amount: 4 946 000}\n  - {account: 5611, name: Drivmedel, amount: 10 000}\n  - {account: 7460, name: Pensioner, amount: 800 000}\n  - {account: 7530, name: Löneskatt, amount: 195 000}\n  - {account: 6110, name: Kontorsmaterial, amount: 25 000}\n  - {name: Tillväxtmedel, category: ovrigt, amount: 8 000 000}\n").unwrap();
         assert_eq!(sums(&t), [Some(4_956_000), Some(995_000), Some(8_025_000), None]);
         assert!(matches!(t.rows[3].source, RowSource::SumAll));
+    }
+
+    /// The ranges are the ledger mapping's and match by prefix: a six-digit
+    /// account lands in the category of its four-digit group. Fails with the
+    /// whole-number ranges budgets had before.
+    #[test]
+    fn six_digit_accounts_fall_into_their_groups_category() {
+        let t = budget("  - {account: 702012, name: Löner, amount: 100}\n  - {account: 746001, name: Pensioner, amount: 20}\n  - {account: 611000, name: Kontorsmaterial, amount: 3}\n").unwrap();
+        assert_eq!(sums(&t), [Some(100), Some(20), Some(3), None]);
     }
 
     #[test]

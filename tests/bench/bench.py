@@ -83,6 +83,34 @@ def run_measured(binary, root, clean, command="build"):
     return {"wall": wall, "cpu": cpu, "rss": usage.ru_maxrss / 1024, "pages": pages, "phases": phases}
 
 
+def sie_for(rows, cache):
+    """The generated SIE file of `rows` #TRANS lines, made again if the generator changed."""
+    generator = HERE / "generate_sie.py"
+    stamp = hashlib.sha256(generator.read_bytes()).hexdigest()[:16]
+    path = cache / f"kommun-{rows}-rows-{stamp}.se"
+    if not path.exists():
+        subprocess.run([sys.executable, str(generator), str(rows), str(path)], check=True)
+    return path
+
+
+def run_ledger(binary, path):
+    """One `arsrapport ledger FILE`: wall time, CPU time and peak memory (MiB)."""
+    started = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.execv(str(binary), [str(binary), "ledger", str(path)])
+        finally:
+            os._exit(127)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"ledger {path} failed")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024}
+
+
 def measure(binary, root, runs, clean):
     run_measured(binary, root, clean)  # warm-up: caches, and it must build
     results = [run_measured(binary, root, clean) for _ in range(runs)]
@@ -214,6 +242,8 @@ def main():
                         help="measure serve's rebuild on the project of this size (0: not at all)")
     parser.add_argument("--edits", type=int, default=5, help="chapter edits for the serve measurement")
     parser.add_argument("--cache", default=str(REPO / "target" / "bench"), help="where generated projects are kept")
+    parser.add_argument("--sie-rows", default="100000,1000000",
+                        help="#TRANS lines of generated SIE files to read with `arsrapport ledger` (empty: none)")
     parser.add_argument("--baseline", metavar="BINARY",
                         help="another build of arsrapport (e.g. of an earlier commit) to compare with, run by turns")
     args = parser.parse_args()
@@ -269,6 +299,22 @@ def main():
     print("cpu: user + system time of the process; above the wall time where typst lays out pages in parallel")
     print("outside typst: the share of the wall time not spent in typst's compile and PDF export")
     print("html ∥: rendered on a second thread while typst compiles; not part of the wall time's sum")
+
+    sie_rows = [int(s) for s in args.sie_rows.split(",") if s.strip()]
+    if sie_rows:
+        print("\nReading a kommun's SIE 4 export (`arsrapport ledger FILE`, generate_sie.py), "
+              f"{args.runs} runs after one warm-up; medians:\n")
+        print("| #TRANS lines | MiB | wall s | cpu s | peak MiB |")
+        print("| ---: | ---: | ---: | ---: | ---: |")
+        for rows in sie_rows:
+            print(f"  SIE {rows} rows …", file=sys.stderr, flush=True)
+            path = sie_for(rows, cache)
+            run_ledger(binary, path)
+            results = [run_ledger(binary, path) for _ in range(args.runs)]
+            cells = [f"{rows:,}".replace(",", " "), f"{path.stat().st_size / 2**20:.0f}"] + [
+                f"{statistics.median(r[key] for r in results):{f}}" for key, f in (("wall", ".2f"), ("cpu", ".2f"), ("rss", ".0f"))
+            ]
+            print("| " + " | ".join(cells) + " |")
 
     if args.baseline:
         baseline = Path(args.baseline)

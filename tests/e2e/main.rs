@@ -12,6 +12,7 @@ mod figures_trust;
 mod fixtures;
 mod hardening;
 mod layout;
+mod ledger;
 mod pdf;
 mod serve_limits;
 mod site;
