@@ -15,3 +15,4 @@ mod layout;
 mod pdf;
 mod serve_limits;
 mod site;
+mod site_links;
