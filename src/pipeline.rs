@@ -119,7 +119,10 @@ pub fn build_with(
     let pdf = compiled.and_then(|compiled| render::pdf::export(&report, &rendered, compiled));
     let mut html = html;
     if let (Ok(pdf), Ok(site)) = (&pdf, &mut html) {
-        render::pdf_size::fill(site, Some(pdf.bytes.len()));
+        // A preview's pages are shown before the PDF exists; they leave its
+        // size out for good, so that the PDF's arrival does not reload them.
+        let size = if site_ready.is_some() { None } else { Some(pdf.bytes.len()) };
+        render::pdf_size::fill(site, size);
     }
     let render_time = timer.last.elapsed();
     if let Ok(pdf) = &pdf {

@@ -22,7 +22,7 @@ pub fn slot() -> &'static str {
 }
 
 /// The text that fills the slot: `PDF, 857 kB`, or `PDF` while the size is
-/// not yet known (the preview's pages shown before the PDF is exported).
+/// not known to the pages shown (the preview's, shown before the PDF exists).
 pub fn file_type(bytes: Option<usize>) -> String {
     match bytes {
         Some(bytes) => format!("PDF, {}", size(bytes)),
