@@ -18,6 +18,7 @@ pub mod people;
 pub mod pipeline;
 pub mod project;
 pub mod render;
+pub mod site_links;
 pub mod svg;
 pub mod templates;
 pub mod theme;

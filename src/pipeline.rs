@@ -94,6 +94,7 @@ pub fn build_with(
             return Err(all);
         }
     };
+    warnings.extend(config.site_links.warnings.clone());
     timer.lap("validate");
 
     let report = Report { root: project.root.clone(), config, theme: &theme };
@@ -111,9 +112,18 @@ pub fn build_with(
         (compiled, html.join().unwrap_or_else(|_| (Err(Diagnostics::new()), Duration::ZERO)))
     });
     if let (Some(site_ready), Ok(_), Ok(site)) = (site_ready, &compiled, &html) {
-        site_ready(site);
+        let mut site = site.clone();
+        render::pdf_size::fill(&mut site, None);
+        site_ready(&site);
     }
     let pdf = compiled.and_then(|compiled| render::pdf::export(&report, &rendered, compiled));
+    let mut html = html;
+    if let (Ok(pdf), Ok(site)) = (&pdf, &mut html) {
+        // A preview's pages are shown before the PDF exists; they leave its
+        // size out for good, so that the PDF's arrival does not reload them.
+        let size = if site_ready.is_some() { None } else { Some(pdf.bytes.len()) };
+        render::pdf_size::fill(site, size);
+    }
     let render_time = timer.last.elapsed();
     if let Ok(pdf) = &pdf {
         // Typst's own work, then the rest of the PDF's (the typst world, the

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::site_links::SiteLinks;
 use crate::yaml::{self, Node, NodeKind};
 
 pub const CONFIG_FILE: &str = "content/report.yaml";
@@ -80,6 +81,8 @@ pub struct ReportConfig {
     pub site_dir: String,
     /// The months a delårsrapport covers.
     pub period: Option<Period>,
+    /// The accessibility statement and contact every site page links to.
+    pub site_links: SiteLinks,
 }
 
 /// The longest output name: `<name>.pdf` must fit the 255 bytes most file
@@ -514,7 +517,9 @@ fn parse_config(node: &Node, source: &str) -> Result<Vec<ReportConfig>, Diagnost
         );
     }
     let logo = f.optional("logo").and_then(|n| parse_logo(&mut f, n));
-    let shared = Shared { organisation: organisation.clone().unwrap_or_default(), subtitle, language, theme, logo };
+    let site_links = SiteLinks::parse(&mut f);
+    let shared =
+        Shared { organisation: organisation.clone().unwrap_or_default(), subtitle, language, theme, logo, site_links };
 
     let documents: Vec<Option<ReportConfig>> = match f.optional("documents") {
         None => vec![parse_document(&mut f, &shared, false)],
@@ -566,6 +571,7 @@ struct Shared {
     language: String,
     theme: String,
     logo: Option<Logo>,
+    site_links: SiteLinks,
 }
 
 /// One document's settings. In a project of several, each document also
@@ -672,6 +678,7 @@ fn parse_document<'a>(f: &mut Fields<'a>, shared: &Shared, several: bool) -> Opt
         chapters_dir,
         site_dir,
         period: period.flatten(),
+        site_links: shared.site_links.clone(),
     })
 }
 

@@ -158,6 +158,8 @@ struct State {
     generation: u64,
     /// The problems of the last build, if it failed.
     problems: Option<String>,
+    /// The texts of the overlay that shows them, in the document's language.
+    overlay_labels: serde_json::Value,
 }
 
 #[derive(Default)]
@@ -262,6 +264,7 @@ impl Builder {
                 );
                 let mut state = shared.lock();
                 state.problems = Some(problems.to_string());
+                state.overlay_labels = overlay_labels(&self.root, self.document.as_deref());
                 state.generation += 1;
                 drop(state);
                 shared.changed.notify_all();
@@ -629,8 +632,32 @@ fn poll(shared: &Shared, since: u64, page: &str) -> Option<String> {
         "build": state.build,
         "version": page_version(state.site.as_deref(), page),
         "error": state.problems,
+        "labels": state.overlay_labels,
     });
     Some(answer.to_string())
+}
+
+/// The problem overlay's texts from the previewed document's theme (its
+/// language file's `preview_*` keys), with the document's language for the
+/// overlay's `lang`. Null when the project or its theme cannot be read: the
+/// overlay then speaks English, like the terminal.
+fn overlay_labels(root: &Path, document: Option<&str>) -> serde_json::Value {
+    let Ok(project) = Project::load(Some(root), root) else { return serde_json::Value::Null };
+    let doc = match project.select(document) {
+        Ok(docs) if !docs.is_empty() => docs[0],
+        _ => return serde_json::Value::Null,
+    };
+    let Ok(theme) = crate::theme::Theme::load(&project.root, &doc.theme, &doc.language) else {
+        return serde_json::Value::Null;
+    };
+    let mut labels = serde_json::Map::new();
+    labels.insert("language".into(), doc.language.clone().into());
+    for key in ["preview_problems_title", "preview_problems_note", "preview_hide"] {
+        if let Some(text) = theme.labels.get(key) {
+            labels.insert(key.into(), text.clone().into());
+        }
+    }
+    serde_json::Value::Object(labels)
 }
 
 /// The site-relative file a URL path names: percent-decoded, `index.html`
@@ -757,6 +784,36 @@ mod tests {
         );
     }
 
+    /// Broken by leaving the labels out of the poll's answer (the overlay
+    /// then shows its English fallback), and by reading them from the
+    /// English-only defaults instead of the theme.
+    #[test]
+    fn the_problem_overlay_speaks_the_documents_language() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        std::fs::write(
+            content.join("report.yaml"),
+            "organisation: X\ntitle: Årsredovisning 2013\nkind: arsredovisning\nyear: 2013\nlanguage: sv\n",
+        )
+        .unwrap();
+        let labels = overlay_labels(dir.path(), None);
+        assert_eq!(labels["language"], "sv");
+        assert_eq!(labels["preview_problems_title"], "Den senaste ändringen kunde inte byggas");
+        assert_eq!(labels["preview_hide"], "Dölj");
+        assert!(labels["preview_problems_note"].as_str().is_some_and(|t| t.starts_with("Sidan visar")));
+
+        let shared = Shared::default();
+        shared.lock().overlay_labels = labels.clone();
+        shared.lock().generation = 1;
+        let answer: serde_json::Value = serde_json::from_str(&poll(&shared, 0, "index.html").unwrap()).unwrap();
+        assert_eq!(answer["labels"], labels);
+
+        // A project that cannot be read leaves the overlay to its own English.
+        std::fs::write(content.join("report.yaml"), "organisation: [\n").unwrap();
+        assert!(overlay_labels(dir.path(), None).is_null());
+    }
+
     #[test]
     fn a_poll_answers_at_once_when_something_changed() {
         let shared = Shared::default();
@@ -769,7 +826,7 @@ mod tests {
         let answer: serde_json::Value = serde_json::from_str(&poll(&shared, 1, "index.html").unwrap()).unwrap();
         assert_eq!(
             answer,
-            serde_json::json!({ "generation": 3, "build": 2, "version": "unbuilt", "error": "error: x" })
+            serde_json::json!({ "generation": 3, "build": 2, "version": "unbuilt", "error": "error: x", "labels": null })
         );
     }
 

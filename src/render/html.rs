@@ -83,6 +83,8 @@ pub fn render(
     base.insert("labels", &theme.labels);
     base.insert("chapters", &chapters.iter().map(link).collect::<Vec<_>>());
     base.insert("pdf_href", pdf_name);
+    base.insert("pdf_file_type", super::pdf_size::slot());
+    base.insert("site_links", &report.config.site_links);
     base.insert("root", "");
     base.insert("search_href", SEARCH_PAGE);
 

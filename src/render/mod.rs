@@ -5,6 +5,7 @@ pub mod html;
 pub mod layout;
 pub mod measure;
 pub mod pdf;
+pub mod pdf_size;
 pub mod world;
 
 use std::path::PathBuf;

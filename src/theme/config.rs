@@ -33,6 +33,7 @@ pub struct ThemeConfig {
     pub chapters: ChapterConfig,
     pub tables: TableConfig,
     pub contents: ContentsConfig,
+    pub hyphenate: HyphenateConfig,
     /// A logo shipped with the theme (a report's own `logo:` takes precedence).
     pub logo: Option<ThemeLogo>,
     /// Where each font family was named, to point at it if it is missing.
@@ -102,6 +103,16 @@ pub struct ContentsConfig {
     pub depth: u8,
 }
 
+/// Where long words may be hyphenated, by the rules of the document's
+/// language (Swedish compounds): `hyphenate:` in `theme.yaml`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HyphenateConfig {
+    /// Running text.
+    pub text: bool,
+    /// The cells of tables.
+    pub tables: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ThemeLogo {
     /// Theme-relative path, e.g. `logo.svg`.
@@ -142,6 +153,7 @@ impl Default for ThemeConfig {
             chapters: ChapterConfig { start: "new-page".into() },
             tables: TableConfig { row_rules: true, landscape: true },
             contents: ContentsConfig { depth: 2 },
+            hyphenate: HyphenateConfig { text: false, tables: false },
             logo: None,
             font_locations: Vec::new(),
         }
@@ -193,6 +205,16 @@ impl ThemeConfig {
                         Some(d @ 1..=4) => config.contents.depth = d,
                         _ => r.error(n, format!("expected a heading level from 1 to 4, found {}", n.describe()), None),
                     }
+                }
+            });
+        }
+        if let Some(hyphenate) = top.optional("hyphenate") {
+            reader.section(hyphenate, "the hyphenation settings (`text` and `tables`)", |_, f| {
+                if let Some(v) = f.optional("text").and_then(|n| f.boolean(Some(n))) {
+                    config.hyphenate.text = v;
+                }
+                if let Some(v) = f.optional("tables").and_then(|n| f.boolean(Some(n))) {
+                    config.hyphenate.tables = v;
                 }
             });
         }
@@ -515,6 +537,15 @@ mod tests {
         assert_eq!(c.colours.text, ThemeConfig::default().colours.text);
         assert_eq!(c.fonts.body, ["Libertinus Serif", "Inter"]);
         assert_eq!(c.font_locations[0].1, Location::new("t.yaml", 8, 10));
+    }
+
+    #[test]
+    fn hyphenation_is_set_for_text_and_tables_apart() {
+        let c = ThemeConfig::parse("hyphenate:\n  text: true\n", "t.yaml").unwrap();
+        assert_eq!(c.hyphenate, HyphenateConfig { text: true, tables: false });
+        let text = errors("hyphenate:\n  tables: kanske\n  txt: true\n");
+        assert!(text.contains("t.yaml:2:11") || text.contains("theme.yaml:2:11"), "{text}");
+        assert!(text.contains("expected `true` or `false`") && text.contains("did you mean `text`?"), "{text}");
     }
 
     #[test]

@@ -712,6 +712,8 @@ def generate(pages, root, seed):
         "  date: 2014-04-15",
         "language: sv",
         f"description: En syntetisk årsredovisning på omkring {pages} sidor för att mäta byggtiden.",
+        "accessibility_statement: https://www.example.org/tillganglighetsredogorelse",
+        "contact: mailto:info@example.org",
         "",
     ]))
     for key, text in common_chapters(boards, rng, files).items():

@@ -4,12 +4,19 @@
 //
 // For every page (*.html) of the site it
 //   - runs axe-core (all rules axe enables by default: WCAG 2.0/2.1 A and AA and
-//     best practices) at 1280 px and at 360 px wide, the latter with the
+//     best practices) at 1280, 375 and 320 px wide, the narrow widths with the
 //     navigation disclosure opened, and on the search page also with results shown;
 //   - fails when any request leaves the site, any file is missing, the page
 //     logs an error, or an id is used twice on it (axe no longer checks that);
-//   - fails when the page scrolls sideways at 360 px (wide tables must scroll
-//     inside their own wrapper);
+//   - fails when the page scrolls sideways at 375 or 320 px (wide tables must
+//     scroll inside their own wrapper);
+//   - fails when a table wrapper that scrolls is not a focusable, labelled
+//     region, or one that does not scroll is a tab stop or a region;
+//   - counts the tab stops at every width and fails unless they are the page's
+//     visible interactive elements plus its scrolling tables;
+//   - on the search page, fails unless the result count is written into a live
+//     region after a search, focus stays in the search field, and a query in
+//     the address (?q=) is searched on arrival with the focus in the field;
 //   - lists axe's "incomplete" results (what axe could not decide and a person
 //     must review) and fails on any kind not in the reviewed list
 //     axe-incomplete-reviewed.json (or the file named by $AXE_INCOMPLETE_REVIEWED);
@@ -42,7 +49,8 @@ const SCREENSHOTS = process.env.SCREENSHOTS;
 const BASE = '/publicering/arsredovisning/';
 const VIEWPORTS = [
   { name: '1280', width: 1280, height: 900 },
-  { name: '360', width: 360, height: 740 },
+  { name: '375', width: 375, height: 740 },
+  { name: '320', width: 320, height: 640 },
 ];
 
 const MIME = {
@@ -218,6 +226,11 @@ async function checkFocus(page) {
   const problems = [];
   await page.evaluate(() => {
     document.activeElement?.blur();
+    // Tab goes on from the last element clicked (the navigation's toggle on a
+    // phone), not from the top: focusing the body moves that starting point.
+    document.body.setAttribute('tabindex', '-1');
+    document.body.focus();
+    document.body.removeAttribute('tabindex');
     window.scrollTo(0, 0);
   });
   const seen = new Set();
@@ -250,6 +263,37 @@ async function checkFocus(page) {
   }
   if (seen.size === 0) problems.push('nothing on the page takes keyboard focus');
   return { stops: seen.size, problems };
+}
+
+/**
+ * What should take focus: the visible interactive elements (links, buttons,
+ * fields, disclosure toggles) and every table wrapper that scrolls, since a
+ * keyboard user can only scroll it by focusing it. Also checks each table
+ * wrapper: a region with a label and a tab stop exactly when it scrolls.
+ */
+async function expectedStops(page) {
+  return page.evaluate(() => {
+    const rendered = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+    const interactive = [
+      ...document.querySelectorAll('a[href], button, input:not([type="hidden"]), select, textarea, summary'),
+    ].filter((el) => rendered(el) && !el.disabled && el.getAttribute('tabindex') !== '-1');
+    const problems = [];
+    let scrolling = 0;
+    for (const wrap of document.querySelectorAll('.table-wrap')) {
+      if (!rendered(wrap)) continue;
+      const scrolls = wrap.scrollWidth > wrap.clientWidth;
+      const name = (wrap.getAttribute('aria-label') || wrap.querySelector('caption')?.textContent || '').trim().slice(0, 40);
+      const focusable = wrap.tabIndex >= 0 && wrap.hasAttribute('tabindex');
+      const region = wrap.getAttribute('role') === 'region' && (wrap.getAttribute('aria-label') || '').trim() !== '';
+      if (scrolls) {
+        scrolling++;
+        if (!focusable || !region) problems.push(`table wrapper "${name}" scrolls but is not a focusable, labelled region`);
+      } else if (focusable || wrap.hasAttribute('role')) {
+        problems.push(`table wrapper "${name}" does not scroll but is a tab stop or a region`);
+      }
+    }
+    return { interactive: interactive.length, scrolling, problems };
+  });
 }
 
 /** Ids used more than once: links, labels and the skip link then go astray. */
@@ -290,8 +334,45 @@ async function exerciseSearch(page, axeSource) {
   await page.waitForFunction(() => document.querySelectorAll('[data-search-results] li').length > 0, null, {
     timeout: 5000,
   }).catch(() => problems.push(`searching for "${word}" found nothing`));
+  problems.push(...(await searchAnnounced(page, 'after a search')));
   const violations = await runAxe(page, axeSource);
+  // Arriving with the query in the address, as from the header's search field.
+  const url = new URL(page.url());
+  url.searchParams.set('q', word);
+  await page.goto(url.href, { waitUntil: 'load' });
+  await page.waitForFunction(() => document.querySelectorAll('[data-search-results] li').length > 0, null, {
+    timeout: 5000,
+  }).catch(() => problems.push(`arriving with ?q=${word} found nothing`));
+  problems.push(...(await searchAnnounced(page, `on arrival with ?q=${word}`)));
   return { searched: word, violations, problems };
+}
+
+/**
+ * The result count is announced: it stands, with the number of results, in a
+ * live region (role="status" or aria-live="polite") that was in the page before
+ * the search, and the focus is in the search field, where the user can refine.
+ */
+async function searchAnnounced(page, when) {
+  // The count is written a moment after the results, so that a screen reader
+  // notices the change even when the same search is repeated.
+  await page.waitForTimeout(400);
+  const state = await page.evaluate(() => {
+    const results = document.querySelectorAll('[data-search-results] li').length;
+    const live = [...document.querySelectorAll('[role="status"], [aria-live="polite"], [aria-live="assertive"]')];
+    const texts = live.map((el) => el.textContent.trim());
+    const focused = document.activeElement;
+    return {
+      results,
+      texts,
+      focusInField: !!focused && focused.matches('input[type="search"]') && !!focused.closest('main'),
+    };
+  });
+  const problems = [];
+  if (!state.texts.some((t) => t.includes(String(state.results)))) {
+    problems.push(`search result count (${state.results}) is not announced in a live region ${when}`);
+  }
+  if (!state.focusInField) problems.push(`focus is not in the search field ${when}`);
+  return problems;
 }
 
 async function main() {
@@ -357,6 +438,7 @@ async function main() {
     const counts = [];
     const details = [];
     const notes = [];
+    const tabStops = [];
     const watched = watch(page, isInside);
 
     for (const vp of VIEWPORTS) {
@@ -383,8 +465,17 @@ async function main() {
 
       if (vp.width >= 1000) problems.push(...(await duplicateIds(page)));
       // Focus must show at every width: on a phone the opened navigation's links too.
+      const expected = await expectedStops(page);
       const focus = await checkFocus(page);
       problems.push(...focus.problems.map((p) => `${vp.name} px: ${p}`));
+      problems.push(...expected.problems.map((p) => `${vp.name} px: ${p}`));
+      if (focus.stops !== expected.interactive + expected.scrolling) {
+        problems.push(
+          `${vp.name} px: ${focus.stops} tab stops, but ${expected.interactive} interactive elements ` +
+            `and ${expected.scrolling} scrolling tables`,
+        );
+      }
+      tabStops.push(`${vp.name} px: ${focus.stops}`);
       if (await page.locator('[data-search-results]').count()) {
         const search = await exerciseSearch(page, axeSource);
         problems.push(...search.problems);
@@ -417,6 +508,7 @@ async function main() {
     if (ok) passed++;
     else failed++;
     console.log(`${ok ? 'ok  ' : 'FAIL'} ${rel.padEnd(36)} axe violations: ${counts.join(', ')}`);
+    console.log(`     tab stops ${tabStops.join(', ')}`);
     for (const line of details) console.log(line);
     for (const line of notes) console.log(line);
     for (const p of [...new Set(problems)]) console.log(`  ${p}`);

@@ -45,7 +45,13 @@ body { font-family: sans-serif; color: #1a1a1a; background: #fff; }
 .no-focus:focus-visible { outline: none; }
 @media (max-width: 600px) { .phone-no-focus:focus-visible { outline: none; } }
 .wide { width: 900px; }
+.table-wrap { overflow-x: auto; }
+.table-wrap:focus-visible { outline: 3px solid #1a1a1a; }
 `;
+
+const smallTable = '<table><caption>Liten</caption><tr><th scope="col">År</th></tr><tr><td>2013</td></tr></table>';
+const wideTable =
+  '<table class="wide"><caption>Bred</caption><tr><th scope="col">År</th></tr><tr><td>2013</td></tr></table>';
 
 const good = {
   'index.html': page('Start', '<p><a href="b.html">Nästa sida</a></p>'),
@@ -77,7 +83,7 @@ const faults = [
   {
     file: 'overflow.html',
     html: page('Bred', '<div class="wide">Bred</div>'),
-    expect: '360 px: the page scrolls sideways',
+    expect: '320 px: the page scrolls sideways',
   },
   {
     file: 'focus.html',
@@ -87,7 +93,35 @@ const faults = [
   {
     file: 'phone-focus.html',
     html: page('Telefon', '<p><a class="phone-no-focus" href="index.html">Fokus på telefon</a></p>'),
-    expect: '360 px: no visible focus indicator on <a> "Fokus på telefon"',
+    expect: '375 px: no visible focus indicator on <a> "Fokus på telefon"',
+  },
+  {
+    file: 'still-table.html',
+    html: page('Stilla', `<div class="table-wrap" role="region" tabindex="0" aria-label="Liten">${smallTable}</div>`),
+    expect: '1280 px: 2 tab stops, but 1 interactive elements and 0 scrolling tables',
+  },
+  {
+    file: 'still-region.html',
+    html: page('Region', `<div class="table-wrap" role="region" tabindex="0" aria-label="Liten">${smallTable}</div>`),
+    expect: '1280 px: table wrapper "Liten" does not scroll but is a tab stop or a region',
+  },
+  {
+    file: 'scrolling-table.html',
+    html: page('Rullar', `<div class="table-wrap">${wideTable}</div>`),
+    expect: '320 px: table wrapper "Bred" scrolls but is not a focusable, labelled region',
+  },
+  {
+    file: 'search.html',
+    html: page(
+      'Sök',
+      '<form><label for="q">Sökord</label><input id="q" type="search"><button>Sök</button></form>' +
+        '<p data-search-status></p><ol data-search-results></ol>' +
+        "<script>document.querySelector('form').addEventListener('submit', (e) => { e.preventDefault(); " +
+        "const li = document.createElement('li'); li.textContent = 'Träff'; " +
+        "document.querySelector('ol').append(li); document.querySelector('p').textContent = '1 träff'; " +
+        "document.querySelector('button').focus(); });</script>",
+    ),
+    expect: 'search result count (1) is not announced in a live region after a search',
   },
   {
     file: 'incomplete.html',

@@ -30,6 +30,10 @@ pub fn example() -> tempfile::TempDir {
     dir
 }
 
+/// The footer links of the site, which `check` warns about when missing.
+pub const SITE_LINKS: &str =
+    "accessibility_statement: https://www.testforbundet.se/tillganglighet\ncontact: mailto:info@testforbundet.se\n";
+
 /// A minimal project with the given chapters.
 pub fn project(chapters: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -37,7 +41,7 @@ pub fn project(chapters: &[(&str, &str)]) -> tempfile::TempDir {
     std::fs::create_dir_all(content.join("chapters")).unwrap();
     std::fs::write(
         content.join("report.yaml"),
-        "organisation: Testförbundet\ntitle: Årsredovisning 2013\nkind: arsredovisning\nyear: 2013\ndecision:\n  body: Direktionen\n  date: 2014-02-06\n",
+        format!("organisation: Testförbundet\ntitle: Årsredovisning 2013\nkind: arsredovisning\nyear: 2013\ndecision:\n  body: Direktionen\n  date: 2014-02-06\n{SITE_LINKS}"),
     )
     .unwrap();
     for (name, text) in chapters {

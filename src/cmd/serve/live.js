@@ -13,7 +13,20 @@
   let since = 0;
   let overlay = null;
 
-  function show(text) {
+  // The overlay speaks the document's language: its texts come with the
+  // problems, from the theme's language file. The problems themselves are
+  // arsrapport's messages, in English, and are marked so.
+  const FALLBACK = {
+    language: "en",
+    preview_problems_title: "The last save could not be built",
+    preview_problems_note:
+      "The page shows the last version that could be built. Correct the problem below and save " +
+      "again; the page updates by itself.",
+    preview_hide: "Hide",
+  };
+
+  function show(text, labels) {
+    const label = (key) => (labels && typeof labels[key] === "string" && labels[key]) || FALLBACK[key];
     if (!overlay) {
       overlay = document.createElement("section");
       overlay.id = "arsrapport-problems";
@@ -26,25 +39,25 @@
       const title = document.createElement("h2");
       title.id = "arsrapport-problems-title";
       title.style.cssText = "margin:0 0 .4rem;font-size:1.15rem;color:#b3261e";
-      title.textContent = "The last save could not be built";
       const note = document.createElement("p");
       note.style.cssText = "margin:0 0 .75rem";
-      note.textContent =
-        "The page shows the last version that could be built. Correct the problem below and save " +
-        "again; the page updates by itself.";
+      // Long lines wrap (at any character if need be) rather than scroll sideways.
       const details = document.createElement("pre");
+      details.lang = "en";
       details.style.cssText =
-        "margin:0 0 .75rem;padding:.75rem;background:#f6f6f6;border-radius:4px;white-space:pre;overflow-x:auto;" +
-        "font:14px/1.4 ui-monospace,monospace";
-      details.tabIndex = 0;
+        "margin:0 0 .75rem;padding:.75rem;background:#f6f6f6;border-radius:4px;" +
+        "white-space:pre-wrap;overflow-wrap:anywhere;font:14px/1.4 ui-monospace,monospace";
       const hide = document.createElement("button");
       hide.type = "button";
-      hide.textContent = "Hide";
       hide.style.cssText = "font:inherit;padding:.3rem .9rem";
       hide.addEventListener("click", () => { overlay.style.display = "none"; });
       overlay.append(title, note, details, hide);
       document.body.append(overlay);
     }
+    overlay.lang = label("language");
+    overlay.querySelector("h2").textContent = label("preview_problems_title");
+    overlay.querySelector("p").textContent = label("preview_problems_note");
+    overlay.querySelector("button").textContent = label("preview_hide");
     overlay.querySelector("pre").textContent = text;
     overlay.style.display = "block";
   }
@@ -98,7 +111,7 @@
       }
       since = state.generation;
       if (state.error) {
-        show(state.error);
+        show(state.error, state.labels);
       } else {
         clear();
       }

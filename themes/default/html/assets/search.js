@@ -18,6 +18,10 @@
 
   var MAX_RESULTS = 50;
   var CONTEXT = 90;
+  /* The count is written this long after the results: a screen reader then
+     announces the live region even when a search is repeated word for word. */
+  var ANNOUNCE_DELAY_MS = 150;
+  var announcing = 0;
 
   document.querySelectorAll("[data-search-form]").forEach(function (form) {
     form.hidden = false;
@@ -135,16 +139,28 @@
     return template.replace("{n}", String(n)).replace("{q}", query);
   }
 
+  /* Writes the result count into the live region (role="status") after a
+     moment, emptied first, so that every search is announced. */
+  function announce(text) {
+    window.clearTimeout(announcing);
+    status.textContent = "";
+    if (text) {
+      announcing = window.setTimeout(function () {
+        status.textContent = text;
+      }, ANNOUNCE_DELAY_MS);
+    }
+  }
+
   function show(query) {
     while (list.firstChild) list.removeChild(list.firstChild);
     var words = terms(query);
     if (words.length === 0) {
-      status.textContent = "";
+      announce("");
       return;
     }
     var hits = search(words);
     var template = hits.length === 0 ? status.dataset.none : hits.length === 1 ? status.dataset.one : status.dataset.many;
-    status.textContent = message(template, hits.length, query.trim());
+    announce(message(template, hits.length, query.trim()));
     hits.slice(0, MAX_RESULTS).forEach(function (hit) {
       var item = document.createElement("li");
       item.className = "search-results__item";
@@ -178,7 +194,12 @@
     }
   });
 
+  /* Focus stays in the search field after a search, where the words can be
+     changed; the count is announced and the results follow the field. A
+     visitor arriving with a query (from the search field in every page's
+     header) is put there too. */
   var initial = new URLSearchParams(window.location.search).get("q") || "";
   input.value = initial;
   show(initial);
+  if (initial) input.focus();
 })();
