@@ -342,9 +342,10 @@ impl Parser<'_> {
             let after: String = self.chars[self.pos + 1..].iter().take_while(|c| c.is_ascii_alphanumeric()).collect();
             return Err(ExprError::new(
                 self.loc(start),
-                format!("`{line}.{after}`: a column is written in brackets after the line"),
-            )
-            .hint(format!("write `{line}[{after}]`")));
+                format!(
+                    "`{line}.{after}`: a column is written in brackets after the line, `{line}[\"{after}\"]`, not after a dot"
+                ),
+            ));
         }
         let column = if self.peek() == Some('[') {
             let open = self.pos;
