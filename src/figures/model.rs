@@ -706,7 +706,7 @@ fn parse_table(node: &Node, file: &str, source: &str, defaults: &Defaults) -> Re
         });
     }
     if let Some(id) = &id {
-        refuse_other_tables_in_sums(id, &mut rows, source, &mut f.diagnostics);
+        own_table_terms_are_bare(id, &mut rows);
     }
     let diagnostics = f.finish();
     if diagnostics.has_errors() {
@@ -839,31 +839,13 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
     })
 }
 
-/// `sum:` adds lines of its own table. A term naming another table
-/// (`a.personal`) is refused at its position; one naming this table is the
-/// same as the bare line id.
-fn refuse_other_tables_in_sums(table: &str, rows: &mut [Row], source: &str, diagnostics: &mut Diagnostics) {
+/// A `sum:` term naming this very table (`t.x` in table `t`) is the bare line
+/// `x`; one naming another table adds that table's line, like `from:`.
+fn own_table_terms_are_bare(table: &str, rows: &mut [Row]) {
     for row in rows {
         let RowSource::Sum(terms) = &mut row.source else { continue };
-        for term in terms {
-            match term.table.take() {
-                Some(other) if other != table => {
-                    let line = &term.row;
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Some(term.loc.clone()),
-                            format!(
-                                "`{other}.{line}` names the table `{other}`, but `sum:` adds lines of the same table (`{table}`)"
-                            ),
-                        )
-                        .with_hint(format!(
-                            "to add a line of another table, take it onto a line of this table with `from: {other}.{line}` and add that line"
-                        ))
-                        .with_source(source),
-                    );
-                }
-                _ => {}
-            }
+        for term in terms.iter_mut().filter(|t| t.table.as_deref() == Some(table)) {
+            term.table = None;
         }
     }
 }

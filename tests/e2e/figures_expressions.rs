@@ -27,7 +27,11 @@ fn check(dir: &Path) -> (Option<i32>, String) {
 fn site_cells(html: &str, table: &str, id: &str) -> Vec<String> {
     let start = html.find(&format!("<tr id=\"{table}-{id}\"")).unwrap_or_else(|| panic!("no line {table}-{id}"));
     let end = start + html[start..].find("</tr>").unwrap();
-    html[start..end].split("<td class=\"num\">").skip(1).map(|c| c.split("</td>").next().unwrap().to_owned()).collect()
+    html[start..end]
+        .split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c.split("</td>").next().unwrap().replace(['\u{a0}', '\u{202f}'], " ").replace("&nbsp;", " "))
+        .collect()
 }
 
 const BALANCE: &str = "defaults:\n  columns: [\"2013\", \"2012\"]\ntables:\n  - id: br\n    title: Balansräkning\n    input_unit: kr\n    rows:\n      - {id: eget_kapital, label: Eget kapital, values: [3 970 000, 3 000 000]}\n      - {id: skulder, label: Skulder, values: [6 030 000, 3 000 000]}\n      - {id: summa, label: Summa tillgångar, sum: [eget_kapital, skulder]}\n";
@@ -88,4 +92,19 @@ fn a_failing_reconciliation_shows_each_item() {
         "{stderr}"
     );
     assert!(!stderr.contains("for 2012"), "2012 reconciles: {stderr}");
+}
+
+/// A consolidated statement whose lines are `sum:` of three unit tables,
+/// one typed in kr, shows their true total in both outputs. Failed on the
+/// code before, which refused a `sum:` term naming another table.
+#[test]
+fn a_consolidated_line_is_the_sum_of_its_units_lines() {
+    let figures = "defaults:\n  columns: [\"2013\", \"2012\"]\ntables:\n  - id: kansli\n    title: Kansli\n    rows:\n      - {id: personal, label: Personal, values: [-1 200, -1 100]}\n  - id: navet\n    title: Navet\n    input_unit: kr\n    rows:\n      - {id: personal, label: Personal, values: [-2 300 000, -2 000 000]}\n  - id: mc\n    title: Medarbetarcentrum\n    rows:\n      - {id: personal, label: Personal, values: [-400, -350]}\n  - id: koncern\n    title: Sammanställd redovisning\n    rows:\n      - {id: personal, label: Personalkostnader koncern, sum: [kansli.personal, navet.personal, mc.personal]}\n";
+    let dir = with_figures(figures, &["koncern"]);
+    let (out, _, stderr) = build(dir.path());
+    assert!(out.status.success(), "{stderr}");
+    let html = std::fs::read_to_string(dir.path().join("output/html/01-tal.html")).unwrap();
+    assert_eq!(site_cells(&html, "koncern", "personal"), ["−3 900", "−3 450"]);
+    let pdf = pdf_text(&dir.path().join("output/arsredovisning-2013.pdf"));
+    assert!(pdf.contains("Personalkostnader koncern −3 900 −3 450"), "{pdf}");
 }
