@@ -5,8 +5,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use rust_decimal::Decimal;
 
-use super::model::{Accepted, Amount, Check, ColumnKind, RowSource, Table, Unit};
-use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use super::expr::{Expr, ExprError, Ref};
+use super::model::{Accepted, Amount, Check, ColumnKind, Relation, RowSource, Table, Unit};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 use crate::format::format_amount;
 use crate::project::nearest;
 
@@ -248,8 +249,15 @@ impl Resolver<'_> {
             RowSource::Sum(terms) => {
                 let mut parts = Vec::new();
                 for term in terms {
-                    let part = self.find_row(t, &term.row, &term.loc)?;
-                    parts.push((self.line(t, part)?, term.negate));
+                    // A line of another table comes in as with `from:`: by column id, in this table's unit.
+                    let other = match &term.table {
+                        Some(id) => self.find_table(id, &term.loc)?,
+                        None => t,
+                    };
+                    let part = self.find_row(other, &term.row, &term.loc)?;
+                    let values = self.line(other, part)?;
+                    let values = if other == t { values } else { self.map_columns(other, &values, t, false) };
+                    parts.push((values, term.negate));
                 }
                 line = Self::sum(line.len(), &parts);
             }
@@ -260,8 +268,44 @@ impl Resolver<'_> {
                 }
                 line = Self::sum(line.len(), &parts);
             }
+            RowSource::Formula { expr, .. } => line = self.formula(t, &expr)?,
         }
         self.computed_columns(t, &mut line);
+        Some(line)
+    }
+
+    /// A `formula:` line: the expression for each typed column of table `t`,
+    /// each term from the same column (or the one in brackets), converted
+    /// into the unit `t` is typed in.
+    fn formula(&mut self, t: usize, expr: &Expr) -> Option<Line> {
+        let refs = expr.refs();
+        let mut terms = Vec::new();
+        for r in &refs {
+            let other = match &r.table {
+                Some(id) => self.find_table(id, &r.loc)?,
+                None => t,
+            };
+            let row = self.find_row(other, &r.row, &r.loc)?;
+            terms.push((other, self.line(other, row)?));
+        }
+        let mut line = self.empty(t);
+        let inputs: Vec<usize> = self.tables[t].input_columns().map(|(i, _)| i).collect();
+        for c in inputs {
+            let column = self.tables[t].columns[c].id.clone();
+            let tables = self.tables;
+            let result = expr.eval(&mut |r: &Ref| {
+                let k = refs.iter().position(|x| std::ptr::eq(*x, r)).unwrap_or_default();
+                let (other, values) = &terms[k];
+                term_value(&tables[*other], values, r, &column, &tables[t])
+            });
+            match result {
+                Ok(v) => line[c] = v,
+                Err(e) => {
+                    self.error(&e.loc, e.message, e.hint);
+                    return None;
+                }
+            }
+        }
         Some(line)
     }
 
@@ -307,6 +351,51 @@ impl Resolver<'_> {
             }
         }
     }
+}
+
+/// How many of `to`'s typed unit one of `from`'s is: kr, tkr and mnkr convert
+/// exactly; counts and other plain numbers are taken as they are.
+fn unit_factor(from: &Table, to: &Table) -> Decimal {
+    if from.input_unit == to.input_unit || from.input_unit == Unit::Antal || to.input_unit == Unit::Antal {
+        Decimal::ONE
+    } else {
+        from.input_unit.kronor() / to.input_unit.kronor()
+    }
+}
+
+/// The figure of term `r` (a line of `table` with `values`) in column
+/// `column` unless it names its own, in the unit of table `host`.
+fn term_value(table: &Table, values: &Line, r: &Ref, column: &str, host: &Table) -> Result<Option<Decimal>, ExprError> {
+    let wanted = r.column.as_deref().unwrap_or(column);
+    let Some(c) = table.column_index(wanted) else {
+        let names: Vec<&str> = table.columns.iter().map(|c| c.id.as_str()).collect();
+        let hint = match (&r.column, nearest(wanted, &names)) {
+            (_, Some(n)) => format!("did you mean `{n}`?"),
+            (Some(_), None) => format!("its columns are {}", names.join(", ")),
+            (None, None) => format!(
+                "its columns are {}; name the column in brackets, e.g. `{}.{}[{}]`",
+                names.join(", "),
+                table.id,
+                r.row,
+                names.first().copied().unwrap_or("2013")
+            ),
+        };
+        return Err(ExprError {
+            loc: r.loc.clone(),
+            message: format!("the table `{}` has no column `{wanted}`", table.id),
+            hint: Some(hint),
+        });
+    };
+    let factor = unit_factor(table, host);
+    values[c]
+        .map(|v| {
+            v.checked_mul(factor).ok_or_else(|| ExprError {
+                loc: r.loc.clone(),
+                message: "the figure is too large to convert exactly".into(),
+                hint: None,
+            })
+        })
+        .transpose()
 }
 
 /// The lines `sum: all` adds: every typed, note or `from` line.
@@ -502,13 +591,17 @@ fn describe_source(table: &Table, r: usize, c: usize) -> String {
             "the sum of {}",
             terms
                 .iter()
-                .map(|t| format!("{}{}", if t.negate { "−" } else { "" }, t.row))
+                .map(|t| {
+                    let table = t.table.as_ref().map(|id| format!("{id}.")).unwrap_or_default();
+                    format!("{}{table}{}", if t.negate { "−" } else { "" }, t.row)
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
         RowSource::SumAll => "the sum of the table's lines".to_owned(),
         RowSource::From(term) => format!("the line `{}.{}`", term.table.as_deref().unwrap_or_default(), term.row),
         RowSource::FromColumns(_) => "the lines it is taken from".to_owned(),
+        RowSource::Formula { text, .. } => format!("`{text}`"),
         _ if column.kind != ColumnKind::Input => format!("the computed {}", column.label),
         _ => "the line's figures".to_owned(),
     }
@@ -532,7 +625,9 @@ fn empty_parts(computed: &Computed, t: usize, r: usize, c: usize) -> Vec<(String
             .collect();
     }
     let parts: Vec<usize> = match &table.rows[r].source {
-        RowSource::Sum(terms) => terms.iter().filter_map(|term| table.row_index(&term.row)).collect(),
+        RowSource::Sum(terms) => {
+            terms.iter().filter(|term| term.table.is_none()).filter_map(|term| table.row_index(&term.row)).collect()
+        }
         RowSource::SumAll => sum_all_parts(table).collect(),
         _ => Vec::new(),
     };
@@ -575,10 +670,33 @@ impl Roots {
             RowSource::Values(_) | RowSource::Heading => {
                 self.cells.insert((t, r, c));
             }
+            RowSource::Formula { expr, .. } => {
+                for term in expr.refs() {
+                    let other = match &term.table {
+                        Some(id) => computed.index.get(id).copied(),
+                        None => Some(t),
+                    };
+                    if let Some(other) = other
+                        && let Some(row) = computed.tables[other].row_index(&term.row)
+                    {
+                        follow(self, other, row, term.column.as_deref().unwrap_or(column));
+                    }
+                }
+            }
             RowSource::Sum(terms) => {
-                for p in terms.iter().filter_map(|term| table.row_index(&term.row)) {
-                    if empty(t, p, c) {
-                        self.find(computed, t, p, c);
+                for term in terms {
+                    let other = match &term.table {
+                        Some(id) => computed.index.get(id).copied(),
+                        None => Some(t),
+                    };
+                    let Some(other) = other else { continue };
+                    let Some(p) = computed.tables[other].row_index(&term.row) else { continue };
+                    if other == t {
+                        if empty(t, p, c) {
+                            self.find(computed, t, p, c);
+                        }
+                    } else {
+                        follow(self, other, p, column);
                     }
                 }
             }
@@ -679,6 +797,13 @@ fn accepted_for<'a>(accepted: Option<&'a Accepted>, column: Option<&str>) -> Opt
 
 impl Judge<'_> {
     fn gap(&self, diagnostics: &mut Diagnostics, gap: Gap, message: String, hint: &str) {
+        if let Some(d) = self.judge(gap, message, hint) {
+            diagnostics.push(d);
+        }
+    }
+
+    /// What the gap is, if anything is to be said about it.
+    fn judge(&self, gap: Gap, message: String, hint: &str) -> Option<Diagnostic> {
         let Gap { loc, column, difference, tolerance, unit, accepted } = gap;
         let d = match accepted {
             Some((value, reason)) if value == difference => Diagnostic::warning(
@@ -703,7 +828,7 @@ impl Judge<'_> {
                 ),
             )
             .with_hint(hint),
-            None if difference.is_zero() => return,
+            None if difference.is_zero() => return None,
             None if difference.abs() <= tolerance => Diagnostic::warning(
                 Some(loc.clone()),
                 format!(
@@ -715,10 +840,10 @@ impl Judge<'_> {
             .with_hint(hint),
             None => Diagnostic::error(Some(loc.clone()), message).with_hint(hint),
         };
-        diagnostics.push(match self.sources.get(&loc.file) {
+        Some(match self.sources.get(&loc.file) {
             Some(s) => d.with_source(s),
             None => d,
-        });
+        })
     }
 }
 
@@ -729,24 +854,28 @@ fn run_check(
     judge: &Judge,
     reported_roots: &mut BTreeSet<BTreeSet<Cell>>,
 ) {
-    let error = |diagnostics: &mut Diagnostics, message: String, hint: Option<String>| {
-        let mut d = Diagnostic::error(Some(check.loc.clone()), message);
-        if let Some(s) = judge.sources.get(&check.loc.file) {
-            d = d.with_source(s);
-        }
+    let with_source =
+        |d: Diagnostic| match judge.sources.get(&d.location.as_ref().map(|l| l.file.clone()).unwrap_or_default()) {
+            Some(s) => d.with_source(s),
+            None => d,
+        };
+    let error = |diagnostics: &mut Diagnostics, loc: &Location, message: String, hint: Option<String>| {
+        let mut d = Diagnostic::error(Some(loc.clone()), message);
         if let Some(h) = hint {
             d = d.with_hint(h);
         }
-        diagnostics.push(d);
+        diagnostics.push(with_source(d));
     };
     // Resolve each term to (table, row).
+    let refs: Vec<&Ref> = check.left.refs().into_iter().chain(check.right.refs()).collect();
     let mut resolved = Vec::new();
-    for term in check.left.iter().chain(&check.right) {
+    for term in &refs {
         let id = term.table.as_deref().unwrap_or_default();
         let Some(&t) = computed.index.get(id) else {
             let names: Vec<&str> = computed.index.keys().map(String::as_str).collect();
             error(
                 diagnostics,
+                &term.loc,
                 format!("the check refers to `{id}`, which is no table or note"),
                 nearest(id, &names).map(|n| format!("did you mean `{n}`?")),
             );
@@ -756,6 +885,7 @@ fn run_check(
             let names: Vec<&str> = computed.tables[t].rows.iter().filter_map(|r| r.id.as_deref()).collect();
             error(
                 diagnostics,
+                &term.loc,
                 format!("the check refers to `{id}.{}`, but that table has no such line", term.row),
                 nearest(&term.row, &names).map(|n| format!("did you mean `{n}`?")),
             );
@@ -763,9 +893,18 @@ fn run_check(
         };
         resolved.push((t, r));
     }
-    let first = &computed.tables[resolved[0].0];
+    let Some(&(first, _)) = resolved.first() else {
+        error(
+            diagnostics,
+            &check.loc,
+            format!("`{}` names no figure of a table", check.text),
+            Some("a check compares lines of tables, e.g. `resultatbudget.arets_resultat[budget] >= 0`".into()),
+        );
+        return;
+    };
+    let first = &computed.tables[first];
     // Without explicit columns the check holds for every column of the first table.
-    let per_column = check.left.iter().chain(&check.right).all(|t| t.column.is_none());
+    let per_column = refs.iter().all(|t| t.column.is_none());
     let columns: Vec<Option<String>> =
         if per_column { first.columns.iter().map(|c| Some(c.id.clone())).collect() } else { vec![None] };
     if let Some(accepted) = &check.accepted {
@@ -795,72 +934,77 @@ fn run_check(
                 _ => None,
             };
             if let Some((message, hint)) = problem {
-                let d = Diagnostic::error(Some(amount.loc.clone()), message).with_hint(hint);
-                diagnostics.push(match judge.sources.get(&amount.loc.file) {
-                    Some(s) => d.with_source(s),
-                    None => d,
-                });
+                error(diagnostics, &amount.loc, message, Some(hint));
             }
+        }
+    }
+    // Every term's column must exist before anything is compared.
+    for column in &columns {
+        for (term, &(t, _)) in refs.iter().zip(&resolved) {
+            let table = &computed.tables[t];
+            let col_id = term.column.as_ref().or(column.as_ref()).cloned().unwrap_or_default();
+            if table.column_index(&col_id).is_some() {
+                continue;
+            }
+            let ids: Vec<&str> = table.columns.iter().map(|c| c.id.as_str()).collect();
+            let (message, hint) = if term.column.is_some() {
+                (
+                    format!("the table `{}` has no column `{col_id}`", table.id),
+                    format!("its columns are {}", ids.join(", ")),
+                )
+            } else {
+                (
+                    format!(
+                        "`{}` holds for every column of `{}`, but the table `{}` has no column `{col_id}`",
+                        check.text, first.id, table.id
+                    ),
+                    format!(
+                        "`{}` has the columns {}; name the columns to compare in brackets, e.g. `{}.{}[{}]`",
+                        table.id,
+                        ids.join(", "),
+                        table.id,
+                        term.row,
+                        ids.first().copied().unwrap_or("2013")
+                    ),
+                )
+            };
+            error(diagnostics, &check.loc, message, Some(hint));
+            return;
         }
     }
     let tolerance = check
         .tolerance
         .unwrap_or_else(|| resolved.iter().map(|(t, _)| computed.tables[*t].tolerance).max().unwrap_or_default());
-    let n_left = check.left.len();
     for column in columns {
-        let mut sides = [Decimal::ZERO, Decimal::ZERO];
+        let col_of = |term: &Ref| term.column.as_ref().or(column.as_ref()).cloned().unwrap_or_default();
         let mut empty = Vec::new();
         let mut empty_cells = BTreeSet::new();
         let mut roots = Roots::default();
-        let mut filled = 0;
-        for (i, (term, (t, r))) in check.left.iter().chain(&check.right).zip(&resolved).enumerate() {
-            let table = &computed.tables[*t];
-            let col_id = term.column.as_ref().or(column.as_ref()).cloned().unwrap_or_default();
-            let Some(c) = table.column_index(&col_id) else {
-                let ids: Vec<&str> = table.columns.iter().map(|c| c.id.as_str()).collect();
-                let (message, hint) = if term.column.is_some() {
-                    (
-                        format!("the table `{}` has no column `{col_id}`", table.id),
-                        format!("its columns are {}", ids.join(", ")),
-                    )
-                } else {
-                    (
-                        format!(
-                            "`{}` holds for every column of `{}`, but the table `{}` has no column `{col_id}`",
-                            check.text, first.id, table.id
-                        ),
-                        format!(
-                            "`{}` has the columns {}; name the columns to compare in brackets, e.g. `{}.{}[{}]`",
-                            table.id,
-                            ids.join(", "),
-                            table.id,
-                            term.row,
-                            ids.first().copied().unwrap_or("2013")
-                        ),
-                    )
-                };
-                error(diagnostics, message, Some(hint));
-                return;
-            };
-            // In the unit of the first table: a budget typed in kr equals one in tkr.
-            let unit = table.input_unit.kronor() / first.input_unit.kronor();
-            let Some(v) = computed.lines[*t][*r][c] else {
-                let bracket = if term.column.is_some() { String::new() } else { format!("[{col_id}]") };
-                empty.push(format!("`{}.{}{bracket}`", table.id, term.row));
-                roots.find(computed, *t, *r, c);
-                empty_cells.insert((*t, *r, c));
-                continue;
-            };
-            filled += 1;
-            let v = v * unit;
-            sides[usize::from(i >= n_left)] += if term.negate { -v } else { v };
+        // Each term's figure, in the unit of the first table.
+        let mut figures: Vec<Option<Decimal>> = Vec::new();
+        for (term, &(t, r)) in refs.iter().zip(&resolved) {
+            let table = &computed.tables[t];
+            let col_id = col_of(term);
+            let c = table.column_index(&col_id).unwrap_or_default();
+            match computed.lines[t][r][c] {
+                Some(v) => figures.push(Some(v * table.input_unit.kronor() / first.input_unit.kronor())),
+                None => {
+                    let bracket = if term.column.is_some() { String::new() } else { format!("[{col_id}]") };
+                    empty.push(format!("`{}.{}{bracket}`", table.id, term.row));
+                    roots.find(computed, t, r, c);
+                    empty_cells.insert((t, r, c));
+                    figures.push(None);
+                }
+            }
         }
         let which = column.as_ref().map(|c| format!(" for {c}")).unwrap_or_default();
         if !empty.is_empty() {
             // Nothing on either side is nothing to compare; a figure against no figure is.
+            let filled = figures.iter().filter(|f| f.is_some()).count();
             if filled > 0 && reported_roots.insert(roots.cells.clone()) {
                 error(
                     diagnostics,
+                    &check.loc,
                     format!(
                         "`{}` cannot be checked{which}: {} {} no figure{}",
                         check.text,
@@ -873,21 +1017,58 @@ fn run_check(
             }
             continue;
         }
-        let message = format!(
+        let mut figure = |r: &Ref| Ok(refs.iter().position(|x| std::ptr::eq(*x, r)).and_then(|k| figures[k]));
+        let sides = match (check.left.eval(&mut figure), check.right.eval(&mut figure)) {
+            (Ok(Some(l)), Ok(Some(r))) => [l, r],
+            (Err(e), _) | (_, Err(e)) => {
+                error(diagnostics, &e.loc, e.message, e.hint);
+                return;
+            }
+            _ => continue,
+        };
+        let mut message = format!(
             "`{}` does not hold{which}: the left side is {}, the right side {}",
             check.text,
             fmt(sides[0]),
             fmt(sides[1])
         );
-        let gap = Gap {
-            loc: &check.loc,
-            column: column.as_deref(),
-            difference: sides[0] - sides[1],
-            tolerance,
-            unit: first.input_unit,
-            accepted: accepted_for(check.accepted.as_ref(), column.as_deref()),
+        if let Some(own) = &check.message {
+            message = format!("{own}: {message}");
+        }
+        // A reconciliation names its items: show each one's figure.
+        if refs.len() > 2 {
+            let items: Vec<String> = refs
+                .iter()
+                .zip(&figures)
+                .map(|(term, v)| {
+                    let bracket = term.column.as_ref().map(|c| format!("[{c}]")).unwrap_or_default();
+                    let name = format!("{}.{}{bracket}", term.table.as_deref().unwrap_or_default(), term.row);
+                    format!("{name} {}", fmt(v.unwrap_or_default()))
+                })
+                .collect();
+            message = format!("{message} ({})", items.join(", "));
+        }
+        let found = if check.relation == Relation::Eq {
+            let gap = Gap {
+                loc: &check.loc,
+                column: column.as_deref(),
+                difference: sides[0] - sides[1],
+                tolerance,
+                unit: first.input_unit,
+                accepted: accepted_for(check.accepted.as_ref(), column.as_deref()),
+            };
+            judge.judge(gap, message, "one of the figures involved is wrong")
+        } else if check.relation.holds(sides[0], sides[1]) {
+            None
+        } else {
+            Some(with_source(Diagnostic::error(Some(check.loc.clone()), message)))
         };
-        judge.gap(diagnostics, gap, message, "one of the figures involved is wrong");
+        if let Some(mut d) = found {
+            if check.severity == Severity::Warning {
+                d.severity = Severity::Warning;
+            }
+            diagnostics.push(d);
+        }
     }
 }
 
@@ -1066,21 +1247,23 @@ mod tests {
         assert!(err.contains("the left side is 18\u{a0}916, the right side 18\u{a0}961"), "{err}");
     }
 
-    /// Fails with the table prefix ignored (as before): the line then adds itself.
+    /// A consolidated line is the sum of its units' lines, converted from
+    /// the unit each is typed in; an empty cell of one unit leaves it empty.
+    /// Failed with the table prefix ignored (the line then added itself).
     #[test]
-    fn a_sum_naming_another_table_is_an_error_at_the_term() {
+    fn a_sum_adds_lines_of_other_tables_in_this_tables_unit() {
+        let (c, warnings) = run(&format!(
+            "{BASE}tables:\n  - id: a\n    title: A\n    rows:\n      - {{id: personal, label: P, values: [100, 90]}}\n  - id: b\n    title: B\n    input_unit: kr\n    rows:\n      - {{id: personal, label: P, values: [20 000, ~]}}\n  - id: total\n    title: T\n    rows:\n      - {{id: egen, label: E, values: [1, 1]}}\n      - {{id: personal, label: P, sum: [a.personal, b.personal, total.egen], claimed: [121, ~]}}\n"
+        ))
+        .unwrap();
+        assert!(warnings.is_empty(), "{warnings}");
+        assert_eq!(line(&c, "total", "personal"), [Some(121), None]);
         let err = run(&format!(
-            "{BASE}tables:\n  - id: a\n    title: A\n    rows:\n      - {{id: personal, label: P, values: [100, 90]}}\n  - id: total\n    title: T\n    rows:\n      - {{id: personal, label: P, sum: [a.personal, total.personal]}}\n"
+            "{BASE}tables:\n  - id: a\n    title: A\n    rows:\n      - {{id: personal, label: P, values: [100, 90]}}\n  - id: total\n    title: T\n    rows:\n      - {{id: personal, label: P, sum: [a.personal], claimed: [103, 90]}}\n"
         ))
         .unwrap_err()
         .to_string();
-        assert!(
-            err.contains("`a.personal` names the table `a`, but `sum:` adds lines of the same table (`total`)"),
-            "{err}"
-        );
-        assert!(err.contains("d.yaml:12:40"), "{err}");
-        assert!(err.contains("with `from: a.personal`"), "{err}");
-        assert!(!err.contains("depends on itself"), "{err}");
+        assert!(err.contains("P 2013: 103 is written here, but the sum of a.personal is 100"), "{err}");
     }
 
     /// Fails when empty cells count as 0 (the sum is then 1 in 2012).
@@ -1129,5 +1312,76 @@ mod tests {
         .to_string();
         assert!(err.contains("the id `t` is used twice"), "{err}");
         assert!(err.contains("the line id `a` is used twice"), "{err}");
+    }
+
+    /// Failed with the formula's terms taken from the first column only
+    /// (the 2012 ratio then equals 2013's).
+    #[test]
+    fn a_formula_line_computes_each_column_across_tables_and_its_claim_is_checked() {
+        let text = |claim: &str| {
+            format!(
+                "{BASE}tables:\n  - id: br\n    title: B\n    input_unit: kr\n    rows:\n      - {{id: ek, label: E, values: [397 000, 300 000]}}\n      - {{id: summa, label: S, values: [1 000 000, 600 000]}}\n  - id: nt\n    title: N\n    unit: antal\n    decimals: 1\n    rows:\n      - {{id: soliditet, label: Soliditet, formula: \"round(br.ek / br.summa * 100; 1)\"{claim}}}\n      - {{id: dubbel, label: D, formula: \"soliditet × 2\"}}\n"
+            )
+        };
+        let (c, warnings) = run(&text("")).unwrap();
+        assert!(warnings.is_empty(), "{warnings}");
+        let t = c.index["nt"];
+        assert_eq!(c.lines[t][0], [Some(Decimal::new(397, 1)), Some(Decimal::from(50))]);
+        assert_eq!(c.lines[t][1], [Some(Decimal::new(794, 1)), Some(Decimal::from(100))]);
+        let err = run(&text(", claimed: [\"39,7\", 48]")).unwrap_err().to_string();
+        assert!(
+            err.contains("Soliditet 2012: 48 is written here, but `round(br.ek / br.summa * 100; 1)` is 50,0"),
+            "{err}"
+        );
+        let err = run(&text("").replace("br.summa * 100", "(br.summa - br.summa) * 100")).unwrap_err().to_string();
+        assert!(err.contains("division by zero") && err.contains("d.yaml:16:65"), "{err}");
+    }
+
+    /// Failed with `>=` compared as `=` (a surplus of 5 then failed too).
+    #[test]
+    fn an_inequality_check_fails_with_the_users_message_and_severity() {
+        let text = |result: &str, severity: &str| {
+            format!(
+                "tables:\n  - id: rb\n    title: R\n    columns: [{{id: budget, label: Budget}}]\n    rows:\n      - {{id: res, label: Årets resultat, values: [{result}]}}\nchecks:\n  - check: rb.res[budget] >= 0\n    message: Budgeten ska vara i balans\n{severity}"
+            )
+        };
+        assert!(run(&text("5", "")).unwrap().1.is_empty());
+        assert!(run(&text("0", "")).unwrap().1.is_empty());
+        let err = run(&text("-5", "")).unwrap_err().to_string();
+        assert!(
+            err.contains("error: Budgeten ska vara i balans: `rb.res[budget] >= 0` does not hold: the left side is −5, the right side 0"),
+            "{err}"
+        );
+        assert!(err.contains("d.yaml:8:12"), "{err}");
+        let (_, warnings) = run(&text("-5", "    severity: warning\n")).unwrap();
+        assert!(warnings.to_string().contains("warning: Budgeten ska vara i balans"), "{warnings}");
+        let err = run(&text("5", "").replace(">= 0", "< 5")).unwrap_err().to_string();
+        assert!(err.contains("`rb.res[budget] < 5` does not hold"), "{err}");
+    }
+
+    /// Failed with the reconciling items left out of the message.
+    #[test]
+    fn a_reconciliation_shows_each_item() {
+        let err = run(&format!(
+            "{BASE}tables:\n  - id: drift\n    title: D\n    rows:\n      - {{id: summa, label: S, values: [100, 90]}}\n  - id: rr\n    title: R\n    rows:\n      - {{id: netto, label: N, values: [80, 70]}}\n      - {{id: kap, label: K, values: [30, 20]}}\n      - {{id: interna, label: I, values: [5, ~]}}\nchecks:\n  - \"drift.summa = rr.netto + rr.kap - rr.interna\"\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("`drift.summa = rr.netto + rr.kap - rr.interna` does not hold for 2013: the left side is 100, the right side 105 (drift.summa 100, rr.netto 80, rr.kap 30, rr.interna 5)"),
+            "{err}"
+        );
+        assert!(err.contains("cannot be checked for 2012: `rr.interna[2012]` has no figure"), "{err}");
+    }
+
+    #[test]
+    fn check_mistakes_point_into_the_string() {
+        let err = run(&format!(
+            "{BASE}tables:\n  - id: t\n    title: T\n    rows:\n      - {{id: a, label: A, values: [1, 2]}}\nchecks:\n  - t.a = max(t.a, 1)\n  - t.a = a\n  - t.b > 0\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("d.yaml:10:18") && err.contains("found `,`") && err.contains("separated by `;`"), "{err}");
+        assert!(err.contains("d.yaml:11:11") && err.contains("expected `table.line`"), "{err}");
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod budget;
 pub mod compute;
+pub mod expr;
 pub mod model;
 pub mod view;
 

@@ -3,7 +3,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use super::expr::{self, Expr, ExprError};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 use crate::format::parse_amount;
 use crate::project::Fields;
 use crate::yaml::{Node, NodeKind};
@@ -92,6 +93,8 @@ pub enum RowSource {
     SumAll,
     /// A heading line without figures.
     Heading,
+    /// Computed by an expression, column by column: `formula: "ek / summa * 100"`.
+    Formula { expr: Expr, text: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -166,15 +169,63 @@ impl Table {
     }
 }
 
-/// A relation between figures that must hold: `left = right`.
+/// How the two sides of a check must compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    Eq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Relation {
+    /// Longest first, so `<=` is not read as `<`.
+    const SYMBOLS: [(&'static str, Relation); 7] = [
+        ("<=", Relation::Le),
+        (">=", Relation::Ge),
+        ("\u{2264}", Relation::Le),
+        ("\u{2265}", Relation::Ge),
+        ("<", Relation::Lt),
+        (">", Relation::Gt),
+        ("=", Relation::Eq),
+    ];
+
+    pub fn holds(self, left: Decimal, right: Decimal) -> bool {
+        match self {
+            Relation::Eq => left == right,
+            Relation::Lt => left < right,
+            Relation::Le => left <= right,
+            Relation::Gt => left > right,
+            Relation::Ge => left >= right,
+        }
+    }
+}
+
+/// A relation between figures that must hold: `left = right`, or `<`, `<=`,
+/// `>`, `>=`; each side an expression.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {
     pub text: String,
-    pub left: Vec<Term>,
-    pub right: Vec<Term>,
+    pub left: Expr,
+    pub relation: Relation,
+    pub right: Expr,
     pub tolerance: Option<Decimal>,
     pub accepted: Option<Accepted>,
+    /// What a failure is: an error (the default) or a warning.
+    pub severity: Severity,
+    /// The user's own words for a failure ("Budgeten ska vara i balans").
+    pub message: Option<String>,
     pub loc: Location,
+}
+
+/// An expression error as a diagnostic.
+pub fn expr_diagnostic(e: ExprError, source: &str) -> Diagnostic {
+    let d = Diagnostic::error(Some(e.loc), e.message).with_source(source);
+    match e.hint {
+        Some(h) => d.with_hint(h),
+        None => d,
+    }
 }
 
 /// Defaults shared by the tables of one file.
@@ -655,7 +706,7 @@ fn parse_table(node: &Node, file: &str, source: &str, defaults: &Defaults) -> Re
         });
     }
     if let Some(id) = &id {
-        refuse_other_tables_in_sums(id, &mut rows, source, &mut f.diagnostics);
+        own_table_terms_are_bare(id, &mut rows);
     }
     let diagnostics = f.finish();
     if diagnostics.has_errors() {
@@ -704,6 +755,7 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
     let note = f.optional("note");
     let from = f.optional("from");
     let sum = f.optional("sum");
+    let formula = f.optional("formula");
     let heading = f.optional("heading").and_then(|n| f.boolean(Some(n))).unwrap_or(false);
     let accepted = parse_accepted(&mut f, Some(columns));
 
@@ -720,11 +772,12 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
             .with_source(source),
         );
     }
-    let sources = [values.is_some() && note.is_none(), note.is_some(), from.is_some(), sum.is_some(), heading];
+    let sources =
+        [values.is_some() && note.is_none(), note.is_some(), from.is_some(), sum.is_some(), formula.is_some(), heading];
     if sources.iter().filter(|s| **s).count() > 1 {
         f.diagnostics.push(
             Diagnostic::error(Some(node.location(file)), "a line takes its figures from one place only")
-                .with_hint("use one of `values`, `note`, `from`, `sum` or `heading: true` (with `note`, `values` are checked against the note)")
+                .with_hint("use one of `values`, `note`, `from`, `sum`, `formula` or `heading: true` (with `note`, `values` are checked against the note)")
                 .with_source(source),
         );
     }
@@ -759,6 +812,8 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
         } else {
             parse_terms(n, file, source, &mut f.diagnostics, false).map(RowSource::Sum)
         }
+    } else if let Some(n) = formula {
+        parse_expression(n, file, source, &mut f.diagnostics).map(|(expr, text)| RowSource::Formula { expr, text })
     } else if heading {
         Some(RowSource::Heading)
     } else {
@@ -784,31 +839,13 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
     })
 }
 
-/// `sum:` adds lines of its own table. A term naming another table
-/// (`a.personal`) is refused at its position; one naming this table is the
-/// same as the bare line id.
-fn refuse_other_tables_in_sums(table: &str, rows: &mut [Row], source: &str, diagnostics: &mut Diagnostics) {
+/// A `sum:` term naming this very table (`t.x` in table `t`) is the bare line
+/// `x`; one naming another table adds that table's line, like `from:`.
+fn own_table_terms_are_bare(table: &str, rows: &mut [Row]) {
     for row in rows {
         let RowSource::Sum(terms) = &mut row.source else { continue };
-        for term in terms {
-            match term.table.take() {
-                Some(other) if other != table => {
-                    let line = &term.row;
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Some(term.loc.clone()),
-                            format!(
-                                "`{other}.{line}` names the table `{other}`, but `sum:` adds lines of the same table (`{table}`)"
-                            ),
-                        )
-                        .with_hint(format!(
-                            "to add a line of another table, take it onto a line of this table with `from: {other}.{line}` and add that line"
-                        ))
-                        .with_source(source),
-                    );
-                }
-                _ => {}
-            }
+        for term in terms.iter_mut().filter(|t| t.table.as_deref() == Some(table)) {
+            term.table = None;
         }
     }
 }
@@ -884,7 +921,30 @@ fn spread(typed: Vec<Option<Amount>>, columns: &[Column]) -> Vec<Option<Amount>>
     columns.iter().map(|c| if c.kind == ColumnKind::Input { typed.next().flatten() } else { None }).collect()
 }
 
+/// The expression of a YAML scalar, located inside the string.
+fn parse_expression(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnostics) -> Option<(Expr, String)> {
+    let NodeKind::Scalar { text, quoted } = &node.kind else {
+        diagnostics.push(
+            Diagnostic::error(
+                Some(node.location(file)),
+                format!("expected an expression such as `ek / summa * 100`, found {}", node.describe()),
+            )
+            .with_source(source),
+        );
+        return None;
+    };
+    match expr::parse(text, &node.location(file), *quoted) {
+        Ok(e) => Some((e, text.trim().to_owned())),
+        Err(e) => {
+            diagnostics.push(expr_diagnostic(e, source));
+            None
+        }
+    }
+}
+
 fn parse_check(node: &Node, file: &str, source: &str) -> Result<Check, Diagnostics> {
+    let mut severity = Severity::Error;
+    let mut message = None;
     let (text_node, tolerance, accepted) = match &node.kind {
         NodeKind::Scalar { .. } => (node, None, None),
         NodeKind::Map(_) => {
@@ -893,6 +953,12 @@ fn parse_check(node: &Node, file: &str, source: &str) -> Result<Check, Diagnosti
             let tolerance =
                 f.optional("tolerance").and_then(|n| amount(n, file, source, &mut f.diagnostics)).map(|a| a.value);
             let accepted = parse_accepted(&mut f, None);
+            if let Some(n) = f.optional("severity") {
+                severity = f
+                    .one_of(Some(n), &[("error", Severity::Error), ("warning", Severity::Warning)])
+                    .unwrap_or(severity);
+            }
+            message = f.optional("message").and_then(|n| f.string(Some(n))).filter(|m| !m.trim().is_empty());
             let diagnostics = f.finish();
             if diagnostics.has_errors() {
                 return Err(diagnostics);
@@ -912,31 +978,68 @@ fn parse_check(node: &Node, file: &str, source: &str) -> Result<Check, Diagnosti
         }
     };
     let text = text_node.as_str().unwrap_or_default();
+    let quoted = matches!(text_node.kind, NodeKind::Scalar { quoted: true, .. });
     let loc = text_node.location(file);
-    let Some((left, right)) = text.split_once('=') else {
-        return Err(Diagnostic::error(Some(loc), format!("a check needs `=`, found `{text}`"))
+    // The first comparison outside brackets splits the two sides.
+    let mut depth = 0i32;
+    let mut split = None;
+    for (i, c) in text.char_indices() {
+        match c {
+            '[' | '(' => depth += 1,
+            ']' | ')' => depth -= 1,
+            _ if depth == 0 => {
+                if let Some((symbol, relation)) = Relation::SYMBOLS.iter().find(|(s, _)| text[i..].starts_with(s)) {
+                    split = Some((i, symbol.len(), *relation));
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some((at, len, relation)) = split else {
+        return Err(Diagnostic::error(Some(loc), format!("a check needs `=`, `<`, `<=`, `>` or `>=`, found `{text}`"))
             .with_hint("for example `br.summa_tillgangar = br.summa_skulder`")
             .with_source(source)
             .into());
     };
-    let side = |s: &str| -> Result<Vec<Term>, String> {
-        let mut terms = Vec::new();
-        // Split on + and - while keeping the sign with the term that follows.
-        let mut current = String::new();
-        for c in s.chars() {
-            if (c == '+' || c == '-' || c == '\u{2212}') && !current.trim().is_empty() && !current.ends_with('[') {
-                terms.push(parse_term(&current, loc.clone(), true)?);
-                current.clear();
+    let (left_text, right_text) = (&text[..at], &text[at + len..]);
+    let mut right_loc = loc.clone();
+    right_loc.column += left_text.chars().count() + text[at..at + len].chars().count();
+    let mut diagnostics = Diagnostics::new();
+    let mut side = |part: &str, at: &Location| match expr::parse(part, at, quoted) {
+        Ok(e) => {
+            // A check compares figures of named tables: a bare line has no table to belong to.
+            for r in e.refs().into_iter().filter(|r| r.table.is_none()) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Some(r.loc.clone()),
+                        format!("expected `table.line` or `table.line[column]`, found `{}`", r.row),
+                    )
+                    .with_hint("a check names each line with its table, e.g. `br.summa_tillgangar`")
+                    .with_source(source),
+                );
             }
-            current.push(c);
+            Some(e)
         }
-        terms.push(parse_term(&current, loc.clone(), true)?);
-        Ok(terms)
+        Err(e) => {
+            diagnostics.push(expr_diagnostic(e, source));
+            None
+        }
     };
-    match (side(left), side(right)) {
-        (Ok(left), Ok(right)) => Ok(Check { text: text.trim().to_owned(), left, right, tolerance, accepted, loc }),
-        (Err(e), _) | (_, Err(e)) => Err(Diagnostic::error(Some(loc), e).with_source(source).into()),
+    let left = side(left_text, &loc);
+    let right = side(right_text, &right_loc);
+    if relation != Relation::Eq && (tolerance.is_some() || accepted.is_some()) {
+        diagnostics.push(
+            Diagnostic::error(Some(loc.clone()), "a tolerance or an accepted difference belongs to a check with `=`")
+                .with_hint("a check with `<`, `<=`, `>` or `>=` holds or does not; remove `tolerance:` and `accepted:`")
+                .with_source(source),
+        );
     }
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let (Some(left), Some(right)) = (left, right) else { return Err(diagnostics) };
+    Ok(Check { text: text.trim().to_owned(), left, relation, right, tolerance, accepted, severity, message, loc })
 }
 
 #[cfg(test)]
@@ -964,8 +1067,9 @@ mod tests {
         assert!(rr.rows[2].total);
         assert_eq!(rr.rows[2].claimed[1], None);
         let check = &figures.checks[0];
-        assert_eq!(check.right.len(), 2);
-        assert_eq!(check.right[1].column.as_deref(), Some("2013"));
+        let right = check.right.refs();
+        assert_eq!(right.len(), 2);
+        assert_eq!(right[1].column.as_deref(), Some("2013"));
     }
 
     #[test]

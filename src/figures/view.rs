@@ -89,7 +89,7 @@ fn with_rounding_lines(computed: &Computed, t: usize, mut rows: Vec<RowView>, la
     for r in (0..table.rows.len()).rev() {
         let parts: Vec<usize> = match &table.rows[r].source {
             RowSource::SumAll => (0..table.rows.len()).filter(|&p| is_part(p)).collect(),
-            RowSource::Sum(terms) if terms.iter().all(|t| !t.negate) => {
+            RowSource::Sum(terms) if terms.iter().all(|t| !t.negate && t.table.is_none()) => {
                 terms.iter().filter_map(|term| table.row_index(&term.row)).collect()
             }
             _ => continue,

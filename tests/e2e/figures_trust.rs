@@ -1,7 +1,6 @@
 //! Figures the board can trust: every figure in the PDF and on the site is
-//! the one the data defines or computes, cell by cell; `sum:` stays within
-//! its table; an empty cell is no figure; known differences are accepted
-//! only exactly and with a reason.
+//! the one the data defines or computes, cell by cell; an empty cell is no
+//! figure; known differences are accepted only exactly and with a reason.
 //!
 //! The property test generates figures files (typed, `sum`, `note` and
 //! `from` lines, several columns, a computed column, empty cells, units and

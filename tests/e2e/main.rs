@@ -8,6 +8,7 @@ mod chapters_trust;
 mod common;
 mod determinism;
 mod documents;
+mod figures_expressions;
 mod figures_trust;
 mod fixtures;
 mod hardening;
