@@ -46,7 +46,7 @@ pub struct Chapter {
 pub fn load_chapters(root: &Path, folder: &str) -> Result<Vec<Chapter>, Diagnostics> {
     let dir = root.join(folder);
     let mut diagnostics = Diagnostics::new();
-    if !dir.is_dir() {
+    if !crate::listing::folder_exists(root, &dir)? {
         return Err(Diagnostic::error(Some(Location::file(folder)), "the folder for chapters is missing")
             .with_hint(format!("create {folder}/ and put one Markdown file per chapter in it, e.g. 01-inledning.md"))
             .into());
@@ -54,7 +54,7 @@ pub fn load_chapters(root: &Path, folder: &str) -> Result<Vec<Chapter>, Diagnost
     if !crate::project::resolves_inside(root, &dir) {
         return Err(crate::project::outside_the_project(folder).into());
     }
-    let mut paths: Vec<_> = crate::listing::entries(WalkDir::new(&dir).min_depth(1).max_depth(1))
+    let mut paths: Vec<_> = crate::listing::entries(WalkDir::new(&dir).min_depth(1).max_depth(1), root)?
         .into_iter()
         .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
         .map(|e| e.into_path())
@@ -82,22 +82,10 @@ pub fn load_chapters(root: &Path, folder: &str) -> Result<Vec<Chapter>, Diagnost
             );
             continue;
         }
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
+        let text = match crate::input::read_text(&path, &file) {
+            Ok(text) => text,
             Err(e) => {
-                diagnostics.push(Diagnostic::error(Some(Location::file(&file)), format!("cannot read the file: {e}")));
-                continue;
-            }
-        };
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-                diagnostics.push(
-                    Diagnostic::error(Some(Location::new(&file, line, 1)), "the file is not valid UTF-8 text")
-                        .with_hint("save the file as UTF-8 in your editor"),
-                );
+                diagnostics.extend(e);
                 continue;
             }
         };

@@ -11,6 +11,7 @@ mod documents;
 mod figures_trust;
 mod fixtures;
 mod hardening;
+mod hardening_inputs;
 mod layout;
 mod pdf;
 mod serve_limits;

@@ -1,0 +1,142 @@
+//! Inputs that are too large, not ordinary files, unreadable, named in a
+//! way another system cannot hold, or holding control characters: each is
+//! refused with a message naming the file, before it costs time or memory.
+
+use std::os::unix::fs::symlink;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+/// A copy of the small valid project of the fixtures.
+fn base() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures/base"), dir.path());
+    dir
+}
+
+fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Runs `arsrapport <command>` on `root`; kills it after `limit`.
+/// Returns the exit code (None when it had to be killed) and stderr.
+fn run_within(command: &str, root: &Path, limit: Duration) -> (Option<i32>, String) {
+    let mut child =
+        bin().arg(command).arg("--root").arg(root).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let code = wait_within(&mut child, limit);
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    (code, stderr)
+}
+
+fn wait_within(child: &mut Child, limit: Duration) -> Option<i32> {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code();
+        }
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A chapter and a data file over the 4 MB limit are refused with their
+/// size and the limit, before they are parsed. Fails on the code before the
+/// limit: both files were read and the build went through.
+#[test]
+fn a_chapter_or_data_file_over_the_size_limit_is_refused_with_its_size() {
+    let project = base();
+    let root = project.path();
+    // Exactly 5 MB of ASCII text.
+    let paragraph = "Verksamheten har under aret utvecklats enligt plan. ".repeat(20) + "\n\n";
+    let mut chapter = format!("# Stor\n\n{}", paragraph.repeat((5 << 20) / paragraph.len() + 1));
+    chapter.truncate(5 << 20);
+    write(root, "content/chapters/02-stor.md", chapter);
+    let lines: String = (0..500_000).map(|i| format!("nyckel_{i}: {i}\n")).collect();
+    write(root, "content/data/stor.yaml", lines);
+    let started = Instant::now();
+    let (code, stderr) = run_within("check", root, Duration::from_secs(60));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: the file is 5 MB large; files of up to 4 MB are read\n  --> content/chapters/02-stor.md\n"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("  --> content/data/stor.yaml\n"), "{stderr}");
+    assert!(stderr.contains("2 errors found"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+}
+
+/// A named pipe called `*.md` or `*.yaml` is refused at once, never opened
+/// and waited on. Fails on the code before: `check` hung on the pipe until
+/// the test killed it.
+#[test]
+fn a_named_pipe_is_refused_not_waited_on() {
+    for rel in ["content/chapters/02-ror.md", "content/data/ror.yaml"] {
+        let project = base();
+        let path = project.path().join(rel);
+        let made = Command::new("mkfifo").arg(&path).status().unwrap();
+        assert!(made.success());
+        let (code, stderr) = run_within("check", project.path(), Duration::from_secs(20));
+        assert_eq!(code, Some(1), "{rel}: {stderr}");
+        assert!(
+            stderr.contains(&format!("  --> {rel}\n"))
+                && stderr.contains("error: this is a named pipe, not an ordinary file, so it is not read"),
+            "{rel}: {stderr}"
+        );
+    }
+}
+
+/// A chapters, data or theme folder that cannot be read is an error naming
+/// it and the reason, never "there are no chapters", no data or the
+/// built-in theme. A link that leads to itself can never be read, also by
+/// root; a folder without read permission is tried as well where the test
+/// does not run as a user who may read anything. Fails on the code before:
+/// the chapters folder was "missing", the data folder and the theme were
+/// silently left out (the build went through).
+#[test]
+fn an_unreadable_folder_is_an_error_naming_it_and_why() {
+    let cases: &[(&str, &str)] = &[
+        ("content/chapters", "Too many levels of symbolic links"),
+        ("content/data", "Too many levels of symbolic links"),
+        ("themes/default", "Too many levels of symbolic links"),
+    ];
+    let mut failures = Vec::new();
+    for (folder, reason) in cases {
+        let project = base();
+        let path = project.path().join(folder);
+        if path.exists() {
+            std::fs::remove_dir_all(&path).unwrap();
+        }
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        symlink(path.file_name().unwrap(), &path).unwrap();
+        let (code, stderr) = run_within("check", project.path(), Duration::from_secs(60));
+        let said = stderr.contains(&format!("  --> {folder}\n")) && stderr.contains("error: cannot read the folder: ");
+        if code != Some(1) || !said || !stderr.contains(reason) {
+            failures.push(format!("{folder}: exit {code:?}\n{stderr}"));
+        }
+    }
+    // Without read permission: only where that stops this user.
+    for folder in ["content/chapters", "content/data"] {
+        let project = base();
+        let path = project.path().join(folder);
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+        if std::fs::read_dir(&path).is_err() {
+            let (code, stderr) = run_within("check", project.path(), Duration::from_secs(60));
+            if code != Some(1) || !stderr.contains("error: cannot read the folder: Permission denied") {
+                failures.push(format!("{folder} without permission: exit {code:?}\n{stderr}"));
+            }
+        }
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
