@@ -61,6 +61,8 @@ pub fn load_chapters(root: &Path, folder: &str) -> Result<Vec<Chapter>, Diagnost
         .collect();
     paths.sort();
     let mut chapters = Vec::new();
+    // Chapter files with a usable name so far, to compare each new name with.
+    let mut paths_seen: Vec<String> = Vec::new();
     for path in paths {
         let file = display_path(root, &path);
         if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -82,6 +84,11 @@ pub fn load_chapters(root: &Path, folder: &str) -> Result<Vec<Chapter>, Diagnost
             );
             continue;
         }
+        if let Some(problem) = name_other_systems_refuse(&stem, &file, &paths_seen) {
+            diagnostics.push(problem);
+            continue;
+        }
+        paths_seen.push(file.clone());
         let text = match crate::input::read_text(&path, &file) {
             Ok(text) => text,
             Err(e) => {
@@ -89,6 +96,11 @@ pub fn load_chapters(root: &Path, folder: &str) -> Result<Vec<Chapter>, Diagnost
                 continue;
             }
         };
+        let references = control_references(&text, &file);
+        if references.has_errors() {
+            diagnostics.extend(references);
+            continue;
+        }
         match parse_chapter(&file, &text) {
             Ok(ch) => chapters.push(ch),
             Err(e) => diagnostics.extend(e),
@@ -102,6 +114,78 @@ pub fn load_chapters(root: &Path, folder: &str) -> Result<Vec<Chapter>, Diagnost
         );
     }
     diagnostics.into_result().map(|_| chapters)
+}
+
+/// Names Windows reserves for devices: no file, with any extension, may
+/// have them there, so a site holding one cannot be copied to a file share.
+const RESERVED_ON_WINDOWS: [&str; 4] = ["con", "prn", "aux", "nul"];
+
+/// Why the site could not be copied to any web server or file share with a
+/// page named after this chapter: its name is reserved on Windows, or it
+/// differs only in case from an earlier chapter's (one file where case
+/// does not count).
+fn name_other_systems_refuse(stem: &str, file: &str, earlier: &[String]) -> Option<Diagnostic> {
+    let lower = stem.to_ascii_lowercase();
+    let numbered_device = ["com", "lpt"]
+        .iter()
+        .any(|p| lower.strip_prefix(p).is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit()));
+    if RESERVED_ON_WINDOWS.contains(&lower.as_str()) || numbered_device {
+        return Some(
+            Diagnostic::error(
+                Some(Location::file(file)),
+                format!("`{stem}` is a device name on Windows, where no file may be called `{stem}.html`"),
+            )
+            .with_hint(format!("give the chapter another name, e.g. with its number first: `02-{stem}.md`")),
+        );
+    }
+    let other = earlier.iter().find(|e| {
+        let earlier_stem = e.rsplit('/').next().unwrap_or(e).trim_end_matches(".md");
+        earlier_stem != stem && earlier_stem.eq_ignore_ascii_case(stem)
+    })?;
+    Some(
+        Diagnostic::error(
+            Some(Location::file(file)),
+            format!("the chapter file names {other} and {file} differ only in upper and lower case"),
+        )
+        .with_hint("where case does not count (Windows, macOS, many web servers) they are one file: rename one"),
+    )
+}
+
+/// A character reference such as `&#27;` would put a control character on
+/// the page as surely as the character itself: each is an error at its place.
+fn control_references(text: &str, file: &str) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    for (index, line) in text.split('\n').enumerate() {
+        let mut rest = line;
+        while let Some(start) = rest.find("&#") {
+            let after = &rest[start + 2..];
+            let (digits, radix) = match after.strip_prefix(['x', 'X']) {
+                Some(hex) => (hex, 16),
+                None => (after, 10),
+            };
+            let end = digits.find(|c: char| !c.is_ascii_hexdigit()).unwrap_or(digits.len());
+            let value = u32::from_str_radix(&digits[..end], radix).ok();
+            let closed = digits[end..].starts_with(';');
+            if let Some(c) = value.filter(|_| closed && end <= 8).and_then(char::from_u32)
+                && crate::input::is_forbidden_control(c)
+            {
+                let column = line[..line.len() - rest.len() + start].chars().count() + 1;
+                diagnostics.push(
+                    Diagnostic::error(
+                        Some(Location::new(file, index + 1, column)),
+                        format!(
+                            "this character reference is the control character {}, which no page can show",
+                            crate::input::describe_control(c)
+                        ),
+                    )
+                    .with_hint("delete it")
+                    .with_source(text),
+                );
+            }
+            rest = &after[end.min(after.len())..];
+        }
+    }
+    diagnostics
 }
 
 /// The number a chapter's file name starts with (`03` in `03-intakter.md`).
@@ -213,6 +297,30 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].location, Some(Location::new("content/chapters/03-b.md", 1, 1)));
         assert!(d[0].message.contains("03-a.md"), "{}", d[0]);
+    }
+
+    #[test]
+    fn names_windows_reserves_or_that_differ_only_in_case_are_refused() {
+        for stem in ["CON", "aux", "nul", "com1", "LPT1", "prn", "Com9"] {
+            let d = name_other_systems_refuse(stem, &format!("c/{stem}.md"), &[]).expect(stem);
+            assert!(d.message.contains("device name on Windows"), "{d}");
+        }
+        for stem in ["01-con", "console", "com10", "lpt", "comx"] {
+            assert!(name_other_systems_refuse(stem, "c/x.md", &[]).is_none(), "{stem}");
+        }
+        let earlier = ["c/bilaga.md".to_owned()];
+        let d = name_other_systems_refuse("Bilaga", "c/Bilaga.md", &earlier).unwrap();
+        assert_eq!(d.message, "the chapter file names c/bilaga.md and c/Bilaga.md differ only in upper and lower case");
+        assert!(name_other_systems_refuse("bilagor", "c/bilagor.md", &earlier).is_none());
+    }
+
+    #[test]
+    fn character_references_to_control_characters_are_refused_where_they_are() {
+        let found = control_references("a &#27; b\nå &#x0; &#x1B; &#10; &#65; &amp;#1;\n&#x7;", "c.md");
+        let at: Vec<_> = found.iter().map(|d| d.location.clone().unwrap()).collect();
+        let at: Vec<_> = at.iter().map(|l| (l.line, l.column)).collect();
+        assert_eq!(at, [(1, 3), (2, 3), (2, 9), (3, 1)]);
+        assert!(found.iter().next().unwrap().message.contains("U+001B"));
     }
 
     #[test]

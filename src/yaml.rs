@@ -189,6 +189,19 @@ impl TreeBuilder<'_> {
         match event {
             Event::Scalar(text, style, _, _) => {
                 let quoted = !matches!(style, ScalarStyle::Plain);
+                // An escape in a quoted value (`"\0"`, `"\e"`) makes a control character too.
+                if let Some(c) = text.chars().find(|&c| crate::input::is_forbidden_control(c)) {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            Some(Location::new(self.file, line, column)),
+                            format!(
+                                "this value holds the control character {}, which no page can show",
+                                crate::input::describe_control(c)
+                            ),
+                        )
+                        .with_hint("remove the escape (such as `\\0` or `\\e`) from the text"),
+                    );
+                }
                 let kind = if !quoted && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL") {
                     NodeKind::Null
                 } else {
@@ -282,6 +295,16 @@ mod tests {
 
         let err = parse("a: [1, 2\nb: 3\n", "x.yaml").unwrap_err();
         assert!(err.iter().next().unwrap().message.contains("not valid YAML"));
+    }
+
+    /// Fails when the check for control characters in scalars is removed.
+    #[test]
+    fn an_escaped_control_character_is_refused_at_its_value() {
+        let err = parse("a: ok\nb: \"x\\0y\"\n", "x.yaml").unwrap_err();
+        let d = err.iter().next().unwrap();
+        assert_eq!(d.location, Some(Location::new("x.yaml", 2, 4)), "{d}");
+        assert!(d.message.contains("U+0000"), "{d}");
+        assert!(parse("a: \"tab\\there\"\n", "x.yaml").is_ok());
     }
 
     /// Fails on the code before: the first case was reported at line 3
