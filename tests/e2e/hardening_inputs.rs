@@ -140,3 +140,90 @@ fn an_unreadable_folder_is_an_error_naming_it_and_why() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+// ---------------------------------------------------------------- one build at a time
+
+/// Reads a child's stderr on a thread, so that the test can look at what
+/// it has said so far while it runs.
+fn stderr_so_far(child: &mut Child) -> std::sync::Arc<std::sync::Mutex<String>> {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let mut pipe = child.stderr.take().unwrap();
+    let writer = seen.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = std::io::Read::read(&mut pipe, &mut buf) {
+            if n == 0 {
+                break;
+            }
+            writer.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    seen
+}
+
+fn spawn_build(root: &Path) -> Child {
+    bin().arg("build").arg("--root").arg(root).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap()
+}
+
+/// While another process holds the project's lock, a build says it waits
+/// and writes nothing; it builds once the lock is free. Fails on the code
+/// before the lock: the build wrote its output at once.
+#[test]
+fn a_second_build_waits_for_the_first_and_says_so() {
+    let project = base();
+    let root = project.path();
+    let holder = std::fs::File::open(root).unwrap();
+    holder.lock().unwrap();
+    let mut build = spawn_build(root);
+    let stderr = stderr_so_far(&mut build);
+    let started = Instant::now();
+    while !stderr.lock().unwrap().contains("Another build of this project is running") {
+        assert!(build.try_wait().unwrap().is_none(), "the build ended: {}", stderr.lock().unwrap());
+        assert!(started.elapsed() < Duration::from_secs(30), "no word of waiting");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(build.try_wait().unwrap().is_none(), "the build did not wait");
+    assert!(!root.join("output").exists(), "the build wrote while another held the lock");
+    drop(holder);
+    assert_eq!(wait_within(&mut build, Duration::from_secs(60)), Some(0), "{}", stderr.lock().unwrap());
+    assert!(root.join("output").exists());
+}
+
+/// A build killed while it holds the lock does not block the next: the
+/// operating system releases the lock with the process. Fails against the
+/// binary before the lock: no build is ever seen holding it.
+#[test]
+fn a_killed_build_never_blocks_the_next() {
+    let project = base();
+    let root = project.path();
+    let folder = std::fs::File::open(root).unwrap();
+    // Start builds until one is caught holding the lock, then kill it.
+    let mut caught = false;
+    for _ in 0..50 {
+        let mut build = spawn_build(root);
+        loop {
+            if build.try_wait().unwrap().is_some() {
+                break;
+            }
+            match folder.try_lock() {
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    build.kill().unwrap();
+                    build.wait().unwrap();
+                    caught = true;
+                    break;
+                }
+                Ok(()) => folder.unlock().unwrap(),
+                Err(e) => panic!("{e:?}"),
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        if caught {
+            break;
+        }
+    }
+    assert!(caught, "no build was seen holding the lock");
+    let (code, stderr) = run_within("build", root, Duration::from_secs(60));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("Another build"), "{stderr}");
+}
