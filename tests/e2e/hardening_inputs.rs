@@ -227,3 +227,73 @@ fn a_killed_build_never_blocks_the_next() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stderr.contains("Another build"), "{stderr}");
 }
+
+// ---------------------------------------------------------------- bounded template work
+
+/// Runs `check` on the base project with one more chapter, `02-slinga.md`.
+fn check_chapter(chapter: &str, data: Option<&str>) -> (Option<i32>, String, Duration) {
+    let project = base();
+    write(project.path(), "content/chapters/02-slinga.md", chapter);
+    if let Some(data) = data {
+        write(project.path(), "content/data/lista.yaml", data);
+    }
+    let started = Instant::now();
+    let (code, stderr) = run_within("check", project.path(), Duration::from_secs(60));
+    (code, stderr, started.elapsed())
+}
+
+/// Loops nested 2 to 6 deep, over `range` and over a list from a data
+/// file, with and without text of their own: each stops within seconds at
+/// the bound on total work, located in the chapter. Capping one `range`
+/// would not be enough: 1 000 × 1 000 × 1 000 passes over data stop too.
+/// Fails against the previous binary: the loops ran on until 64 MB of
+/// output (or the test's time limit), and no message named the steps.
+#[test]
+fn loops_nested_2_to_6_deep_stop_at_the_bound_on_total_work() {
+    let list: String = (0..1000).map(|i| format!("- {i}\n")).collect();
+    let list = format!("rader:\n{}", list.replace("- ", "  - "));
+    let mut failures = Vec::new();
+    for depth in 2..=6 {
+        for (over, body) in [("range(end=100000)", "x"), ("data.lista.rader", ""), ("range(end=100000)", "")] {
+            let open: String = (0..depth).map(|d| format!("{{% for v{d} in {over} %}}")).collect();
+            let close = "{% endfor %}".repeat(depth);
+            let chapter = format!("# Slinga\n\nText före.\n{open}{body}{close}\n\nText efter.\n");
+            let (code, stderr, took) = check_chapter(&chapter, Some(&list));
+            let stopped = stderr.contains("error: expanding the chapter's template expressions takes more than 1 000 000 steps (the limit)\n  --> content/chapters/02-slinga.md:4:");
+            if code != Some(1) || !stopped || took > Duration::from_secs(20) {
+                failures
+                    .push(format!("depth {depth} over {over} with {body:?}: exit {code:?} after {took:?}\n{stderr}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Ways to grow a value without writing it are refused where they stand,
+/// before anything runs: doubling text with `set_global` in a loop (4 GB
+/// in 40 steps), a component that calls itself, a list built with `for`
+/// inside an expression. Fails when the call of `bounds::tag_problem` in
+/// `source::prepare` is removed (then the doubling runs out of memory).
+#[test]
+fn template_forms_that_grow_without_writing_are_refused_at_their_place() {
+    let cases = [
+        (
+            "# Slinga\n\n{% set_global x = \"ab\" %}{% for i in range(end=40) %}{% set_global x = x ~ x %}{% endfor %}{{ x | length }}\n",
+            "error: `{% set_global %}` cannot be used in a chapter\n  --> content/chapters/02-slinga.md:3:4",
+        ),
+        (
+            "# Slinga\n\n{% component rec(n) %}{% if n > 0 %}{{ <rec n={{ n - 1 }} /> }}{{ <rec n={{ n - 1 }} /> }}{% endif %}{% endcomponent %}\n\n{{ <rec n={{ 18 }} /> }}\n",
+            "error: `{% component %}` cannot be used in a chapter\n  --> content/chapters/02-slinga.md:3:4",
+        ),
+        (
+            "# Slinga\n\nAntal: {{ [[1 for a in range(end=100000)] for b in range(end=100000)] | length }}\n",
+            "error: a list built with `for` inside an expression cannot be used in a chapter\n  --> content/chapters/02-slinga.md:3:",
+        ),
+    ];
+    for (chapter, expected) in cases {
+        let (code, stderr, took) = check_chapter(chapter, None);
+        assert_eq!(code, Some(1), "{stderr}");
+        assert!(stderr.contains(expected), "{chapter}\n{stderr}");
+        assert!(took < Duration::from_secs(20), "{took:?}");
+    }
+}
