@@ -96,7 +96,8 @@ pub fn load_chapters(root: &Path, folder: &str) -> Result<Vec<Chapter>, Diagnost
                 continue;
             }
         };
-        let references = control_references(&text, &file);
+        let mut references = control_references(&text, &file);
+        references.extend(nesting_too_deep(&text, &file));
         if references.has_errors() {
             diagnostics.extend(references);
             continue;
@@ -183,6 +184,77 @@ fn control_references(text: &str, file: &str) -> Diagnostics {
                 );
             }
             rest = &after[end.min(after.len())..];
+        }
+    }
+    diagnostics
+}
+
+/// The deepest nesting of lists and quotes started on one line, and of
+/// `[` (links and images) open in one paragraph, that a chapter may hold.
+/// No real text comes near it; beyond it, reading the Markdown takes time
+/// that grows with the square of the depth (20 000 nested `![a` took half
+/// a minute, 20 000 `- ` on one line over a minute).
+pub const MAX_NESTING: usize = 32;
+
+/// An error at the first place a chapter nests deeper than [`MAX_NESTING`].
+fn nesting_too_deep(text: &str, file: &str) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    let mut open_brackets = 0usize;
+    for (index, line) in text.split('\n').enumerate() {
+        let mut problem = None;
+        if line.trim().is_empty() {
+            open_brackets = 0;
+        }
+        // List and quote markers at the start of the line: `- `, `* `, `+ `, `1. `, `1) `, `>`.
+        let mut rest = line;
+        let mut markers = 0;
+        loop {
+            let trimmed = rest.trim_start_matches([' ', '\t']);
+            let digits = trimmed.len() - trimmed.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            let after = if let Some(r) = trimmed.strip_prefix('>') {
+                Some(r)
+            } else if (1..=9).contains(&digits) {
+                trimmed[digits..].strip_prefix(['.', ')']).filter(|r| r.is_empty() || r.starts_with([' ', '\t']))
+            } else {
+                trimmed.strip_prefix(['-', '*', '+']).filter(|r| r.is_empty() || r.starts_with([' ', '\t']))
+            };
+            let Some(after) = after else { break };
+            markers += 1;
+            if markers > MAX_NESTING {
+                problem = Some((line.len() - trimmed.len(), "lists or quotes nested"));
+                break;
+            }
+            rest = after;
+        }
+        if problem.is_none() {
+            let mut escaped = false;
+            for (at, c) in line.char_indices() {
+                match c {
+                    '[' if !escaped => {
+                        open_brackets += 1;
+                        if open_brackets > MAX_NESTING {
+                            problem = Some((at, "`[` (links or images) open"));
+                            break;
+                        }
+                    }
+                    ']' if !escaped => open_brackets = open_brackets.saturating_sub(1),
+                    _ => {}
+                }
+                escaped = c == '\\' && !escaped;
+            }
+        }
+        if let Some((at, what)) = problem {
+            let column = line[..at].chars().count() + 1;
+            diagnostics.push(
+                Diagnostic::error(
+                    Some(Location::new(file, index + 1, column)),
+                    format!("more than {MAX_NESTING} {what} at once, the most a chapter may hold"),
+                )
+                .with_hint("this is rarely meant: check the line; a `[` meant as text is written `\\[`")
+                .with_source(text),
+            );
+            // One error is enough; the rest of the chapter is not read.
+            break;
         }
     }
     diagnostics
@@ -321,6 +393,21 @@ mod tests {
         let at: Vec<_> = at.iter().map(|l| (l.line, l.column)).collect();
         assert_eq!(at, [(1, 3), (2, 3), (2, 9), (3, 1)]);
         assert!(found.iter().next().unwrap().message.contains("U+001B"));
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_is_refused_at_its_place() {
+        let deep = |unit: &str, n: usize| format!("# T\n\n{}x\n", unit.repeat(n));
+        for unit in ["- ", "> ", "1. ", "* ", "![a", "["] {
+            assert!(nesting_too_deep(&deep(unit, MAX_NESTING), "c.md").is_empty(), "{unit}");
+            let found = nesting_too_deep(&deep(unit, MAX_NESTING + 1), "c.md");
+            let d = found.iter().next().unwrap_or_else(|| panic!("{unit}"));
+            let column = MAX_NESTING * unit.chars().count() + if unit == "![a" { 2 } else { 1 };
+            assert_eq!(d.location, Some(Location::new("c.md", 3, column)), "{unit}: {d}");
+        }
+        // Escaped brackets, closed ones, and a new paragraph do not count.
+        let text = format!("{}\n\n{}\n{}", "[".repeat(30), "\\[".repeat(100), "[a] ".repeat(100));
+        assert!(nesting_too_deep(&text, "c.md").is_empty());
     }
 
     #[test]

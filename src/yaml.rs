@@ -2,6 +2,8 @@
 //! every value. Amounts are parsed later from the scalar's own text, so no
 //! figure ever passes through a float.
 
+use std::collections::HashMap;
+
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
@@ -174,7 +176,13 @@ fn attach_sources(diagnostics: Diagnostics, source: &str) -> Diagnostics {
 
 enum Frame {
     Seq(Node),
-    Map { node: Node, pending_key: Option<Node> },
+    /// `lines` holds the line of each text key so far, so that a key given
+    /// twice is found without comparing it with every other key.
+    Map {
+        node: Node,
+        pending_key: Option<Node>,
+        lines: HashMap<String, usize>,
+    },
 }
 
 struct TreeBuilder<'a> {
@@ -212,9 +220,11 @@ impl TreeBuilder<'_> {
             Event::SequenceStart(..) => {
                 self.stack.push(Frame::Seq(Node { kind: NodeKind::Seq(Vec::new()), line, column }))
             }
-            Event::MappingStart(..) => self
-                .stack
-                .push(Frame::Map { node: Node { kind: NodeKind::Map(Vec::new()), line, column }, pending_key: None }),
+            Event::MappingStart(..) => self.stack.push(Frame::Map {
+                node: Node { kind: NodeKind::Map(Vec::new()), line, column },
+                pending_key: None,
+                lines: HashMap::new(),
+            }),
             Event::SequenceEnd | Event::MappingEnd => {
                 if let Some(Frame::Seq(node) | Frame::Map { node, .. }) = self.stack.pop() {
                     self.finish(node);
@@ -243,20 +253,25 @@ impl TreeBuilder<'_> {
                     items.push(node);
                 }
             }
-            Some(Frame::Map { node: map, pending_key }) => match pending_key.take() {
+            Some(Frame::Map { node: map, pending_key, lines }) => match pending_key.take() {
                 None => *pending_key = Some(node),
                 Some(key) => {
                     if let NodeKind::Map(entries) = &mut map.kind {
-                        if let Some((first, _)) =
-                            entries.iter().find(|(k, _)| k.as_str().is_some() && k.as_str() == key.as_str())
-                        {
+                        let first = key.as_str().and_then(|k| match lines.get(k) {
+                            Some(&line) => Some(line),
+                            None => {
+                                lines.insert(k.to_owned(), key.line);
+                                None
+                            }
+                        });
+                        if let Some(first) = first {
                             self.diagnostics.push(
                                 Diagnostic::error(
                                     Some(key.location(self.file)),
                                     format!(
                                         "the key `{}` appears twice in this mapping (first on line {})",
                                         key.as_str().unwrap_or_default(),
-                                        first.line
+                                        first
                                     ),
                                 )
                                 .with_hint("remove one of them"),

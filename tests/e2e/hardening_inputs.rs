@@ -297,3 +297,25 @@ fn template_forms_that_grow_without_writing_are_refused_at_their_place() {
         assert!(took < Duration::from_secs(20), "{took:?}");
     }
 }
+
+// ---------------------------------------------------------------- quadratic shapes
+
+/// Nested image syntax and nested list markers on one line, at two sizes:
+/// both are refused at the documented depth (`content::MAX_NESTING`), at
+/// the place the limit is passed, within seconds. Fails against the
+/// previous binary: 20 000 × `![a` was accepted after half a minute, and
+/// 20 000 × `- ` ran for over a minute.
+#[test]
+fn deep_nesting_of_images_and_lists_is_refused_at_the_documented_depth() {
+    let mut failures = Vec::new();
+    for (unit, column) in [("![a", 3 * 32 + 2), ("- ", 2 * 32 + 1)] {
+        for n in [2_000, 20_000] {
+            let (code, stderr, took) = check_chapter(&format!("# Djup\n\n{}x\n", unit.repeat(n)), None);
+            let expected = format!("  --> content/chapters/02-slinga.md:3:{column}\n");
+            if code != Some(1) || !stderr.contains(&expected) || took > Duration::from_secs(10) {
+                failures.push(format!("{n} × {unit:?}: exit {code:?} after {took:?}\n{stderr}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
