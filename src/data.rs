@@ -25,7 +25,7 @@ impl DataFiles {
     pub fn load(root: &Path) -> Result<DataFiles, Diagnostics> {
         let dir = root.join("content/data");
         let mut data = DataFiles::default();
-        if !dir.is_dir() {
+        if !crate::listing::folder_exists(root, &dir)? {
             return Ok(data);
         }
         if !crate::project::resolves_inside(root, &dir) {
@@ -33,7 +33,7 @@ impl DataFiles {
         }
         let mut diagnostics = Diagnostics::new();
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
-        let mut entries = crate::listing::entries(WalkDir::new(&dir).min_depth(1).max_depth(1));
+        let mut entries = crate::listing::entries(WalkDir::new(&dir).min_depth(1).max_depth(1), root)?;
         entries.sort_by(|a, b| a.file_name().cmp(b.file_name()));
         for entry in entries {
             let path = entry.path();
@@ -73,20 +73,10 @@ impl DataFiles {
                 );
                 continue;
             }
-            let source = match std::fs::read(path).map(String::from_utf8) {
-                Ok(Ok(text)) => text,
-                Ok(Err(e)) => {
-                    let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                    let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-                    diagnostics.push(
-                        Diagnostic::error(Some(Location::new(&file, line, 1)), "the file is not valid UTF-8 text")
-                            .with_hint("save the file as UTF-8 in your editor"),
-                    );
-                    continue;
-                }
+            let source = match crate::input::read_text(path, &file) {
+                Ok(text) => text,
                 Err(e) => {
-                    diagnostics
-                        .push(Diagnostic::error(Some(Location::file(&file)), format!("cannot read the file: {e}")));
+                    diagnostics.extend(e);
                     continue;
                 }
             };

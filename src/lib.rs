@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod figures;
 pub mod format;
 pub mod goals;
+pub mod input;
 pub mod ledger;
 pub mod listing;
 pub mod markdown;

@@ -194,20 +194,7 @@ impl Project {
         if !resolves_inside(&root, &path) {
             return Err(outside_the_project(CONFIG_FILE).into());
         }
-        let bytes = std::fs::read(&path).map_err(|e| {
-            Diagnostics::from(Diagnostic::error(
-                Some(Location::file(CONFIG_FILE)),
-                format!("cannot read the file: {e}"),
-            ))
-        })?;
-        let source = String::from_utf8(bytes).map_err(|e| {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            Diagnostics::from(
-                Diagnostic::error(Some(Location::new(CONFIG_FILE, line, 1)), "the file is not valid UTF-8 text")
-                    .with_hint("save the file as UTF-8 in your editor"),
-            )
-        })?;
+        let source = crate::input::read_text(&path, CONFIG_FILE)?;
         let node = yaml::parse(&source, CONFIG_FILE)?;
         let documents = parse_config(&node, &source)?;
         if let Some(theme) = node.get("theme")

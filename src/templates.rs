@@ -1,6 +1,7 @@
 //! Tera: figures in chapter bodies (`{{ data.nyckeltal.arets_resultat | belopp }}`)
 //! and the theme's page templates. Errors point into the chapter or theme file.
 
+pub mod bounds;
 pub mod source;
 
 use rust_decimal::Decimal;
@@ -171,7 +172,7 @@ pub fn expand_chapter(
                     .collect());
             }
         };
-        let mut out = Limited { bytes: Vec::with_capacity(body.len()), over: false };
+        let mut out = bounds::Budget::new(body.len());
         let error = match tera.render_str_to(&prepared.text, context, false, &mut out) {
             Ok(()) if errors.is_empty() => {
                 let (text, anchors) = source::strip(&String::from_utf8_lossy(&out.bytes), &prepared.anchors);
@@ -180,19 +181,13 @@ pub fn expand_chapter(
             Ok(()) => return Err(errors),
             Err(e) => e,
         };
-        if out.over {
+        if let Some(exceeded) = out.exceeded {
             let location =
                 source::last_anchor(&out.bytes, &prepared.anchors).map_or(Location::file(file), |a| at(a.source));
             errors.push(
-                Diagnostic::error(
-                    Some(location),
-                    format!(
-                        "the chapter grows beyond {} MB when its template expressions are expanded",
-                        MAX_EXPANDED >> 20
-                    ),
-                )
-                .with_hint("a loop (`{% for … %}`) around this line probably repeats far more often than meant")
-                .with_source(&display),
+                Diagnostic::error(Some(location), exceeded.message())
+                    .with_hint("a loop (`{% for … %}`) around this line probably repeats far more often than meant")
+                    .with_source(&display),
             );
             return Err(errors);
         }
@@ -223,31 +218,6 @@ fn error_byte(error: &tera::Error, text: &str) -> Option<usize> {
     let line_start = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>();
     let within = text[line_start..].char_indices().nth(column.saturating_sub(1)).map_or(0, |(i, _)| i);
     Some(line_start + within)
-}
-
-/// The most a chapter may grow to when its expressions are expanded: far
-/// beyond any real chapter, well before a runaway loop exhausts the memory.
-const MAX_EXPANDED: usize = 64 << 20;
-
-/// Collects the expanded chapter and stops it at [`MAX_EXPANDED`].
-struct Limited {
-    bytes: Vec<u8>,
-    over: bool,
-}
-
-impl std::io::Write for Limited {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.bytes.len() + buf.len() > MAX_EXPANDED {
-            self.over = true;
-            return Err(std::io::Error::other("the chapter is too large"));
-        }
-        self.bytes.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// Converts a Tera error into a diagnostic. `file_for` maps a template name to

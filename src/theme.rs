@@ -58,10 +58,21 @@ impl Theme {
             .collect();
         let mut diagnostics = Diagnostics::new();
         let dir = root.join("themes").join(name);
-        if dir.is_dir() && !crate::project::resolves_inside(root, &dir) {
+        // A folder that is there but cannot be read is an error, never the built-in theme.
+        let found = crate::listing::folder_exists(root, &dir).unwrap_or_else(|d| {
+            diagnostics.push(d);
+            false
+        });
+        if found && !crate::project::resolves_inside(root, &dir) {
             diagnostics.push(crate::project::outside_the_project(&display_path(root, &dir)));
-        } else if dir.is_dir() {
-            let mut entries = crate::listing::entries(WalkDir::new(&dir));
+        } else if found {
+            let mut entries = match crate::listing::entries(WalkDir::new(&dir), root) {
+                Ok(entries) => entries,
+                Err(e) => {
+                    diagnostics.extend(e);
+                    Vec::new()
+                }
+            };
             entries.sort_by(|a, b| a.path().cmp(b.path()));
             for entry in entries {
                 let rel_in_project = display_path(root, entry.path());
@@ -89,7 +100,7 @@ impl Theme {
                     )),
                 }
             }
-        } else if name != "default" {
+        } else if name != "default" && !diagnostics.has_errors() {
             diagnostics.push(
                 Diagnostic::error(Some(Location::file("content/report.yaml")), format!("there is no theme `{name}`"))
                     .with_hint(format!("create themes/{name}/ in the project, or remove `theme:` to use the default")),

@@ -2,6 +2,8 @@
 //! every value. Amounts are parsed later from the scalar's own text, so no
 //! figure ever passes through a float.
 
+use std::collections::HashMap;
+
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
@@ -174,7 +176,13 @@ fn attach_sources(diagnostics: Diagnostics, source: &str) -> Diagnostics {
 
 enum Frame {
     Seq(Node),
-    Map { node: Node, pending_key: Option<Node> },
+    /// `lines` holds the line of each text key so far, so that a key given
+    /// twice is found without comparing it with every other key.
+    Map {
+        node: Node,
+        pending_key: Option<Node>,
+        lines: HashMap<String, usize>,
+    },
 }
 
 struct TreeBuilder<'a> {
@@ -189,6 +197,19 @@ impl TreeBuilder<'_> {
         match event {
             Event::Scalar(text, style, _, _) => {
                 let quoted = !matches!(style, ScalarStyle::Plain);
+                // An escape in a quoted value (`"\0"`, `"\e"`) makes a control character too.
+                if let Some(c) = text.chars().find(|&c| crate::input::is_forbidden_control(c)) {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            Some(Location::new(self.file, line, column)),
+                            format!(
+                                "this value holds the control character {}, which no page can show",
+                                crate::input::describe_control(c)
+                            ),
+                        )
+                        .with_hint("remove the escape (such as `\\0` or `\\e`) from the text"),
+                    );
+                }
                 let kind = if !quoted && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL") {
                     NodeKind::Null
                 } else {
@@ -199,9 +220,11 @@ impl TreeBuilder<'_> {
             Event::SequenceStart(..) => {
                 self.stack.push(Frame::Seq(Node { kind: NodeKind::Seq(Vec::new()), line, column }))
             }
-            Event::MappingStart(..) => self
-                .stack
-                .push(Frame::Map { node: Node { kind: NodeKind::Map(Vec::new()), line, column }, pending_key: None }),
+            Event::MappingStart(..) => self.stack.push(Frame::Map {
+                node: Node { kind: NodeKind::Map(Vec::new()), line, column },
+                pending_key: None,
+                lines: HashMap::new(),
+            }),
             Event::SequenceEnd | Event::MappingEnd => {
                 if let Some(Frame::Seq(node) | Frame::Map { node, .. }) = self.stack.pop() {
                     self.finish(node);
@@ -230,20 +253,25 @@ impl TreeBuilder<'_> {
                     items.push(node);
                 }
             }
-            Some(Frame::Map { node: map, pending_key }) => match pending_key.take() {
+            Some(Frame::Map { node: map, pending_key, lines }) => match pending_key.take() {
                 None => *pending_key = Some(node),
                 Some(key) => {
                     if let NodeKind::Map(entries) = &mut map.kind {
-                        if let Some((first, _)) =
-                            entries.iter().find(|(k, _)| k.as_str().is_some() && k.as_str() == key.as_str())
-                        {
+                        let first = key.as_str().and_then(|k| match lines.get(k) {
+                            Some(&line) => Some(line),
+                            None => {
+                                lines.insert(k.to_owned(), key.line);
+                                None
+                            }
+                        });
+                        if let Some(first) = first {
                             self.diagnostics.push(
                                 Diagnostic::error(
                                     Some(key.location(self.file)),
                                     format!(
                                         "the key `{}` appears twice in this mapping (first on line {})",
                                         key.as_str().unwrap_or_default(),
-                                        first.line
+                                        first
                                     ),
                                 )
                                 .with_hint("remove one of them"),
@@ -282,6 +310,16 @@ mod tests {
 
         let err = parse("a: [1, 2\nb: 3\n", "x.yaml").unwrap_err();
         assert!(err.iter().next().unwrap().message.contains("not valid YAML"));
+    }
+
+    /// Fails when the check for control characters in scalars is removed.
+    #[test]
+    fn an_escaped_control_character_is_refused_at_its_value() {
+        let err = parse("a: ok\nb: \"x\\0y\"\n", "x.yaml").unwrap_err();
+        let d = err.iter().next().unwrap();
+        assert_eq!(d.location, Some(Location::new("x.yaml", 2, 4)), "{d}");
+        assert!(d.message.contains("U+0000"), "{d}");
+        assert!(parse("a: \"tab\\there\"\n", "x.yaml").is_ok());
     }
 
     /// Fails on the code before: the first case was reported at line 3

@@ -1,6 +1,7 @@
 //! `arsrapport build` and `arsrapport check`: the same pipeline; `build`
 //! writes the files, `check` only reports.
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -49,6 +50,29 @@ fn write_error(error: &output::WriteError) -> (Diagnostic, String) {
     }
 }
 
+/// Takes the project's build lock: an advisory lock on the project folder
+/// itself, so that two builds of one project never interleave (the output
+/// never shows older content than the last build that started). A second
+/// build waits for the first, and says so. The operating system releases
+/// the lock when its holder ends, however it ends, so no killed build
+/// blocks the next, and no lock file is left in the project.
+fn lock_project(root: &Path) -> Result<std::fs::File, Diagnostic> {
+    let cannot = |e: std::io::Error| {
+        Diagnostic::error(None, format!("cannot lock the project folder {} for the build: {e}", root.display()))
+            .with_hint("the folder must be readable by the user who builds")
+    };
+    let folder = std::fs::File::open(root).map_err(cannot)?;
+    match folder.try_lock() {
+        Ok(()) => Ok(folder),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            eprintln!("Another build of this project is running; this one starts when it has finished.");
+            folder.lock().map_err(cannot)?;
+            Ok(folder)
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(cannot(e)),
+    }
+}
+
 pub fn run(args: &ProjectArgs, options: BuildOptions, mode: Mode) -> ExitCode {
     let nothing_written = "nothing was written";
     let project = match load_project(args) {
@@ -58,6 +82,14 @@ pub fn run(args: &ProjectArgs, options: BuildOptions, mode: Mode) -> ExitCode {
     let documents = match project.select(args.document.as_deref()) {
         Ok(d) => d,
         Err(d) => return fail(&d.into(), nothing_written),
+    };
+    // Held until this build returns; the OS releases it if the build is killed.
+    let _lock = match mode {
+        Mode::Write => match lock_project(&project.root) {
+            Ok(lock) => Some(lock),
+            Err(d) => return fail(&d.into(), nothing_written),
+        },
+        Mode::Check => None,
     };
     if mode == Mode::Write {
         // A build killed while writing is undone first, so that the output

@@ -312,11 +312,15 @@ pub fn prepare(body: &str, blanked: &[Range<usize>]) -> Result<Prepared, Vec<Pro
                     problems.push(problem);
                 }
             }
-            "%}" => raw |= inner.trim_matches(|c: char| c == '-' || c.is_whitespace()) == "raw",
+            "%}" => {
+                problems.extend(super::bounds::tag_problem(inner, open, true));
+                raw |= inner.trim_matches(|c: char| c == '-' || c.is_whitespace()) == "raw";
+            }
             _ => {
                 if blanked.contains(&(open..end)) {
                     b.replace(open..end, "");
                 } else {
+                    problems.extend(super::bounds::tag_problem(inner, open, false));
                     expressions.push(open..end);
                     if !trims_before {
                         b.mark(open, false);

@@ -12,6 +12,7 @@ mod figures_expressions;
 mod figures_trust;
 mod fixtures;
 mod hardening;
+mod hardening_inputs;
 mod hyphenation;
 mod layout;
 mod ledger;
