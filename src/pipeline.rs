@@ -160,8 +160,11 @@ fn render_chapters(
     let theme = report.theme;
     let mut tera = templates::engine();
     templates::register_figures(&mut tera, figures, theme.label("note"));
-    let follow_up = report.config.kind != DocumentKind::Verksamhetsplan;
-    goals::render::register(&mut tera, goals, &theme.labels, follow_up);
+    let goal_view = match report.config.kind {
+        DocumentKind::Verksamhetsplan => goals::View::Plan,
+        DocumentKind::Arsredovisning | DocumentKind::Delarsrapport => goals::View::FollowUp,
+    };
+    goals::render::register(&mut tera, goals, &theme.labels, goal_view);
     people::register(&mut tera, people, &theme.labels);
     let mut context = tera::Context::new();
     let data_value = data.to_value();

@@ -10,6 +10,7 @@ mod determinism;
 mod documents;
 mod figures_trust;
 mod fixtures;
+mod goals_model;
 mod hardening;
 mod layout;
 mod pdf;
