@@ -162,9 +162,11 @@ fn render_chapters(
     templates::register_figures(&mut tera, figures, theme.label("note"));
     let goal_view = match report.config.kind {
         DocumentKind::Verksamhetsplan => goals::View::Plan,
-        DocumentKind::Arsredovisning | DocumentKind::Delarsrapport => goals::View::FollowUp,
+        DocumentKind::Arsredovisning => goals::View::FollowUp,
+        _ => goals::View::Prognos,
     };
-    goals::render::register(&mut tera, goals, &theme.labels, goal_view);
+    let period = report.config.period.as_ref().map(|p| (p.first_month, p.last_month, report.config.year));
+    goals::render::register(&mut tera, goals, &theme.labels, goal_view, period);
     people::register(&mut tera, people, &theme.labels);
     let mut context = tera::Context::new();
     let data_value = data.to_value();

@@ -1331,4 +1331,19 @@ mod tests {
         let s = statuses("      - {id: a, title: A, measure: Fler besök än i fjol}\n      - {id: b, title: B}\n");
         assert_eq!(s, [Status::NotMeasurable, Status::NotReported]);
     }
+
+    /// Failed before a narrative could hold a list: the list was "expected
+    /// `text:` and `result:` under the strategic goal".
+    #[test]
+    fn a_narrative_holds_several_entries_per_strategic_goal() {
+        let g = load("strategic_goals:\n  - {id: a, title: A}\n  - {id: b, title: B}\nareas:\n  - id: x\n    title: X\n    narrative:\n      b: {text: Om B}\n      a:\n        - {text: Först, result: Ett}\n        - {text: Sedan, result: Två}\n").unwrap();
+        let texts: Vec<(&str, &str)> =
+            g.areas[0].narrative.iter().map(|(id, t, _)| (id.as_str(), t.as_str())).collect();
+        assert_eq!(texts, [("a", "Först"), ("a", "Sedan"), ("b", "Om B")]);
+        let goals = Goals { strategic: g.strategic.clone(), areas: g.areas.clone() };
+        let markdown = render::area_record(&render::Labels::new(), &goals, &goals.areas[0], true);
+        assert_eq!(markdown.matches("\nA\n").count(), 1, "one term for both entries: {markdown}");
+        assert!(markdown.contains(": Först\n: **result** Ett\n: Sedan\n: **result** Två\n"), "{markdown}");
+        assert!(!markdown.contains("**A**"), "the strategic goal is a term, not a bold paragraph: {markdown}");
+    }
 }

@@ -434,8 +434,15 @@ pub fn area_record(labels: &Labels, goals: &Goals, area: &Area, follow_up: bool)
 
 /// Registers the goal functions. `default_view` is the view this document's
 /// kind shows unless `view=` says otherwise.
-pub fn register(tera: &mut Tera, goals: &Goals, labels: &Labels, default_view: View) {
-    let shared = Arc::new((goals.clone(), labels.clone()));
+/// `period` is an interim report's first and last month and its year: the
+/// outcome column is then headed by it, "Utfall jan–apr 2024".
+pub fn register(tera: &mut Tera, goals: &Goals, labels: &Labels, default_view: View, period: Option<(u32, u32, i32)>) {
+    let mut labels = labels.clone();
+    if let Some(period) = period {
+        let heading = format!("{} {}", label(&labels, "outcome"), period_text(&labels, period));
+        labels.insert("outcome".to_owned(), heading);
+    }
+    let shared = Arc::new((goals.clone(), labels));
     let unknown = |goals: &Goals, id: &str| {
         let names: Vec<&str> = goals.areas.iter().map(|a| a.id.as_str()).collect();
         let hint = nearest(id, &names).map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
@@ -476,6 +483,17 @@ pub fn register(tera: &mut Tera, goals: &Goals, labels: &Labels, default_view: V
         let follow_up = view(&kwargs, default_view)? != View::Plan;
         Ok(Value::safe_string(&area_record(labels, goals, area, follow_up)))
     });
+}
+
+/// "jan–apr 2024", with the theme's short month names; a single month alone.
+pub fn period_text(labels: &Labels, (first, last, year): (u32, u32, i32)) -> String {
+    let months: Vec<&str> = label(labels, "months_short").split(',').map(str::trim).collect();
+    let month = |m: u32| months.get(m as usize - 1).copied().map(str::to_owned).unwrap_or_else(|| m.to_string());
+    if first == last {
+        format!("{} {year}", month(first))
+    } else {
+        format!("{}\u{2013}{} {year}", month(first), month(last))
+    }
 }
 
 /// The view `view=` asks for, or the document's.
