@@ -693,9 +693,9 @@ fn parse_document<'a>(f: &mut Fields<'a>, shared: &Shared, several: bool) -> Opt
     })
 }
 
-/// `period: {from: 2013-01-01, to: 2013-08-31}`: whole months of the `year`,
-/// at least half of it and at most two thirds (13 kap. LKBR, RKR R17).
-/// A whole-month period within the year; `law_months`: a delårsrapport's 6 to 8.
+/// `period: {from: 2013-01-01, to: 2013-08-31}`: whole months of the `year`;
+/// with `law_months` (a delårsrapport) at least half of it and at most two
+/// thirds (13 kap. LKBR, RKR R17).
 fn parse_period<'a>(f: &mut Fields<'a>, node: &'a Node, year: Option<i32>, law_months: bool) -> Option<Option<Period>> {
     let mut p = f.nested(node, "the period (`from` and `to`)")?;
     let from_node = p.required("from", "2013-01-01");
