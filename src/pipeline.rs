@@ -170,8 +170,13 @@ fn render_chapters(
     let theme = report.theme;
     let mut tera = templates::engine();
     templates::register_figures(&mut tera, figures, theme.label("note"));
-    let follow_up = report.config.kind != DocumentKind::Verksamhetsplan;
-    goals::render::register(&mut tera, goals, &theme.labels, follow_up);
+    let goal_view = match report.config.kind {
+        DocumentKind::Verksamhetsplan => goals::View::Plan,
+        DocumentKind::Arsredovisning => goals::View::FollowUp,
+        _ => goals::View::Prognos,
+    };
+    let period = report.config.period.as_ref().map(|p| (p.first_month, p.last_month, report.config.year));
+    goals::render::register(&mut tera, goals, &theme.labels, goal_view, period);
     people::register(&mut tera, people, &theme.labels);
     let mut context = tera::Context::new();
     let data_value = data.to_value();

@@ -15,14 +15,24 @@ pub enum DocumentKind {
     Arsredovisning,
     Verksamhetsplan,
     Delarsrapport,
+    /// Interim reports of any whole-month period, e.g. January–April.
+    Tertialrapport,
+    Manadsrapport,
 }
 
 impl DocumentKind {
-    const NAMES: [(&'static str, DocumentKind); 3] = [
+    const NAMES: [(&'static str, DocumentKind); 5] = [
         ("arsredovisning", DocumentKind::Arsredovisning),
         ("verksamhetsplan", DocumentKind::Verksamhetsplan),
         ("delarsrapport", DocumentKind::Delarsrapport),
+        ("tertialrapport", DocumentKind::Tertialrapport),
+        ("manadsrapport", DocumentKind::Manadsrapport),
     ];
+
+    /// A report on part of the year, which names its `period`.
+    pub fn is_interim(self) -> bool {
+        matches!(self, DocumentKind::Delarsrapport | DocumentKind::Tertialrapport | DocumentKind::Manadsrapport)
+    }
 
     pub fn name(self) -> &'static str {
         Self::NAMES.iter().find(|(_, k)| *k == self).map(|(n, _)| *n).unwrap_or_default()
@@ -596,18 +606,26 @@ fn parse_document<'a>(f: &mut Fields<'a>, shared: &Shared, several: bool) -> Opt
     let output_name = output_name_node.and_then(|n| f.string(Some(n)));
     let accessible_pdf = f.optional("accessible_pdf").and_then(|n| f.boolean(Some(n))).unwrap_or(true);
     let period_node = f.optional("period");
-    let period = period_node.and_then(|n| parse_period(f, n, year));
+    let law_months = kind == Some(DocumentKind::Delarsrapport);
+    let period = period_node.and_then(|n| parse_period(f, n, year, law_months));
     let chapters_node = if several { f.optional("chapters") } else { None };
     let chapters = chapters_node.and_then(|n| f.string(Some(n)));
 
     let (title, kind, year) = (title?, kind?, year?);
     match (kind, period_node) {
-        (DocumentKind::Delarsrapport, None) => {
+        (k, None) if k.is_interim() => {
             // The kind is what asks for a period: the message stands at its line.
             let node = kind_node.unwrap_or(f.node);
             f.error(
                 node,
-                "a delårsrapport needs the `period` it covers".into(),
+                format!(
+                    "a {} needs the `period` it covers",
+                    match k {
+                        DocumentKind::Tertialrapport => "tertialrapport",
+                        DocumentKind::Manadsrapport => "månadsrapport",
+                        _ => "delårsrapport",
+                    }
+                ),
                 Some(format!("add `period: {{from: {year}-01-01, to: {year}-08-31}}`")),
             );
         }
@@ -669,9 +687,10 @@ fn parse_document<'a>(f: &mut Fields<'a>, shared: &Shared, several: bool) -> Opt
     })
 }
 
-/// `period: {from: 2013-01-01, to: 2013-08-31}`: whole months of the `year`,
-/// at least half of it and at most two thirds (13 kap. LKBR, RKR R17).
-fn parse_period<'a>(f: &mut Fields<'a>, node: &'a Node, year: Option<i32>) -> Option<Option<Period>> {
+/// `period: {from: 2013-01-01, to: 2013-08-31}`: whole months of the `year`;
+/// with `law_months` (a delårsrapport) at least half of it and at most two
+/// thirds (13 kap. LKBR, RKR R17).
+fn parse_period<'a>(f: &mut Fields<'a>, node: &'a Node, year: Option<i32>, law_months: bool) -> Option<Option<Period>> {
     let mut p = f.nested(node, "the period (`from` and `to`)")?;
     let from_node = p.required("from", "2013-01-01");
     let from = from_node.and_then(|n| p.date(Some(n)));
@@ -704,7 +723,7 @@ fn parse_period<'a>(f: &mut Fields<'a>, node: &'a Node, year: Option<i32>) -> Op
             );
         } else if tm < fm {
             p.error(to_node, format!("the period ends ({to}) before it starts ({from})"), None);
-        } else if !(6..=8).contains(&(tm - fm + 1)) {
+        } else if law_months && !(6..=8).contains(&(tm - fm + 1)) {
             let months = tm - fm + 1;
             p.error(
                 to_node,

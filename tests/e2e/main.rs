@@ -11,6 +11,7 @@ mod documents;
 mod figures_expressions;
 mod figures_trust;
 mod fixtures;
+mod goals_model;
 mod hardening;
 mod hardening_inputs;
 mod hyphenation;
