@@ -63,6 +63,8 @@ pub struct Heading {
     pub id: String,
     /// The chapter title (the level-1 heading): the site's page template writes it.
     pub title: bool,
+    /// The section number shown before the text (`2.1`), when sections are numbered.
+    pub number: Option<String>,
     pub content: Vec<Inline>,
 }
 

@@ -13,5 +13,6 @@ mod fixtures;
 mod hardening;
 mod layout;
 mod pdf;
+mod sections;
 mod serve_limits;
 mod site;
