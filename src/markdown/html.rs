@@ -277,13 +277,7 @@ mod tests {
     #[test]
     fn a_section_number_from_the_model_is_written_before_the_heading_text() {
         let heading = Heading { level: 2, id: "del".into(), title: false, number: Some("2.1".into()), content: vec![] };
-        let chapter = Chapter {
-            slug: "02-b".into(),
-            blocks: vec![],
-            footnotes: vec![],
-            footnotes_label: String::new(),
-            back_to_text_label: String::new(),
-        };
+        let chapter = Chapter::without_blocks("02-b");
         let around = Html { out: String::new() }.heading(&chapter, &heading).unwrap();
         assert_eq!(around.before, "<h2 id=\"del\"><span class=\"section-number\">2.1</span> ");
     }

@@ -366,13 +366,7 @@ mod tests {
     #[test]
     fn a_section_number_from_the_model_is_the_headings_numbering() {
         let heading = Heading { level: 2, id: "del".into(), title: false, number: Some("2.1".into()), content: vec![] };
-        let chapter = Chapter {
-            slug: "02-b".into(),
-            blocks: vec![],
-            footnotes: vec![],
-            footnotes_label: String::new(),
-            back_to_text_label: String::new(),
-        };
+        let chapter = Chapter::without_blocks("02-b");
         let around = Out::new(1).heading(&chapter, &heading).unwrap();
         assert_eq!(around.before, "#heading(level: 2, numbering: (..) => \"2.1\")[");
         assert_eq!(around.after, "] <02-b--del>\n\n");
