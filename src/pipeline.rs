@@ -256,7 +256,11 @@ fn render_chapters(
             line_offset: chapter.body_line_offset,
             tables: Some(&blocks),
         };
-        let model = markdown::build::chapter(&doc, &ctx, &labels);
+        let numbers = markdown::build::SectionNumbers {
+            chapter: report.config.chapter_numbers.then_some(i + 1),
+            depth: report.config.section_numbers,
+        };
+        let model = markdown::build::numbered_chapter(&doc, &ctx, &labels, numbers);
         let mut typst = markdown::typst::render(&model);
         if chapter.status.is_some_and(|s| s != content::Status::Klar) {
             mark_as_draft(&mut typst, theme.label("draft"));

@@ -77,6 +77,9 @@ pub struct ReportConfig {
     pub theme: String,
     /// Whether chapters are numbered (1, 2, 3 …) in the PDF and the site.
     pub chapter_numbers: bool,
+    /// How many heading levels below the chapter title are numbered
+    /// (1.1, 1.1.1 …); 0 when sections are not numbered.
+    pub section_numbers: u8,
     /// Base name of the output files, e.g. `arsredovisning-2013`.
     pub output_name: String,
     /// Whether the PDF conforms to PDF/UA-1 and PDF/A-2a (the default).
@@ -602,6 +605,7 @@ fn parse_document<'a>(f: &mut Fields<'a>, shared: &Shared, several: bool) -> Opt
     let date = f.optional("date").and_then(|n| f.date(Some(n)));
     let description = f.optional("description").and_then(|n| f.string(Some(n))).unwrap_or_default();
     let chapter_numbers = f.optional("chapter_numbers").and_then(|n| f.boolean(Some(n))).unwrap_or(true);
+    let section_numbers = f.optional("section_numbers").and_then(|n| section_depth(f, n)).unwrap_or(0);
     let output_name_node = f.optional("output_name");
     let output_name = output_name_node.and_then(|n| f.string(Some(n)));
     let accessible_pdf = f.optional("accessible_pdf").and_then(|n| f.boolean(Some(n))).unwrap_or(true);
@@ -677,6 +681,7 @@ fn parse_document<'a>(f: &mut Fields<'a>, shared: &Shared, several: bool) -> Opt
         description,
         theme: shared.theme.clone(),
         chapter_numbers,
+        section_numbers,
         output_name,
         accessible_pdf,
         logo: shared.logo.clone(),
@@ -818,6 +823,28 @@ fn content_path(file: &str) -> Result<String, String> {
         return Err(format!("the logo `{file}` is not an image typst can place ({})", LOGO_FORMATS.join(", ")));
     }
     Ok(parts.join("/"))
+}
+
+/// `section_numbers:` — `false`, `true` (the levels `##` to `####`) or how
+/// many levels below the chapter title are numbered, 1 to 5.
+fn section_depth(f: &mut Fields, node: &Node) -> Option<u8> {
+    let text = node.as_str().unwrap_or_default();
+    match text {
+        "false" | "nej" => Some(0),
+        "true" | "ja" => Some(3),
+        _ => match text.parse::<u8>() {
+            Ok(depth @ 1..=5) => Some(depth),
+            _ => {
+                let found = node.describe();
+                f.error(
+                    node,
+                    format!("expected `true`, `false` or a number of heading levels from 1 to 5, found {found}"),
+                    Some("`section_numbers: 2` numbers `##` and `###` headings: 1.1, 1.1.1".into()),
+                );
+                None
+            }
+        },
+    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,20 @@ pub struct Labels<'a> {
     pub back_to_text: &'a str,
 }
 
+/// How the document numbers its sections (`section_numbers:` in report.yaml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SectionNumbers {
+    /// The chapter's number, the first part of its sections' numbers; none
+    /// when chapters are not numbered.
+    pub chapter: Option<usize>,
+    /// How many heading levels below the title are numbered; 0 for none.
+    pub depth: u8,
+}
+
+impl SectionNumbers {
+    pub const OFF: Self = Self { chapter: None, depth: 0 };
+}
+
 /// Tables up to this many body rows are kept on one page, so that no table
 /// leaves a lone row behind; longer ones break with their header repeated.
 const UNBREAKABLE_ROWS: usize = 25;
@@ -28,11 +42,18 @@ const WIDE_COLUMNS: usize = 5;
 /// Text columns whose longest cell is at most this long take their natural width.
 const SHORT_CELL: usize = 20;
 
-/// The model of one chapter.
+/// The model of one chapter whose sections are not numbered.
 pub fn chapter(doc: &Doc, ctx: &ChapterContext, labels: &Labels) -> Chapter {
+    numbered_chapter(doc, ctx, labels, SectionNumbers::OFF)
+}
+
+/// The model of one chapter, its sections numbered as the document says.
+pub fn numbered_chapter(doc: &Doc, ctx: &ChapterContext, labels: &Labels, numbers: SectionNumbers) -> Chapter {
     let mut b = Builder {
         doc,
         ctx,
+        numbers,
+        sections: Vec::new(),
         heading_index: 0,
         last_heading: doc.title.clone(),
         captions: 0,
@@ -55,6 +76,9 @@ pub fn chapter(doc: &Doc, ctx: &ChapterContext, labels: &Labels) -> Chapter {
 struct Builder<'d, 'a> {
     doc: &'d Doc<'a>,
     ctx: &'d ChapterContext<'d>,
+    numbers: SectionNumbers,
+    /// The count of sections at each level below the title, down to the latest heading.
+    sections: Vec<usize>,
     heading_index: usize,
     /// The text of the latest heading: the site's name of the tables under it.
     last_heading: String,
@@ -171,7 +195,8 @@ impl Builder<'_, '_> {
                 let (id, title) = (heading.id.clone(), self.heading_index == 0);
                 self.last_heading = heading.text.clone();
                 self.heading_index += 1;
-                BlockKind::Heading(Heading { level: *level as u8, id, title, content: self.inlines(events, i) })
+                let number = self.section_number(*level as u8);
+                BlockKind::Heading(Heading { level: *level as u8, id, title, number, content: self.inlines(events, i) })
             }
             Tag::BlockQuote(_) => BlockKind::Quote(self.blocks(events, i)),
             Tag::CodeBlock(CodeBlockKind::Fenced(lang)) if lang.as_ref() == TABLE_BLOCK => {
@@ -246,6 +271,20 @@ impl Builder<'_, '_> {
             // Raw HTML and math are refused or disabled when parsing.
             _ => return None,
         })
+    }
+
+    /// The number of a heading at `level` (2 for `##`): its place among its
+    /// siblings after its parents' numbers, `2.1.3`; none for the title and
+    /// for levels deeper than the document numbers.
+    fn section_number(&mut self, level: u8) -> Option<String> {
+        let depth = usize::from(level).checked_sub(1).filter(|d| *d > 0)?;
+        self.sections.resize(depth, 0);
+        self.sections[depth - 1] += 1;
+        if depth > usize::from(self.numbers.depth) {
+            return None;
+        }
+        let parts = self.numbers.chapter.into_iter().chain(self.sections.iter().copied());
+        Some(parts.map(|n| n.to_string()).collect::<Vec<_>>().join("."))
     }
 
     /// The number of a footnote; its text is read at its first reference.
@@ -451,4 +490,38 @@ fn link_target(dest: &str) -> LinkTarget {
         }
     }
     LinkTarget::Url(dest.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::model::BlockKind;
+    use crate::markdown::{LineIndex, parse};
+
+    /// The numbers of a chapter's headings, titles and unnumbered ones as `-`.
+    fn numbers(body: &str, numbers: SectionNumbers) -> Vec<String> {
+        let lines = LineIndex::new(body, 0);
+        let ctx = ChapterContext { file: "c.md", slug: "01-a", body, lines: &lines, line_offset: 0, tables: None };
+        let labels = Labels { footnotes: "Fotnoter", back_to_text: "Tillbaka" };
+        let doc = parse(body, "c.md", "content/chapters", 0).unwrap();
+        let chapter = numbered_chapter(&doc, &ctx, &labels, numbers);
+        chapter
+            .blocks
+            .iter()
+            .filter_map(|b| match &b.kind {
+                BlockKind::Heading(h) => Some(h.number.clone().unwrap_or_else(|| "-".into())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sections_are_numbered_under_their_chapter_to_the_depth_asked() {
+        let body = "# T\n\n## A\n\n### B\n\n#### C\n\n### D\n\n## E\n\n### F\n";
+        let shown = numbers(body, SectionNumbers { chapter: Some(3), depth: 2 });
+        assert_eq!(shown, ["-", "3.1", "3.1.1", "-", "3.1.2", "3.2", "3.2.1"]);
+        let shown = numbers(body, SectionNumbers { chapter: None, depth: 3 });
+        assert_eq!(shown, ["-", "1", "1.1", "1.1.1", "1.2", "2", "2.1"]);
+        assert!(numbers(body, SectionNumbers::OFF).iter().all(|n| n == "-"));
+    }
 }

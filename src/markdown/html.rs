@@ -89,7 +89,12 @@ impl Emitter for Html {
     /// The title (a level-1 heading) is written by the page template as the h1.
     fn heading(&self, _chapter: &Chapter, h: &Heading) -> Option<Around> {
         let level = h.level;
-        (!h.title).then(|| Around::new(format!("<h{level} id=\"{}\">", escape_html(&h.id)), format!("</h{level}>\n")))
+        let number = match &h.number {
+            Some(n) => format!("<span class=\"section-number\">{}</span> ", escape_html(n)),
+            None => String::new(),
+        };
+        (!h.title)
+            .then(|| Around::new(format!("<h{level} id=\"{}\">{number}", escape_html(&h.id)), format!("</h{level}>\n")))
     }
 
     fn list(&self, start: Option<u64>) -> Around {
@@ -267,6 +272,14 @@ mod tests {
         );
         assert!(out.contains("<th scope=\"col\" class=\"num\">2013</th>"), "{out}");
         assert!(out.contains("<th scope=\"row\">Summa</th><td class=\"num\">\u{2212}50\u{a0}970</td>"), "{out}");
+    }
+
+    #[test]
+    fn a_section_number_from_the_model_is_written_before_the_heading_text() {
+        let heading = Heading { level: 2, id: "del".into(), title: false, number: Some("2.1".into()), content: vec![] };
+        let chapter = Chapter::without_blocks("02-b");
+        let around = Html { out: String::new() }.heading(&chapter, &heading).unwrap();
+        assert_eq!(around.before, "<h2 id=\"del\"><span class=\"section-number\">2.1</span> ");
     }
 
     #[test]

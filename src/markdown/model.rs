@@ -63,6 +63,8 @@ pub struct Heading {
     pub id: String,
     /// The chapter title (the level-1 heading): the site's page template writes it.
     pub title: bool,
+    /// The section number shown before the text (`2.1`), when sections are numbered.
+    pub number: Option<String>,
     pub content: Vec<Inline>,
 }
 
@@ -251,6 +253,18 @@ impl Table {
 }
 
 impl Chapter {
+    /// A chapter with nothing in it yet, for tests of single blocks.
+    #[cfg(test)]
+    pub fn without_blocks(slug: &str) -> Self {
+        Self {
+            slug: slug.to_owned(),
+            blocks: Vec::new(),
+            footnotes: Vec::new(),
+            footnotes_label: String::new(),
+            back_to_text_label: String::new(),
+        }
+    }
+
     /// The text of every table, in order, for measuring their columns.
     pub fn tables(&self) -> Vec<TableText> {
         fn walk(blocks: &[Block], out: &mut Vec<TableText>) {

@@ -133,7 +133,13 @@ impl Emitter for Out {
 
     fn heading(&self, chapter: &Chapter, h: &Heading) -> Option<Around> {
         let label = if h.title { chapter.slug.clone() } else { format!("{}--{}", chapter.slug, h.id) };
-        Some(Around::new(format!("#heading(level: {})[", h.level), format!("] <{label}>\n\n")))
+        // The number is the model's; typst shows it where it shows any
+        // heading number: before the heading, in the outline and bookmarks.
+        let numbering = match &h.number {
+            Some(n) => format!(", numbering: (..) => \"{}\"", escape_string(n)),
+            None => String::new(),
+        };
+        Some(Around::new(format!("#heading(level: {}{numbering})[", h.level), format!("] <{label}>\n\n")))
     }
 
     fn list(&self, start: Option<u64>) -> Around {
@@ -355,6 +361,15 @@ mod tests {
         assert!(mixed.contains("columns: (4fr, auto,)"), "{mixed}");
         assert!(out.contains("table.header([], [2013], )"), "{out}");
         assert!(out.contains("[\u{2212}50\u{a0}970]"), "{out}");
+    }
+
+    #[test]
+    fn a_section_number_from_the_model_is_the_headings_numbering() {
+        let heading = Heading { level: 2, id: "del".into(), title: false, number: Some("2.1".into()), content: vec![] };
+        let chapter = Chapter::without_blocks("02-b");
+        let around = Out::new(1).heading(&chapter, &heading).unwrap();
+        assert_eq!(around.before, "#heading(level: 2, numbering: (..) => \"2.1\")[");
+        assert_eq!(around.after, "] <02-b--del>\n\n");
     }
 
     #[test]

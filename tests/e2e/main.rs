@@ -18,6 +18,7 @@ mod hyphenation;
 mod layout;
 mod ledger;
 mod pdf;
+mod sections;
 mod serve_limits;
 mod site;
 mod site_links;
