@@ -2,6 +2,7 @@
 //! `charts:` section of a figures file (`spec`), one layout computed in Rust
 //! (`layout`) and the SVG that both the site and the PDF show (`svg`).
 
+pub mod layout;
 pub mod spec;
 
 pub use spec::{Chart, ChartKind, Charts};
