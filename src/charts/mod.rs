@@ -2,8 +2,11 @@
 //! `charts:` section of a figures file (`spec`), one layout computed in Rust
 //! (`layout`) and the SVG that both the site and the PDF show (`svg`).
 
+pub mod alt;
 pub mod layout;
 pub mod spec;
+pub mod style;
+pub mod svg;
 
 pub use spec::{Chart, ChartKind, Charts};
 

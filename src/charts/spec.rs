@@ -54,18 +54,14 @@ impl ChartKind {
     }
 }
 
-/// Where a value of a chart comes from: a cell of a figures table.
+/// Where a value of a chart comes from: a cell of a figures table, by the
+/// table's id and the line's and column's places in it (lines of a table of
+/// statistics need no id).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellRef {
     pub table: String,
-    pub row: String,
-    pub column: String,
-}
-
-impl std::fmt::Display for CellRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}.{}[{}]", self.table, self.row, self.column)
-    }
+    pub row: usize,
+    pub column: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -395,12 +391,7 @@ impl<'a> Reader<'a> {
     }
 
     fn cell(&self, t: usize, r: usize, c: usize) -> CellRef {
-        let table = &self.figures.computed.tables[t];
-        CellRef {
-            table: table.id.clone(),
-            row: table.rows[r].id.clone().unwrap_or_default(),
-            column: table.columns[c].id.clone(),
-        }
+        CellRef { table: self.figures.computed.tables[t].id.clone(), row: r, column: c }
     }
 
     /// A list of ids (`columns:` or `rows:`), each checked by `index`.
@@ -419,7 +410,7 @@ impl<'a> Reader<'a> {
         found.into_iter().collect()
     }
 
-    /// `row: rr.arets_resultat`: one line over the table's columns.
+    /// `row: rr.arets_resultat`: one line over the table's typed columns (or `columns:`).
     fn row_series(&self, node: &Node, columns: Option<&Node>, diagnostics: &mut Diagnostics) -> Option<ReadSeries> {
         let text = node.as_str().unwrap_or_default().trim();
         let Some((table_id, row_id)) = text.split_once('.').filter(|(t, r)| !t.is_empty() && !r.contains('[') && !r.is_empty())
@@ -434,7 +425,8 @@ impl<'a> Reader<'a> {
         let r = self.row_index(table, row_id, node, diagnostics)?;
         let chosen = match columns {
             Some(list) => self.chosen(list, diagnostics, |id, at, d| self.column_index(table, id, at, d))?,
-            None => (0..table.columns.len()).collect(),
+            // Computed columns (a row total, a deviation) are left out unless chosen.
+            None => table.input_columns().map(|(c, _)| c).collect(),
         };
         Some(ReadSeries {
             series: Series {
@@ -473,12 +465,12 @@ impl<'a> Reader<'a> {
             None => (0..table.rows.len())
                 .filter(|&r| {
                     let row = &table.rows[r];
-                    !row.total && !matches!(row.source, crate::figures::model::RowSource::Heading) && row.id.is_some()
+                    !row.total && !matches!(row.source, crate::figures::model::RowSource::Heading)
                 })
                 .collect(),
         };
         if chosen.is_empty() {
-            diagnostics.push(self.error(node, format!("the table `{}` has no line with an id to chart", table.id)));
+            diagnostics.push(self.error(node, format!("the table `{}` has no line of figures to chart", table.id)));
             return None;
         }
         Some(ReadSeries {
@@ -622,7 +614,7 @@ tables:
         // A missing figure is a gap, never a zero.
         assert_eq!(a.series[1].values, [None, Some(Decimal::from(450))]);
         assert_eq!(a.series[1].label, "Navet i Borås");
-        assert_eq!(a.series[1].sources[1].to_string(), "rr.navet[2013]");
+        assert_eq!(a.series[1].sources[1], CellRef { table: "rr".into(), row: 1, column: 1 });
         let b = charts.get("b").unwrap();
         // Totals are left out of a column unless chosen with `rows:`.
         assert_eq!(b.categories, ["Kansli", "Navet"]);
