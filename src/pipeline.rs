@@ -84,11 +84,13 @@ pub fn build_with(
     let figures = Figures::load(&data, &table_labels);
     let goals = Goals::load(&data);
     let people = people::load(&data);
+    // Charts point at computed figures, so they are checked once the figures are.
+    let charts = figures.as_ref().ok().map(|(f, _)| crate::charts::Charts::load(&data, f));
     let ((figures, mut warnings), goals, people) = match (figures, goals, people) {
-        (Ok(f), Ok(g), Ok(p)) => (f, g, p),
+        (Ok(f), Ok(g), Ok(p)) if charts.as_ref().is_none_or(Result::is_ok) => (f, g, p),
         (f, g, p) => {
             let mut all = Diagnostics::new();
-            for e in [f.err(), g.err(), p.err()].into_iter().flatten() {
+            for e in [f.err(), g.err(), p.err(), charts.and_then(Result::err)].into_iter().flatten() {
                 all.extend(e);
             }
             return Err(all);

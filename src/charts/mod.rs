@@ -4,6 +4,7 @@
 
 pub mod alt;
 pub mod layout;
+pub mod place;
 pub mod spec;
 pub mod style;
 pub mod svg;
