@@ -9,7 +9,6 @@ use tera::{Kwargs, State, Tera, Value};
 use super::alt::{ChartLabels, alt_text, title_with_unit};
 use super::spec::{Chart, Charts};
 use super::style::Style;
-use crate::format::format_amount;
 use crate::project::nearest;
 
 /// The language of the fenced block that marks a placed chart.
@@ -48,7 +47,7 @@ pub fn placed_charts(body: &str) -> Vec<(String, usize)> {
 }
 
 /// The figures of a chart as a table: one line per category, one column per
-/// series, formatted as the tables format them; a missing figure says so.
+/// series, each figure as its table shows it; a missing figure says so.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataTable {
     pub caption: String,
@@ -79,7 +78,7 @@ pub fn data_table(chart: &Chart, labels: &ChartLabels) -> DataTable {
                 .series
                 .iter()
                 .map(|s| match s.values[c] {
-                    Some(v) => format_amount(v, Some(chart.decimals)),
+                    Some(_) => s.texts[c].clone(),
                     None => labels.missing.clone(),
                 })
                 .collect();

@@ -12,8 +12,9 @@ use rust_decimal::Decimal;
 
 use crate::data::DataFiles;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::format::format_amount;
 use crate::figures::Figures;
-use crate::figures::model::{Table, Unit};
+use crate::figures::model::{RowSource, Table, Unit};
 use crate::figures::view::shown;
 use crate::project::{Fields, nearest};
 use crate::yaml::Node;
@@ -71,6 +72,9 @@ pub struct Series {
     pub values: Vec<Option<Decimal>>,
     /// The cell each value is read from, one per category.
     pub sources: Vec<CellRef>,
+    /// Each value as its table shows it (its decimals; a blank the table
+    /// declares to mean none stays blank), for the chart's data table.
+    pub texts: Vec<String>,
     /// Drawn as a line in a bar-line chart (always in a line chart).
     pub as_line: bool,
 }
@@ -174,7 +178,18 @@ impl<'a> Reader<'a> {
         let mut f = Fields::new(node, self.file, self.source, "a chart")?;
         let id_node = f.required("id", "resultat");
         let id = id_node.and_then(|n| self.ident(n, &mut f.diagnostics));
-        let kind = f.required("type", "bar").and_then(|n| f.one_of(Some(n), &ChartKind::NAMES));
+        let kind = match f.required("type", "bar") {
+            // Named on purpose: slices are hard to compare and to describe in words.
+            Some(n) if n.as_str() == Some("pie") => {
+                f.error(
+                    n,
+                    "there are no pie charts: their slices are hard to compare and to describe in an alt text".into(),
+                    Some("show the shares as `bar` (with `horizontal: true` for long names) or `stacked`".into()),
+                );
+                None
+            }
+            n => n.and_then(|n| f.one_of(Some(n), &ChartKind::NAMES)),
+        };
         let title = f.required("title", "Årets resultat").and_then(|n| f.string(Some(n)));
         let horizontal_node = f.optional("horizontal");
         let horizontal = f.boolean(horizontal_node).unwrap_or(false);
@@ -390,6 +405,23 @@ impl<'a> Reader<'a> {
         self.figures.computed.lines[t][r][c].map(|v| shown(table, v))
     }
 
+    /// The text of a cell as its table shows it.
+    fn text(&self, t: usize, r: usize, c: usize) -> String {
+        let table = &self.figures.computed.tables[t];
+        // As `figures::view` shows it: a typed blank in a table whose blanks mean none stays blank.
+        let stated_none = match &table.rows[r].source {
+            RowSource::Values(values) => {
+                table.empty_is_zero
+                    && table.input_columns().position(|(i, _)| i == c).is_some_and(|k| values.get(k).is_none_or(Option::is_none))
+            }
+            _ => false,
+        };
+        match self.value(t, r, c) {
+            Some(v) if !stated_none => format_amount(v, Some(table.decimals)),
+            _ => table.empty.clone(),
+        }
+    }
+
     fn cell(&self, t: usize, r: usize, c: usize) -> CellRef {
         CellRef { table: self.figures.computed.tables[t].id.clone(), row: r, column: c }
     }
@@ -433,6 +465,7 @@ impl<'a> Reader<'a> {
                 label: table.rows[r].label.clone(),
                 values: chosen.iter().map(|&c| self.value(t, r, c)).collect(),
                 sources: chosen.iter().map(|&c| self.cell(t, r, c)).collect(),
+                texts: chosen.iter().map(|&c| self.text(t, r, c)).collect(),
                 as_line: false,
             },
             categories: chosen.iter().map(|&c| table.columns[c].label.clone()).collect(),
@@ -465,7 +498,7 @@ impl<'a> Reader<'a> {
             None => (0..table.rows.len())
                 .filter(|&r| {
                     let row = &table.rows[r];
-                    !row.total && !matches!(row.source, crate::figures::model::RowSource::Heading)
+                    !row.total && !matches!(row.source, RowSource::Heading)
                 })
                 .collect(),
         };
@@ -478,6 +511,7 @@ impl<'a> Reader<'a> {
                 label: table.columns[c].label.clone(),
                 values: chosen.iter().map(|&r| self.value(t, r, c)).collect(),
                 sources: chosen.iter().map(|&r| self.cell(t, r, c)).collect(),
+                texts: chosen.iter().map(|&r| self.text(t, r, c)).collect(),
                 as_line: false,
             },
             categories: chosen.iter().map(|&r| table.rows[r].label.clone()).collect(),
@@ -499,6 +533,7 @@ impl<'a> Reader<'a> {
         };
         let mut values = Vec::new();
         let mut sources = Vec::new();
+        let mut texts = Vec::new();
         let mut categories = Vec::new();
         let mut units: Vec<(Unit, &Node)> = Vec::new();
         let mut decimals = 0;
@@ -529,6 +564,7 @@ impl<'a> Reader<'a> {
             };
             values.push(self.value(t, r, c));
             sources.push(self.cell(t, r, c));
+            texts.push(self.text(t, r, c));
             categories.push(table.rows[r].label.clone());
             units.push((table.unit, item));
             decimals = decimals.max(table.decimals);
@@ -553,7 +589,7 @@ impl<'a> Reader<'a> {
             return None;
         }
         Some(ReadSeries {
-            series: Series { label: String::new(), values, sources, as_line: false },
+            series: Series { label: String::new(), values, sources, texts, as_line: false },
             categories,
             unit: units[0].0,
             decimals,
@@ -639,6 +675,7 @@ tables:
             "  - {id: a, type: bar, title: T, series: [{row: rr.kanslii}]}\n",
             "  - {id: b, type: pie, title: T, series: [{row: rr.kansli}]}\n",
             "  - {id: c, type: grouped, title: T, series: [{row: rr.kansli}, {row: besok.boras}]}\n",
+            "  - {id: f, type: column, title: T, series: [{row: rr.kansli}]}\n",
             "  - {id: d, type: line, title: T, series: [{column: \"rx[2013]\"}]}\n",
             "  - {id: e, type: bar, title: T, series: [{row: rr.kansli}, {row: rr.navet}]}\n",
             "  - {id: g, type: bar, title: T, series: [{row: rr.kansli}]}\n",
@@ -647,11 +684,12 @@ tables:
         .unwrap_err();
         assert!(errors.contains("the table `rr` has no line `kanslii`"), "{errors}");
         assert!(errors.contains("did you mean `kansli`?"), "{errors}");
-        assert!(errors.contains("expected one of `bar`, `grouped`, `stacked`, `line`, `bar-line`, found `pie`"), "{errors}");
+        assert!(errors.contains("there are no pie charts"), "{errors}");
+        assert!(errors.contains("expected one of `bar`, `grouped`, `stacked`, `line`, `bar-line`, found `column`"), "{errors}");
         assert!(errors.contains("this series is in antal, the first series of the chart in tkr"), "{errors}");
         assert!(errors.contains("there is no table `rx` for this chart"), "{errors}");
         assert!(errors.contains("a `bar` chart shows one series"), "{errors}");
         assert!(errors.contains("the chart id `g` is used twice"), "{errors}");
-        assert!(errors.contains("content/data/figurer.yaml:22:"), "located at the chart's line: {errors}");
+        assert!(errors.contains("content/data/figurer.yaml:23:"), "located at the chart's line: {errors}");
     }
 }

@@ -4,6 +4,7 @@
 mod authoring;
 mod bench;
 mod build;
+mod charts;
 mod chapters_trust;
 mod common;
 mod determinism;
