@@ -172,7 +172,7 @@ fn render_chapters(
     context.insert_value("figures", figures_value.clone());
     context.insert("report", &report.meta());
     let labels =
-        markdown::html::HtmlLabels { footnotes: theme.label("footnotes"), back_to_text: theme.label("back_to_text") };
+        markdown::build::Labels { footnotes: theme.label("footnotes"), back_to_text: theme.label("back_to_text") };
 
     // First expand every chapter, so that each table's chapter is known
     // before any chapter links to it.
@@ -243,7 +243,8 @@ fn render_chapters(
             line_offset: chapter.body_line_offset,
             tables: Some(&blocks),
         };
-        let mut typst = markdown::typst::render(&doc, &ctx);
+        let model = markdown::build::chapter(&doc, &ctx, &labels);
+        let mut typst = markdown::typst::render(&model);
         if chapter.status.is_some_and(|s| s != content::Status::Klar) {
             mark_as_draft(&mut typst, theme.label("draft"));
         }
@@ -257,7 +258,7 @@ fn render_chapters(
             typst: typst.markup,
             line_map: typst.line_map,
             tables: typst.tables,
-            html: markdown::html::render(&doc, &labels, Some(&blocks)),
+            html: markdown::html::render(&model),
             images: doc.images.clone(),
         });
     }

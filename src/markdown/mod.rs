@@ -1,11 +1,15 @@
-//! Markdown chapters: one pulldown-cmark parse feeds both renderers.
+//! Markdown chapters: one pulldown-cmark parse, one model, two emitters.
 //!
 //! [`parse`] reads a chapter body once, checks what both outputs need (one
 //! level-1 title, no skipped heading levels, alt text on images, no raw HTML)
-//! and returns a [`Doc`]; [`typst::render`] and [`html::render`] then walk the
-//! same events.
+//! and returns a [`Doc`]; [`build::chapter`] turns it and the figures views
+//! into the chapter's [`model`]; [`typst::render`] and [`html::render`] write
+//! that model in their own syntax.
 
+pub mod build;
+pub mod emit;
 pub mod html;
+pub mod model;
 pub mod typst;
 
 use std::collections::{BTreeMap, HashMap};

@@ -13,7 +13,7 @@ use rustybuzz::ttf_parser::name_id;
 use rustybuzz::{Direction, Face, Feature, Language, Script, ShapePlan, UnicodeBuffer};
 use serde::Serialize;
 
-use crate::markdown::typst::{CellText, TableText};
+use crate::markdown::model::{CellText, TableText};
 
 /// A shaping plan's weight (index into the faces), direction and script.
 type PlanKey = (usize, Direction, Option<Script>);

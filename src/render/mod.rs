@@ -36,7 +36,7 @@ pub struct RenderedChapter {
     /// Chapter-file line for each line of `typst`.
     pub line_map: Vec<usize>,
     /// The text of the chapter's tables, for their widths.
-    pub tables: Vec<crate::markdown::typst::TableText>,
+    pub tables: Vec<crate::markdown::model::TableText>,
     pub html: String,
     /// Project-relative paths of the images used.
     pub images: Vec<String>,

@@ -287,7 +287,8 @@ mod regressions {
             line_offset: 0,
             tables: None,
         };
-        markdown::typst::render(&doc, &ctx)
+        let labels = markdown::build::Labels { footnotes: "Fotnoter", back_to_text: "Tillbaka" };
+        markdown::typst::render(&markdown::build::chapter(&doc, &ctx, &labels))
     }
 
     /// A table's head is inserted before its rows when the table ends; the

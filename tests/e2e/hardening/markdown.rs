@@ -381,7 +381,9 @@ fn check_chapter(body: &str) -> Result<bool, TestCaseError> {
     };
     let lines = LineIndex::new(body, 0);
     let ctx = ChapterContext { file, slug: "01-a", body, lines: &lines, line_offset: 0, tables: None };
-    let typst = markdown::typst::render(&doc, &ctx);
+    let labels = markdown::build::Labels { footnotes: "Fotnoter", back_to_text: "Tillbaka" };
+    let model = markdown::build::chapter(&doc, &ctx, &labels);
+    let typst = markdown::typst::render(&model);
     // One chapter line for every line of markup, so typst's errors find their Markdown line.
     let markup_lines = typst.markup.matches('\n').count() + 1;
     if typst.line_map.len() != markup_lines {
@@ -403,8 +405,7 @@ fn check_chapter(body: &str) -> Result<bool, TestCaseError> {
     compare(&expected, &visible(&found))
         .map_err(|e| TestCaseError::fail(format!("{e}\n--- markup\n{}", typst.markup)))?;
 
-    let labels = markdown::html::HtmlLabels { footnotes: "Fotnoter", back_to_text: "Tillbaka" };
-    let html = markdown::html::render(&doc, &labels, None);
+    let html = markdown::html::render(&model);
     let page_text = html_text(&html).map_err(TestCaseError::fail)?;
     // The title is the page template's; the body holds everything else.
     let title = visible(&doc.title);
