@@ -86,11 +86,11 @@ pub fn build_with(
     let people = people::load(&data);
     // Charts point at computed figures, so they are checked once the figures are.
     let charts = figures.as_ref().ok().map(|(f, _)| crate::charts::Charts::load(&data, f));
-    let ((figures, mut warnings), goals, people) = match (figures, goals, people) {
-        (Ok(f), Ok(g), Ok(p)) if charts.as_ref().is_none_or(Result::is_ok) => (f, g, p),
-        (f, g, p) => {
+    let ((figures, mut warnings), goals, people, charts) = match (figures, goals, people, charts) {
+        (Ok(f), Ok(g), Ok(p), Some(Ok(c))) => (f, g, p, c),
+        (f, g, p, c) => {
             let mut all = Diagnostics::new();
-            for e in [f.err(), g.err(), p.err(), charts.and_then(Result::err)].into_iter().flatten() {
+            for e in [f.err(), g.err(), p.err(), c.and_then(Result::err)].into_iter().flatten() {
                 all.extend(e);
             }
             return Err(all);
@@ -99,7 +99,7 @@ pub fn build_with(
     timer.lap("validate");
 
     let report = Report { root: project.root.clone(), config, theme: &theme };
-    let rendered = render_chapters(&report, &data, &figures, &goals, people, &chapters, &mut timer)?;
+    let rendered = render_chapters(&report, &data, &figures, &charts, &goals, people, &chapters, &mut timer)?;
     timer.lap("markdown");
 
     // The site is rendered on a second thread while typst compiles.
@@ -150,10 +150,12 @@ pub fn build_with(
 }
 
 /// Expands figures in each chapter and converts it for both outputs.
+#[allow(clippy::too_many_arguments)]
 fn render_chapters(
     report: &Report,
     data: &DataFiles,
     figures: &Figures,
+    charts: &crate::charts::Charts,
     goals: &Goals,
     people: Vec<people::Person>,
     chapters: &[Chapter],
@@ -162,6 +164,7 @@ fn render_chapters(
     let theme = report.theme;
     let mut tera = templates::engine();
     templates::register_figures(&mut tera, figures, theme.label("note"));
+    crate::charts::place::register(&mut tera, charts);
     let follow_up = report.config.kind != DocumentKind::Verksamhetsplan;
     goals::render::register(&mut tera, goals, &theme.labels, follow_up);
     people::register(&mut tera, people, &theme.labels);
@@ -210,8 +213,19 @@ fn render_chapters(
             }
         }
     }
+    let chart_labels = crate::charts::alt::ChartLabels::new(|key| theme.label(key));
+    let chart_style = crate::charts::style::Style::from_theme(&theme.config);
+    let placed = crate::charts::place::place_all(
+        expanded.iter().map(|(_, e)| e.body.as_str()),
+        charts,
+        &chart_style,
+        &chart_labels,
+    );
+    let placed_charts: HashMap<String, crate::charts::place::PlacedChart> =
+        placed.into_iter().map(|p| (p.id.clone(), p)).collect();
     timer.lap("templates");
     let blocks = TableBlocks {
+        charts: &placed_charts,
         views: &figures.views,
         placements: &placements,
         note: theme.label("note"),
