@@ -75,7 +75,13 @@ pub fn alt_text(chart: &Chart, labels: &ChartLabels) -> String {
     let mut out = format!("{}. {}", labels.kind(chart.kind), title_with_unit(chart));
     let single = chart.series.len() == 1;
     for (i, series) in chart.series.iter().enumerate() {
-        out.push_str(if single { ": " } else if i == 0 { ". " } else { " " });
+        out.push_str(if single {
+            ": "
+        } else if i == 0 {
+            ". "
+        } else {
+            " "
+        });
         if !single {
             out.push_str(&format!("{}: ", series.label));
         }
@@ -146,7 +152,8 @@ pub(crate) mod tests {
     use crate::charts::testing::load;
 
     pub fn labels() -> ChartLabels {
-        let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/i18n/sv.yaml")).unwrap();
+        let source =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/i18n/sv.yaml")).unwrap();
         let node = crate::yaml::parse(&source, "sv.yaml").unwrap();
         let words: std::collections::BTreeMap<String, String> = node
             .as_map()
@@ -182,13 +189,17 @@ tables:
             alt(TWO_YEARS, "{id: a, type: grouped, title: Resultat, series: [{row: rr.kansli}, {row: rr.navet}]}"),
             "Grupperat stapeldiagram. Resultat, tkr. Kansli: 2012 \u{2212}1\u{a0}310; 2013 2\u{a0}702. Navet: 2012 uppgift saknas; 2013 450."
         );
-        assert_eq!(alt(TWO_YEARS, "{id: a, type: bar, title: T, alt: Egen text., series: [{row: rr.kansli}]}"), "Egen text.");
+        assert_eq!(
+            alt(TWO_YEARS, "{id: a, type: bar, title: T, alt: Egen text., series: [{row: rr.kansli}]}"),
+            "Egen text."
+        );
     }
 
     #[test]
     fn a_long_series_is_summarised() {
         let years: Vec<String> = (2001..=2020).map(|y| format!("\"{y}\"")).collect();
-        let values: Vec<String> = (0..20).map(|i| if i == 4 { "~".into() } else { (100 + i * 3).to_string() }).collect();
+        let values: Vec<String> =
+            (0..20).map(|i| if i == 4 { "~".into() } else { (100 + i * 3).to_string() }).collect();
         let figures = format!(
             "defaults: {{unit: mnkr, columns: [{}]}}\ntables:\n  - id: f\n    title: Femår\n    rows:\n      - {{id: r, label: Resultat, values: [{}]}}\n",
             years.join(", "),

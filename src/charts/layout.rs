@@ -208,11 +208,7 @@ fn extent(chart: &Chart) -> (Decimal, Decimal) {
         for s in &chart.series {
             let Some(v) = s.values[c] else { continue };
             if chart.kind == ChartKind::Stacked {
-                if v >= Decimal::ZERO {
-                    up += v
-                } else {
-                    down += v
-                }
+                if v >= Decimal::ZERO { up += v } else { down += v }
             } else {
                 hi = hi.max(v);
                 lo = lo.min(v);
@@ -357,11 +353,8 @@ pub fn layout(chart: &Chart) -> Layout {
 
     let value_labels = direct_labels(chart, &bars, zero, slot, &value_text);
 
-    let ticks = ticks
-        .iter()
-        .zip(tick_labels)
-        .map(|(&value, label)| Tick { value, label, at: scale.at(value) })
-        .collect();
+    let ticks =
+        ticks.iter().zip(tick_labels).map(|(&value, label)| Tick { value, label, at: scale.at(value) }).collect();
     Layout {
         width: WIDTH,
         height: round(height),
@@ -433,7 +426,10 @@ mod tests {
         // Nothing to show still gives an axis.
         assert_eq!(ticks_of(0, 0), ["0", "1"]);
         // A step of 2.5 times a power of ten.
-        assert_eq!(ticks(d(0), d(11), 1).iter().map(|t| t.to_string()).collect::<Vec<_>>(), ["0", "2.5", "5", "7.5", "10", "12.5"]);
+        assert_eq!(
+            ticks(d(0), d(11), 1).iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+            ["0", "2.5", "5", "7.5", "10", "12.5"]
+        );
     }
 
     const FIGURES: &str = r#"

@@ -203,17 +203,20 @@ charts:
         let style = Style::from_theme(&ThemeConfig::default());
         let bodies = [format!("Text{}", chart_block("kansli")), format!("Mer{}", chart_block("resultat"))];
         let placed = place_all(bodies.iter().map(String::as_str), &charts, &style, &labels());
-        assert_eq!(placed.iter().map(|p| p.caption.as_str()).collect::<Vec<_>>(), [
-            "Diagram 1. Kansliets resultat, tkr",
-            "Diagram 2. Årets resultat 2012–2013, tkr"
-        ]);
+        assert_eq!(
+            placed.iter().map(|p| p.caption.as_str()).collect::<Vec<_>>(),
+            ["Diagram 1. Kansliets resultat, tkr", "Diagram 2. Årets resultat 2012–2013, tkr"]
+        );
         let data = &placed[1].data;
         assert_eq!(data.caption, "Diagrammets data: Årets resultat 2012–2013, tkr");
         assert_eq!(data.header, ["", "Kansli", "Navet"]);
-        assert_eq!(data.rows, [
-            ("2012".to_owned(), vec!["\u{2212}1\u{a0}310".to_owned(), "uppgift saknas".to_owned()]),
-            ("2013".to_owned(), vec!["2\u{a0}702".to_owned(), "450".to_owned()]),
-        ]);
+        assert_eq!(
+            data.rows,
+            [
+                ("2012".to_owned(), vec!["\u{2212}1\u{a0}310".to_owned(), "uppgift saknas".to_owned()]),
+                ("2013".to_owned(), vec!["2\u{a0}702".to_owned(), "450".to_owned()]),
+            ]
+        );
         let html = html(&placed[1]);
         assert!(html.contains("<figcaption>Diagram 2. Årets resultat 2012–2013, tkr</figcaption>"), "{html}");
         assert!(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\""), "{html}");
@@ -234,7 +237,8 @@ charts:
         let options = usvg::Options { fontdb: std::sync::Arc::new(db), ..usvg::Options::default() };
         let tree = usvg::Tree::from_str(&svg, &options).unwrap();
         assert_eq!(tree.size().width(), 640.0);
-        let viewbox_height: f32 = svg.split("viewBox=\"0 0 640 ").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+        let viewbox_height: f32 =
+            svg.split("viewBox=\"0 0 640 ").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
         assert_eq!(tree.size().height(), viewbox_height);
         fn texts(group: &usvg::Group) -> usize {
             group

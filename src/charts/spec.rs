@@ -12,10 +12,10 @@ use rust_decimal::Decimal;
 
 use crate::data::DataFiles;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::format::format_amount;
 use crate::figures::Figures;
 use crate::figures::model::{RowSource, Table, Unit};
 use crate::figures::view::shown;
+use crate::format::format_amount;
 use crate::project::{Fields, nearest};
 use crate::yaml::Node;
 
@@ -137,9 +137,15 @@ impl Charts {
                 match reader.chart(item) {
                     Ok(chart) => match first.get(&chart.id) {
                         Some(at) => diagnostics.push(
-                            Diagnostic::error(Some(chart.loc.clone()), format!("the chart id `{}` is used twice", chart.id))
-                                .with_hint(format!("it is also used at {}:{}; every chart needs its own id", at.file, at.line))
-                                .with_source(source),
+                            Diagnostic::error(
+                                Some(chart.loc.clone()),
+                                format!("the chart id `{}` is used twice", chart.id),
+                            )
+                            .with_hint(format!(
+                                "it is also used at {}:{}; every chart needs its own id",
+                                at.file, at.line
+                            ))
+                            .with_source(source),
                         ),
                         None => {
                             first.insert(chart.id.clone(), chart.loc.clone());
@@ -294,9 +300,9 @@ impl<'a> Reader<'a> {
             ChartKind::Bar if read.len() > 1 => {
                 Some("a `bar` chart shows one series; use `grouped` or `stacked` for more".to_owned())
             }
-            ChartKind::BarLine if lines == 0 || lines == read.len() => Some(
-                "a `bar-line` chart needs bars and at least one series marked `as: line`".to_owned(),
-            ),
+            ChartKind::BarLine if lines == 0 || lines == read.len() => {
+                Some("a `bar-line` chart needs bars and at least one series marked `as: line`".to_owned())
+            }
             _ => None,
         };
         if let Some(message) = problem {
@@ -412,7 +418,10 @@ impl<'a> Reader<'a> {
         let stated_none = match &table.rows[r].source {
             RowSource::Values(values) => {
                 table.empty_is_zero
-                    && table.input_columns().position(|(i, _)| i == c).is_some_and(|k| values.get(k).is_none_or(Option::is_none))
+                    && table
+                        .input_columns()
+                        .position(|(i, _)| i == c)
+                        .is_some_and(|k| values.get(k).is_none_or(Option::is_none))
             }
             _ => false,
         };
@@ -445,7 +454,8 @@ impl<'a> Reader<'a> {
     /// `row: rr.arets_resultat`: one line over the table's typed columns (or `columns:`).
     fn row_series(&self, node: &Node, columns: Option<&Node>, diagnostics: &mut Diagnostics) -> Option<ReadSeries> {
         let text = node.as_str().unwrap_or_default().trim();
-        let Some((table_id, row_id)) = text.split_once('.').filter(|(t, r)| !t.is_empty() && !r.contains('[') && !r.is_empty())
+        let Some((table_id, row_id)) =
+            text.split_once('.').filter(|(t, r)| !t.is_empty() && !r.contains('[') && !r.is_empty())
         else {
             diagnostics.push(
                 self.error(node, format!("expected a line as `table.line`, found {}", node.describe()))
@@ -556,9 +566,10 @@ impl<'a> Reader<'a> {
                 ok = false;
                 continue;
             };
-            let (Some(r), Some(c)) =
-                (self.row_index(table, row_id, item, diagnostics), self.column_index(table, column_id, item, diagnostics))
-            else {
+            let (Some(r), Some(c)) = (
+                self.row_index(table, row_id, item, diagnostics),
+                self.column_index(table, column_id, item, diagnostics),
+            ) else {
                 ok = false;
                 continue;
             };
@@ -685,7 +696,10 @@ tables:
         assert!(errors.contains("the table `rr` has no line `kanslii`"), "{errors}");
         assert!(errors.contains("did you mean `kansli`?"), "{errors}");
         assert!(errors.contains("there are no pie charts"), "{errors}");
-        assert!(errors.contains("expected one of `bar`, `grouped`, `stacked`, `line`, `bar-line`, found `column`"), "{errors}");
+        assert!(
+            errors.contains("expected one of `bar`, `grouped`, `stacked`, `line`, `bar-line`, found `column`"),
+            "{errors}"
+        );
         assert!(errors.contains("this series is in antal, the first series of the chart in tkr"), "{errors}");
         assert!(errors.contains("there is no table `rx` for this chart"), "{errors}");
         assert!(errors.contains("a `bar` chart shows one series"), "{errors}");

@@ -108,7 +108,8 @@ mod tests {
     /// `#a6c8e8` in theme.yaml made this fail.)
     #[test]
     fn the_default_chart_colours_stand_out_from_the_page() {
-        let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/theme.yaml")).unwrap();
+        let source =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/theme.yaml")).unwrap();
         let config = ThemeConfig::parse(&source, "themes/default/theme.yaml").unwrap();
         assert!(config.colours.chart.len() >= 4, "{:?}", config.colours.chart);
         assert_eq!(config.colours.chart, ThemeConfig::default().colours.chart);

@@ -41,7 +41,8 @@ fn anchor(a: Anchor) -> &'static str {
 }
 
 fn text(out: &mut String, label: &Label, extra: &str) {
-    let _ = write!(out, r#"<text x="{}" y="{}" text-anchor="{}"{extra}>"#, n(label.x), n(label.y), anchor(label.anchor));
+    let _ =
+        write!(out, r#"<text x="{}" y="{}" text-anchor="{}"{extra}>"#, n(label.x), n(label.y), anchor(label.anchor));
     if let [line] = &label.lines[..] {
         out.push_str(&escape(line));
     } else {
@@ -71,13 +72,10 @@ fn pattern_def(out: &mut String, id: &str, colour: &str, pattern: Pattern) {
 fn marker_shape(out: &mut String, marker: Marker, x: f64, y: f64, colour: &str) {
     let _ = match marker {
         Marker::Circle => write!(out, r#"<circle cx="{}" cy="{}" r="4.5" fill="{colour}"/>"#, n(x), n(y)),
-        Marker::Square => write!(out, r#"<rect x="{}" y="{}" width="8" height="8" fill="{colour}"/>"#, n(x - 4.0), n(y - 4.0)),
-        Marker::Triangle => write!(
-            out,
-            r#"<path d="M{} {}l5 9h-10z" fill="{colour}"/>"#,
-            n(x),
-            n(y - 5.5)
-        ),
+        Marker::Square => {
+            write!(out, r#"<rect x="{}" y="{}" width="8" height="8" fill="{colour}"/>"#, n(x - 4.0), n(y - 4.0))
+        }
+        Marker::Triangle => write!(out, r#"<path d="M{} {}l5 9h-10z" fill="{colour}"/>"#, n(x), n(y - 5.5)),
         Marker::Diamond => write!(out, r#"<path d="M{} {}l5 5-5 5-5-5z" fill="{colour}"/>"#, n(x), n(y - 5.0)),
     };
 }
@@ -152,16 +150,33 @@ pub fn render(chart: &Chart, style: &Style, labels: &ChartLabels) -> String {
     // The zero line: the bars' base, stronger when values fall below it.
     let width = if l.negative { "2" } else { "1.2" };
     let _ = if l.horizontal {
-        write!(out, r#"<path d="M{} {}V{}" stroke="{}" stroke-width="{width}"/>"#, n(l.zero), n(p.y), n(p.y + p.height), style.text)
+        write!(
+            out,
+            r#"<path d="M{} {}V{}" stroke="{}" stroke-width="{width}"/>"#,
+            n(l.zero),
+            n(p.y),
+            n(p.y + p.height),
+            style.text
+        )
     } else {
-        write!(out, r#"<path d="M{} {}H{}" stroke="{}" stroke-width="{width}"/>"#, n(p.x), n(l.zero), n(p.x + p.width), style.text)
+        write!(
+            out,
+            r#"<path d="M{} {}H{}" stroke="{}" stroke-width="{width}"/>"#,
+            n(p.x),
+            n(l.zero),
+            n(p.x + p.width),
+            style.text
+        )
     };
     for line in &l.lines {
         let colour = style.colour(line.series);
         let dash = style::dash(line.series).map(|d| format!(r#" stroke-dasharray="{d}""#)).unwrap_or_default();
         for run in &line.runs {
-            let d: Vec<String> =
-                run.iter().enumerate().map(|(i, (x, y))| format!("{}{} {}", if i == 0 { "M" } else { "L" }, n(*x), n(*y))).collect();
+            let d: Vec<String> = run
+                .iter()
+                .enumerate()
+                .map(|(i, (x, y))| format!("{}{} {}", if i == 0 { "M" } else { "L" }, n(*x), n(*y)))
+                .collect();
             let _ = write!(out, r#"<path d="{}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>"#, d.join(""));
             for (x, y) in run {
                 marker_shape(&mut out, style::marker(line.series), *x, *y, colour);

@@ -360,7 +360,11 @@ impl Builder<'_, '_> {
         let text = |t: &str| if t.is_empty() { Vec::new() } else { vec![Inline::Text(t.to_owned())] };
         let data = &placed.data;
         let mut columns = vec![Column { align: Align::Left, figures: false, width: Width::Fraction(1) }];
-        columns.extend(data.header.iter().skip(1).map(|_| Column { align: Align::Right, figures: true, width: Width::Auto }));
+        columns.extend(data.header.iter().skip(1).map(|_| Column {
+            align: Align::Right,
+            figures: true,
+            width: Width::Auto,
+        }));
         let header = data.header.iter().map(|h| Cell { content: text(h), strong: false }).collect();
         let rows = data
             .rows

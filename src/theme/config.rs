@@ -385,7 +385,9 @@ impl<'a> Reader<'a> {
             match crate::charts::style::contrast(&c, crate::charts::style::BACKGROUND) {
                 Some(ratio) if ratio < 3.0 => self.error(
                     n,
-                    format!("the chart colour {c} has a contrast of {ratio:.1}:1 against the white page; charts need 3:1"),
+                    format!(
+                        "the chart colour {c} has a contrast of {ratio:.1}:1 against the white page; charts need 3:1"
+                    ),
                     Some("choose a darker colour".into()),
                 ),
                 _ => colours.push(c),

@@ -81,7 +81,12 @@ fn a_placed_chart_is_a_numbered_figure_in_the_pdf_and_on_the_site() {
     let (out, _, stderr) = build(dir.path());
     assert!(out.status.success(), "{stderr}");
     let page = std::fs::read_to_string(dir.path().join("output/html/01-ekonomi.html")).unwrap();
-    assert!(page.contains("<figure class=\"chart\" id=\"diagram-resultat\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\""), "{page}");
+    assert!(
+        page.contains(
+            "<figure class=\"chart\" id=\"diagram-resultat\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\""
+        ),
+        "{page}"
+    );
     assert!(page.contains("<figcaption>Diagram 1. Årets resultat 2012–2013, tkr</figcaption>"), "{page}");
     assert!(page.contains("<desc>Stapeldiagram. Årets resultat 2012–2013, tkr: 2012 50; 2013 50.</desc>"), "{page}");
     assert!(page.contains("<summary>Diagrammets data: Årets resultat 2012–2013, tkr</summary>"), "{page}");

@@ -4,8 +4,8 @@
 mod authoring;
 mod bench;
 mod build;
-mod charts;
 mod chapters_trust;
+mod charts;
 mod common;
 mod determinism;
 mod documents;
