@@ -226,7 +226,7 @@ charts:
 
     /// The SVG is read by usvg, the library typst draws SVG images with, at
     /// the size of its viewBox and with its text kept as text in the theme's
-    /// font. (A viewBox written without its height made this fail.)
+    /// font. (Writing the SVG without its viewBox made this fail.)
     #[test]
     fn typst_can_read_the_svg() {
         let charts = load(FIGURES).unwrap();

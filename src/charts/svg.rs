@@ -228,7 +228,7 @@ mod tests {
     /// One chart of each kind against its reviewed SVG. After a deliberate
     /// change, `UPDATE_SNAPSHOTS=charts` rewrites them; look at each again
     /// (`chromium --headless --screenshot`) before committing. (Drawing bars
-    /// from the lowest tick instead of zero made `grouped` and `bar` fail.)
+    /// from the lowest tick instead of zero made the snapshots differ.)
     #[test]
     fn each_kind_of_chart_matches_its_reviewed_svg() {
         let source = std::fs::read_to_string(format!("{DIR}/figures.yaml")).unwrap();

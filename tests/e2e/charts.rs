@@ -73,8 +73,8 @@ fn project_with_chart(call: &str) -> tempfile::TempDir {
 /// A placed chart is a numbered figure in both outputs: on the site an
 /// inline `<svg role="img">` with its alt text in a `<figure>` and its data
 /// table; in the PDF the same caption, the data table, and a tagged Figure
-/// with /Alt. (Without the Chart block's arms in the emitters, the chart's
-/// marker reached both outputs as a code block and this failed.)
+/// with /Alt. (An HTML emitter that wrote nothing for the Chart block made
+/// this fail.)
 #[test]
 fn a_placed_chart_is_a_numbered_figure_in_the_pdf_and_on_the_site() {
     let dir = project_with_chart("{{ chart(id=\"resultat\") }}");
