@@ -2,6 +2,7 @@
 //! verksamhetsplan och budget, delårsrapport) from Markdown chapters and YAML
 //! figures into an accessible PDF and HTML site.
 
+pub mod charts;
 pub mod cli;
 pub mod cmd;
 pub mod content;

@@ -84,11 +84,13 @@ pub fn build_with(
     let figures = Figures::load(&data, &table_labels);
     let goals = Goals::load(&data);
     let people = people::load(&data);
-    let ((figures, mut warnings), goals, people) = match (figures, goals, people) {
-        (Ok(f), Ok(g), Ok(p)) => (f, g, p),
-        (f, g, p) => {
+    // Charts point at computed figures, so they are checked once the figures are.
+    let charts = figures.as_ref().ok().map(|(f, _)| crate::charts::Charts::load(&data, f));
+    let ((figures, mut warnings), goals, people, charts) = match (figures, goals, people, charts) {
+        (Ok(f), Ok(g), Ok(p), Some(Ok(c))) => (f, g, p, c),
+        (f, g, p, c) => {
             let mut all = Diagnostics::new();
-            for e in [f.err(), g.err(), p.err()].into_iter().flatten() {
+            for e in [f.err(), g.err(), p.err(), c.and_then(Result::err)].into_iter().flatten() {
                 all.extend(e);
             }
             return Err(all);
@@ -98,7 +100,7 @@ pub fn build_with(
     timer.lap("validate");
 
     let report = Report { root: project.root.clone(), config, theme: &theme };
-    let rendered = render_chapters(&report, &data, &figures, &goals, people, &chapters, &mut timer)?;
+    let rendered = render_chapters(&report, &data, &figures, &charts, &goals, people, &chapters, &mut timer)?;
     timer.lap("markdown");
 
     // The site is rendered on a second thread while typst compiles.
@@ -158,10 +160,12 @@ pub fn build_with(
 }
 
 /// Expands figures in each chapter and converts it for both outputs.
+#[allow(clippy::too_many_arguments)]
 fn render_chapters(
     report: &Report,
     data: &DataFiles,
     figures: &Figures,
+    charts: &crate::charts::Charts,
     goals: &Goals,
     people: Vec<people::Person>,
     chapters: &[Chapter],
@@ -170,6 +174,7 @@ fn render_chapters(
     let theme = report.theme;
     let mut tera = templates::engine();
     templates::register_figures(&mut tera, figures, theme.label("note"));
+    crate::charts::place::register(&mut tera, charts);
     let goal_view = match report.config.kind {
         DocumentKind::Verksamhetsplan => goals::View::Plan,
         DocumentKind::Arsredovisning => goals::View::FollowUp,
@@ -223,8 +228,19 @@ fn render_chapters(
             }
         }
     }
+    let chart_labels = crate::charts::alt::ChartLabels::new(|key| theme.label(key));
+    let chart_style = crate::charts::style::Style::from_theme(&theme.config);
+    let placed = crate::charts::place::place_all(
+        expanded.iter().map(|(_, e)| e.body.as_str()),
+        charts,
+        &chart_style,
+        &chart_labels,
+    );
+    let placed_charts: HashMap<String, crate::charts::place::PlacedChart> =
+        placed.into_iter().map(|p| (p.id.clone(), p)).collect();
     timer.lap("templates");
     let blocks = TableBlocks {
+        charts: &placed_charts,
         views: &figures.views,
         placements: &placements,
         note: theme.label("note"),

@@ -248,7 +248,7 @@ pub struct FileFigures {
 
 /// Whether a data file declares figures (rather than free data).
 pub fn is_figures_file(node: &Node) -> bool {
-    ["tables", "notes", "checks", "budgets"].iter().any(|k| node.get(k).is_some())
+    ["tables", "notes", "checks", "budgets", "charts"].iter().any(|k| node.get(k).is_some())
 }
 
 pub fn parse_file(node: &Node, file: &str, source: &str) -> Result<FileFigures, Diagnostics> {
@@ -299,6 +299,8 @@ pub fn parse_file(node: &Node, file: &str, source: &str) -> Result<FileFigures, 
             }
         }
     }
+    // Charts point at these figures; they are read by `crate::charts`.
+    f.optional("charts");
     diagnostics.extend(f.finish());
     diagnostics.into_result().map(|_| out)
 }

@@ -203,6 +203,10 @@ impl Builder<'_, '_> {
                 let id = Self::text_until_end(events, i);
                 return self.figures_table(id.trim(), line);
             }
+            Tag::CodeBlock(CodeBlockKind::Fenced(lang)) if lang.as_ref() == crate::charts::place::CHART_BLOCK => {
+                let id = Self::text_until_end(events, i);
+                return self.chart(id.trim(), line);
+            }
             Tag::CodeBlock(kind) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(lang) => lang.to_string(),
@@ -387,6 +391,42 @@ impl Builder<'_, '_> {
             rows,
             compact: false,
         }
+    }
+
+    /// A chart placed by `{{ chart(id=…) }}`, followed by its data table.
+    fn chart(&mut self, id: &str, line: usize) -> Vec<BlockKind> {
+        let Some(placed) = self.ctx.tables.and_then(|b| b.charts.get(id)) else { return Vec::new() };
+        let text = |t: &str| if t.is_empty() { Vec::new() } else { vec![Inline::Text(t.to_owned())] };
+        let data = &placed.data;
+        let mut columns = vec![Column { align: Align::Left, figures: false, width: Width::Fraction(1) }];
+        columns.extend(data.header.iter().skip(1).map(|_| Column {
+            align: Align::Right,
+            figures: true,
+            width: Width::Auto,
+        }));
+        let header = data.header.iter().map(|h| Cell { content: text(h), strong: false }).collect();
+        let rows = data
+            .rows
+            .iter()
+            .map(|(label, cells)| {
+                let mut row = vec![Cell { content: text(label), strong: false }];
+                row.extend(cells.iter().map(|c| Cell { content: text(c), strong: false }));
+                Row { kind: RowKind::Normal, anchor: None, cells: row, line }
+            })
+            .collect();
+        let table = Table {
+            label: self.next_table_label(),
+            id: Some(format!("diagramdata-{}", placed.id)),
+            figures: true,
+            caption: Some(data.caption.clone()),
+            name: data.caption.clone(),
+            columns,
+            header: vec![header],
+            rows,
+            breakable: true,
+            compact: false,
+        };
+        vec![BlockKind::Chart(Box::new(placed.clone())), BlockKind::Table(Box::new(table))]
     }
 
     /// A figures table placed by `{{ table(id=…) }}`, and for a note, the

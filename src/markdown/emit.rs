@@ -71,6 +71,7 @@ pub trait Emitter: Sized {
     fn code_block(&mut self, lang: &str, text: &str);
     fn rule(&mut self);
     fn table(&mut self, chapter: &Chapter, table: &Table);
+    fn chart(&mut self, chart: &crate::charts::place::PlacedChart);
     fn note_references(&mut self, chapter: &Chapter, lead: &str, links: &[(LinkTarget, String)]);
     fn code(&mut self, code: &str);
     fn line_break(&mut self, hard: bool);
@@ -108,6 +109,7 @@ pub fn blocks(e: &mut impl Emitter, chapter: &Chapter, blocks: &[Block]) {
                 }
             }),
             BlockKind::Table(table) => e.table(chapter, table),
+            BlockKind::Chart(chart) => e.chart(chart),
             BlockKind::NoteReferences { lead, links } => e.note_references(chapter, lead, links),
         }
     }

@@ -123,6 +123,10 @@ impl Emitter for Html {
         table(self, chapter, t);
     }
 
+    fn chart(&mut self, chart: &crate::charts::place::PlacedChart) {
+        self.out.push_str(&crate::charts::place::html(chart));
+    }
+
     fn note_references(&mut self, _chapter: &Chapter, lead: &str, links: &[(LinkTarget, String)]) {
         let links: Vec<String> = links
             .iter()

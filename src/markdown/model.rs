@@ -48,6 +48,9 @@ pub enum BlockKind {
     Rule,
     /// A definition list: terms and their definitions, in the order written.
     Definitions(Vec<DefinitionItem>),
+    /// A chart placed by `{{ chart(id=…) }}`: its numbered caption, SVG and
+    /// alt text (its data table follows as a `Table`).
+    Chart(Box<crate::charts::place::PlacedChart>),
     Table(Box<Table>),
     /// Under a note: links back to the statement lines that refer to it.
     NoteReferences {

@@ -167,6 +167,11 @@ impl Emitter for Out {
         table(self, chapter, t);
     }
 
+    fn chart(&mut self, chart: &crate::charts::place::PlacedChart) {
+        self.push(&crate::charts::place::typst_markup(chart));
+        self.push("\n");
+    }
+
     fn note_references(&mut self, chapter: &Chapter, lead: &str, links: &[(LinkTarget, String)]) {
         let links: Vec<String> = links
             .iter()

@@ -81,6 +81,8 @@ pub struct Colours {
     pub muted: String,
     pub rule: String,
     pub table_header: Option<String>,
+    /// Series colours of charts, each at least 3:1 against the white page.
+    pub chart: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -149,6 +151,7 @@ impl Default for ThemeConfig {
                 muted: "#595959".into(),
                 rule: "#8c8c8c".into(),
                 table_header: None,
+                chart: ["#1f4e79", "#b34700", "#3b6e22", "#6f2f9e", "#8a6d00"].map(String::from).to_vec(),
             },
             chapters: ChapterConfig { start: "new-page".into() },
             tables: TableConfig { row_rules: true, landscape: true },
@@ -389,7 +392,34 @@ impl<'a> Reader<'a> {
                     _ => r.colour(n),
                 };
             }
+            if let Some(list) = f.optional("chart") {
+                r.chart_colours(list, &mut colours.chart);
+            }
         });
+    }
+
+    /// Chart colours: a list, each one standing out from the page (WCAG 1.4.11).
+    fn chart_colours(&mut self, list: &Node, slot: &mut Vec<String>) {
+        let items = list.as_seq().unwrap_or_default();
+        let mut colours = Vec::new();
+        for n in items {
+            let Some(c) = self.colour(n) else { continue };
+            match crate::charts::style::contrast(&c, crate::charts::style::BACKGROUND) {
+                Some(ratio) if ratio < 3.0 => self.error(
+                    n,
+                    format!(
+                        "the chart colour {c} has a contrast of {ratio:.1}:1 against the white page; charts need 3:1"
+                    ),
+                    Some("choose a darker colour".into()),
+                ),
+                _ => colours.push(c),
+            }
+        }
+        if items.is_empty() {
+            self.error(list, format!("expected a list of colours, found {}", list.describe()), None);
+        } else if colours.len() == items.len() {
+            *slot = colours;
+        }
     }
 
     fn families(&mut self, node: &Node) -> Vec<String> {

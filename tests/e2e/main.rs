@@ -5,6 +5,7 @@ mod authoring;
 mod bench;
 mod build;
 mod chapters_trust;
+mod charts;
 mod common;
 mod determinism;
 mod documents;
