@@ -784,9 +784,8 @@ mod tests {
         );
     }
 
-    /// Broken by leaving the labels out of the poll's answer (the overlay
-    /// then shows its English fallback), and by reading them from the
-    /// English-only defaults instead of the theme.
+    /// Fails when `overlay_labels` gives nothing for a readable project (the
+    /// overlay would then show its English fallback).
     #[test]
     fn the_problem_overlay_speaks_the_documents_language() {
         let dir = tempfile::tempdir().unwrap();

@@ -16,8 +16,9 @@ fn hyphenated_lines(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Broken by leaving `hyphenate: settings.hyphenate.text` out of the body's
-/// text settings in lib.typ: no word is then hyphenated.
+/// Without the setting no line is hyphenated (the first half): that is the
+/// output of lib.typ without `hyphenate: settings.hyphenate.text`, on which
+/// the second half fails.
 #[test]
 fn long_compounds_are_hyphenated_in_running_text_when_the_theme_says_so() {
     let sentence = "Lärarutbildningsdagarna, kompetensutvecklingsinsatserna och verksamhetsuppföljningen ";

@@ -27,8 +27,8 @@ fn footer(page: &str) -> &str {
 
 const CHAPTER: &str = "# Förvaltningsberättelse\n\nFörbundet redovisar ett resultat.\n";
 
-/// Broken by leaving the `site_links` out of the site's context: no page
-/// then links to either, and the assertions on the footer fail.
+/// Fails when `site_links` is left out of the site's context (the
+/// templates then cannot render the footer and the build fails).
 #[test]
 fn every_page_links_to_the_accessibility_statement_and_the_contact() {
     let dir = project(&[("01-forvaltningsberattelse.md", CHAPTER)]);
@@ -49,8 +49,8 @@ fn every_page_links_to_the_accessibility_statement_and_the_contact() {
     }
 }
 
-/// Broken by not passing the warnings on from `report.yaml` to the build:
-/// `check` is then silent.
+/// Fails when the pipeline does not pass the warnings on from
+/// `report.yaml`: `check` is then silent.
 #[test]
 fn check_warns_at_report_yaml_when_the_site_links_are_missing() {
     let dir = project(&[("01-forvaltningsberattelse.md", CHAPTER)]);
@@ -88,8 +88,8 @@ fn shown_size(bytes: u64) -> String {
     }
 }
 
-/// Broken by filling the size slot with a fixed size, and by leaving it
-/// unfilled: either way the size on the pages is not the file's.
+/// Fails when the size slot is filled with a fixed 857 000 bytes instead of
+/// the PDF's length: the pages then say 857 kB, not the file's 867 kB.
 #[test]
 fn the_pdf_link_names_the_document_and_gives_the_files_real_size() {
     let dir = example();
