@@ -10,6 +10,7 @@ mod determinism;
 mod documents;
 mod figures_expressions;
 mod figures_trust;
+mod figures_units;
 mod fixtures;
 mod hardening;
 mod hyphenation;
