@@ -353,14 +353,10 @@ impl Resolver<'_> {
     }
 }
 
-/// How many of `to`'s typed unit one of `from`'s is: kr, tkr and mnkr convert
-/// exactly; counts and other plain numbers are taken as they are.
-fn unit_factor(from: &Table, to: &Table) -> Decimal {
-    if from.input_unit == to.input_unit || !from.input_unit.is_money() || !to.input_unit.is_money() {
-        Decimal::ONE
-    } else {
-        from.input_unit.kronor() / to.input_unit.kronor()
-    }
+/// How many of `to` one `from` is: kr, tkr and mnkr convert exactly; counts,
+/// percentages and other plain numbers are taken as they are.
+fn unit_factor(from: Unit, to: Unit) -> Decimal {
+    if from == to || !from.is_money() || !to.is_money() { Decimal::ONE } else { from.kronor() / to.kronor() }
 }
 
 /// The figure of term `r` (a line of `table` with `values`) in column
@@ -386,7 +382,9 @@ fn term_value(table: &Table, values: &Line, r: &Ref, column: &str, host: &Table)
             hint: Some(hint),
         });
     };
-    let factor = unit_factor(table, host);
+    // A line in a unit of its own is typed in it, not in the table's.
+    let typed = table.row_index(&r.row).map_or(table.input_unit, |i| table.row_input_unit(i));
+    let factor = unit_factor(typed, host.input_unit);
     values[c]
         .map(|v| {
             v.checked_mul(factor).ok_or_else(|| ExprError {
@@ -614,7 +612,9 @@ fn mixed_units(table: &Table, r: usize) -> Option<Diagnostic> {
                 name(r)
             ),
         )
-        .with_hint("a sum adds lines of one unit; give the line its own `unit:` only outside sums, or leave it out of the sum"),
+        .with_hint(
+            "a sum adds lines of one unit; give the line its own `unit:` only outside sums, or leave it out of the sum",
+        ),
     )
 }
 
@@ -642,7 +642,10 @@ fn hidden_decimals(table: &Table) -> Vec<Diagnostic> {
                             format_amount(super::view::shown(table, r, *value), Some(decimals))
                         ),
                     )
-                    .with_hint(format!("write `decimals: {}` on the line to show it as typed, or round the figure", value.scale())),
+                    .with_hint(format!(
+                        "write `decimals: {}` on the line to show it as typed, or round the figure",
+                        value.scale()
+                    )),
                 );
             }
         }

@@ -60,12 +60,9 @@ impl Unit {
     /// How many kronor one of this unit is (1 for counts).
     pub fn kronor(self) -> Decimal {
         match self {
-            Unit::Kr
-            | Unit::Antal
-            | Unit::Procent
-            | Unit::Procentenheter
-            | Unit::KrPerInvanare
-            | Unit::Arsarbetare => Decimal::ONE,
+            Unit::Kr | Unit::Antal | Unit::Procent | Unit::Procentenheter | Unit::KrPerInvanare | Unit::Arsarbetare => {
+                Decimal::ONE
+            }
             Unit::Tkr => Decimal::from(1_000),
             Unit::Mnkr => Decimal::from(1_000_000),
         }
@@ -816,20 +813,22 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
     let accepted = parse_accepted(&mut f, Some(columns));
     // A known unit name is that unit; any other text is a label for a plain number.
     let (unit, unit_label) = match f.optional("unit") {
-        Some(n) => match n.as_str().map(str::trim) {
-            Some(text) if !text.is_empty() => match Unit::NAMES.iter().find(|(name, _)| *name == text) {
-                Some((_, u)) => (Some(*u), None),
-                None => (Some(Unit::Antal), Some(text.to_owned())),
-            },
-            _ => {
-                f.diagnostics.push(
+        Some(n) => {
+            match n.as_str().map(str::trim) {
+                Some(text) if !text.is_empty() => match Unit::NAMES.iter().find(|(name, _)| *name == text) {
+                    Some((_, u)) => (Some(*u), None),
+                    None => (Some(Unit::Antal), Some(text.to_owned())),
+                },
+                _ => {
+                    f.diagnostics.push(
                     Diagnostic::error(Some(n.location(file)), format!("expected a unit, found {}", n.describe()))
                         .with_hint("for example `unit: procent`, `unit: mnkr` or a label of your own, `unit: besök per dag`")
                         .with_source(source),
                 );
-                (None, None)
+                    (None, None)
+                }
             }
-        },
+        }
         None => (None, None),
     };
     let decimals = f.optional("decimals").and_then(|n| parse_small(n, file, source, &mut f.diagnostics));

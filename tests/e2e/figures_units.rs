@@ -49,8 +49,7 @@ const OVERVIEW: &str = "defaults:\n  columns: [\"2013\", \"2012\"]\ntables:\n  -
 /// Each line of a five-year overview is shown in its own unit and decimals,
 /// the unit after its label, the same in both outputs, and the caption names
 /// no unit; the all-tkr balance sheet still says "belopp i tkr". Failed with
-/// the line's `decimals:` ignored (21,35 then read 21) and, separately, with
-/// the caption always naming the table's unit.
+/// `Table::row_decimals` returning the table's decimals (21,35 then read 21).
 #[test]
 fn each_line_is_shown_in_its_own_unit_in_both_outputs() {
     let dir = with_figures(OVERVIEW, &["br", "oversikt"]);
@@ -80,8 +79,8 @@ fn each_line_is_shown_in_its_own_unit_in_both_outputs() {
 }
 
 /// A figure typed with more decimals than its line shows is a warning at
-/// the figure, naming what is shown. Failed with the warning left out of
-/// compute (check then printed nothing).
+/// the figure, naming what is shown. Failed with `Table::row_decimals`
+/// returning the table's decimals (the warning then said "shown with 0").
 #[test]
 fn a_figure_typed_finer_than_shown_is_a_warning_at_its_line() {
     let figures = OVERVIEW.replace("values: [\"21,35\", \"21,10\"]", "values: [\"21,355\", \"21,10\"]");
