@@ -172,6 +172,9 @@ pub fn parse_budget(node: &Node, file: &str, source: &str) -> Result<Table, Diag
             claimed: Vec::new(),
             total: false,
             accepted: None,
+            unit: None,
+            unit_label: None,
+            decimals: None,
             loc: c.loc.clone(),
         })
         .collect();
@@ -183,6 +186,9 @@ pub fn parse_budget(node: &Node, file: &str, source: &str) -> Result<Table, Diag
         claimed: Vec::new(),
         total: true,
         accepted: None,
+        unit: None,
+        unit_label: None,
+        decimals: None,
         loc: loc.clone(),
     });
     Ok(Table {

@@ -353,14 +353,10 @@ impl Resolver<'_> {
     }
 }
 
-/// How many of `to`'s typed unit one of `from`'s is: kr, tkr and mnkr convert
-/// exactly; counts and other plain numbers are taken as they are.
-fn unit_factor(from: &Table, to: &Table) -> Decimal {
-    if from.input_unit == to.input_unit || from.input_unit == Unit::Antal || to.input_unit == Unit::Antal {
-        Decimal::ONE
-    } else {
-        from.input_unit.kronor() / to.input_unit.kronor()
-    }
+/// How many of `to` one `from` is: kr, tkr and mnkr convert exactly; counts,
+/// percentages and other plain numbers are taken as they are.
+fn unit_factor(from: Unit, to: Unit) -> Decimal {
+    if from == to || !from.is_money() || !to.is_money() { Decimal::ONE } else { from.kronor() / to.kronor() }
 }
 
 /// The figure of term `r` (a line of `table` with `values`) in column
@@ -386,7 +382,9 @@ fn term_value(table: &Table, values: &Line, r: &Ref, column: &str, host: &Table)
             hint: Some(hint),
         });
     };
-    let factor = unit_factor(table, host);
+    // A line in a unit of its own is typed in it, not in the table's.
+    let typed = table.row_index(&r.row).map_or(table.input_unit, |i| table.row_input_unit(i));
+    let factor = unit_factor(typed, host.input_unit);
     values[c]
         .map(|v| {
             v.checked_mul(factor).ok_or_else(|| ExprError {
@@ -446,6 +444,9 @@ pub fn compute(
                     )
                     .with_hint("give each line its own id"),
                 ));
+            }
+            if let Some(d) = mixed_units(table, r) {
+                diagnostics.push(with_source(d));
             }
         }
     }
@@ -541,7 +542,7 @@ pub fn compute(
                             column: Some(&column.label),
                             difference: *claimed - v,
                             tolerance: table.tolerance,
-                            unit: table.input_unit,
+                            unit: table.row_input_unit(r),
                             accepted: accepted_for(row.accepted.as_ref(), Some(&column.id)),
                         };
                         judge.gap(&mut diagnostics, gap, message, hint);
@@ -579,7 +580,77 @@ pub fn compute(
     for check in checks {
         run_check(&computed, check, &mut diagnostics, &judge, &mut reported_roots);
     }
+    for table in &computed.tables {
+        for d in hidden_decimals(table) {
+            diagnostics.push(with_source(d));
+        }
+    }
     diagnostics.into_result().map(|warnings| (computed, warnings))
+}
+
+/// A sum of this table's lines must add figures of its own unit: tkr and
+/// procent do not add up to anything.
+fn mixed_units(table: &Table, r: usize) -> Option<Diagnostic> {
+    let parts: Vec<usize> = match &table.rows[r].source {
+        RowSource::SumAll => sum_all_parts(table).collect(),
+        RowSource::Sum(terms) => {
+            terms.iter().filter(|t| t.table.is_none()).filter_map(|t| table.row_index(&t.row)).collect()
+        }
+        _ => return None,
+    };
+    let unit_of = |r: usize| (table.row_input_unit(r), table.rows[r].unit_label.as_deref());
+    let p = parts.into_iter().find(|&p| unit_of(p) != unit_of(r))?;
+    let name = |r: usize| table.rows[r].unit_label.as_deref().unwrap_or(table.row_input_unit(r).name()).to_owned();
+    Some(
+        Diagnostic::error(
+            Some(table.rows[r].loc.clone()),
+            format!(
+                "{} adds `{}` in {}, but is itself in {}",
+                table.rows[r].label,
+                table.rows[p].label,
+                name(p),
+                name(r)
+            ),
+        )
+        .with_hint(
+            "a sum adds lines of one unit; give the line its own `unit:` only outside sums, or leave it out of the sum",
+        ),
+    )
+}
+
+/// A typed figure with more decimals than its line shows would be shown
+/// rounded without a word: warn at the figure. Figures converted to a larger
+/// unit are typed finer on purpose and are left alone.
+fn hidden_decimals(table: &Table) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (r, row) in table.rows.iter().enumerate() {
+        let RowSource::Values(values) = &row.source else { continue };
+        let decimals = table.row_decimals(r);
+        if table.row_input_unit(r) != table.row_unit(r) {
+            continue;
+        }
+        for Amount { value, loc } in values.iter().flatten() {
+            if value.scale() > decimals {
+                out.push(
+                    Diagnostic::warning(
+                        Some(loc.clone()),
+                        format!(
+                            "{}: {} is typed with {} decimals but shown with {decimals}, as {}",
+                            row.label,
+                            fmt(*value),
+                            value.scale(),
+                            format_amount(super::view::shown(table, r, *value), Some(decimals))
+                        ),
+                    )
+                    .with_hint(format!(
+                        "write `decimals: {}` on the line to show it as typed, or round the figure",
+                        value.scale()
+                    )),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// How a line gets the figure of column `c`, for messages.
@@ -1206,8 +1277,8 @@ mod tests {
         .unwrap();
         assert_eq!(line(&c, "drift", "a"), [Some(1_000_000), Some(1_250_500), Some(250_500)]);
         let table = &c.tables[0];
-        assert_eq!(crate::figures::view::shown(table, Decimal::from(250_500)), Decimal::from(251));
-        assert_eq!(crate::figures::view::shown(table, Decimal::from(-1_499)), Decimal::from(-1));
+        assert_eq!(crate::figures::view::shown(table, 0, Decimal::from(250_500)), Decimal::from(251));
+        assert_eq!(crate::figures::view::shown(table, 0, Decimal::from(-1_499)), Decimal::from(-1));
     }
 
     #[test]

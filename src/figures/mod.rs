@@ -75,7 +75,7 @@ impl Figures {
                 let mut columns = BTreeMap::new();
                 for (c, column) in table.columns.iter().enumerate() {
                     if let Some(v) = self.computed.lines[t][r][c] {
-                        let shown = view::shown(table, v);
+                        let shown = view::shown(table, r, v);
                         let value = if shown.scale() == 0 {
                             tera::Value::from(shown.mantissa())
                         } else {

@@ -30,11 +30,28 @@ pub enum Unit {
     Mnkr,
     /// Counts and other plain numbers (visitors, pupils).
     Antal,
+    Procent,
+    Procentenheter,
+    KrPerInvanare,
+    Arsarbetare,
 }
 
 impl Unit {
-    pub const NAMES: [(&'static str, Unit); 4] =
-        [("kr", Unit::Kr), ("tkr", Unit::Tkr), ("mnkr", Unit::Mnkr), ("antal", Unit::Antal)];
+    pub const NAMES: [(&'static str, Unit); 8] = [
+        ("kr", Unit::Kr),
+        ("tkr", Unit::Tkr),
+        ("mnkr", Unit::Mnkr),
+        ("antal", Unit::Antal),
+        ("procent", Unit::Procent),
+        ("procentenheter", Unit::Procentenheter),
+        ("kr per invånare", Unit::KrPerInvanare),
+        ("årsarbetare", Unit::Arsarbetare),
+    ];
+
+    /// Kronor, tkr and mnkr convert into each other; every other unit is a plain number.
+    pub fn is_money(self) -> bool {
+        matches!(self, Unit::Kr | Unit::Tkr | Unit::Mnkr)
+    }
 
     pub fn name(self) -> &'static str {
         Self::NAMES.iter().find(|(_, u)| *u == self).map(|(n, _)| *n).unwrap_or_default()
@@ -43,7 +60,9 @@ impl Unit {
     /// How many kronor one of this unit is (1 for counts).
     pub fn kronor(self) -> Decimal {
         match self {
-            Unit::Kr | Unit::Antal => Decimal::ONE,
+            Unit::Kr | Unit::Antal | Unit::Procent | Unit::Procentenheter | Unit::KrPerInvanare | Unit::Arsarbetare => {
+                Decimal::ONE
+            }
             Unit::Tkr => Decimal::from(1_000),
             Unit::Mnkr => Decimal::from(1_000_000),
         }
@@ -112,6 +131,12 @@ pub struct Row {
     /// Differences between a claim and the computation that are known and
     /// published as they are, with the reason.
     pub accepted: Option<Accepted>,
+    /// The line's own unit (`unit:`), typed and shown as it is; `None`: the table's.
+    pub unit: Option<Unit>,
+    /// A unit of the author's own words (`unit: besök per dag`): a plain number.
+    pub unit_label: Option<String>,
+    /// The line's own number of decimals; `None`: the table's.
+    pub decimals: Option<u32>,
     pub loc: Location,
 }
 
@@ -166,6 +191,31 @@ impl Table {
 
     pub fn row_index(&self, id: &str) -> Option<usize> {
         self.rows.iter().position(|r| r.id.as_deref() == Some(id))
+    }
+
+    /// The unit line `r` is typed in: its own, else the table's `input_unit`.
+    pub fn row_input_unit(&self, r: usize) -> Unit {
+        self.rows[r].unit.unwrap_or(self.input_unit)
+    }
+
+    /// The unit line `r` is shown in: its own, else the table's.
+    pub fn row_unit(&self, r: usize) -> Unit {
+        self.rows[r].unit.unwrap_or(self.unit)
+    }
+
+    pub fn row_decimals(&self, r: usize) -> u32 {
+        self.rows[r].decimals.unwrap_or(self.decimals)
+    }
+
+    /// The name of the unit line `r` is shown in: `procent`, or the author's own label.
+    pub fn row_unit_name(&self, r: usize) -> &str {
+        self.rows[r].unit_label.as_deref().unwrap_or(self.row_unit(r).name())
+    }
+
+    /// Whether every line with figures is shown in the table's unit.
+    pub fn one_unit(&self) -> bool {
+        (0..self.rows.len())
+            .all(|r| matches!(self.rows[r].source, RowSource::Heading) || self.row_unit_name(r) == self.unit.name())
     }
 }
 
@@ -704,6 +754,9 @@ fn parse_table(node: &Node, file: &str, source: &str, defaults: &Defaults) -> Re
             claimed: Vec::new(),
             total: true,
             accepted: None,
+            unit: None,
+            unit_label: None,
+            decimals: None,
             loc,
         });
     }
@@ -760,6 +813,27 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
     let formula = f.optional("formula");
     let heading = f.optional("heading").and_then(|n| f.boolean(Some(n))).unwrap_or(false);
     let accepted = parse_accepted(&mut f, Some(columns));
+    // A known unit name is that unit; any other text is a label for a plain number.
+    let (unit, unit_label) = match f.optional("unit") {
+        Some(n) => {
+            match n.as_str().map(str::trim) {
+                Some(text) if !text.is_empty() => match Unit::NAMES.iter().find(|(name, _)| *name == text) {
+                    Some((_, u)) => (Some(*u), None),
+                    None => (Some(Unit::Antal), Some(text.to_owned())),
+                },
+                _ => {
+                    f.diagnostics.push(
+                    Diagnostic::error(Some(n.location(file)), format!("expected a unit, found {}", n.describe()))
+                        .with_hint("for example `unit: procent`, `unit: mnkr` or a label of your own, `unit: besök per dag`")
+                        .with_source(source),
+                );
+                    (None, None)
+                }
+            }
+        }
+        None => (None, None),
+    };
+    let decimals = f.optional("decimals").and_then(|n| parse_small(n, file, source, &mut f.diagnostics));
 
     if let Some(n) = sign
         && note.is_none()
@@ -837,6 +911,9 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
         claimed,
         total: total.unwrap_or(computed),
         accepted,
+        unit,
+        unit_label,
+        decimals,
         loc: node.location(file),
     })
 }

@@ -62,14 +62,16 @@ pub struct TableLabels<'a> {
     pub rounding: &'a str,
 }
 
-/// A computed value in the unit shown, rounded to the table's decimals.
-pub fn shown(table: &Table, value: Decimal) -> Decimal {
-    let scaled = if table.input_unit == table.unit || table.unit == Unit::Antal || table.input_unit == Unit::Antal {
+/// A computed value of line `r` in the unit shown, rounded once (half away
+/// from zero) to the line's decimals.
+pub fn shown(table: &Table, r: usize, value: Decimal) -> Decimal {
+    let (typed, unit) = (table.row_input_unit(r), table.row_unit(r));
+    let scaled = if typed == unit || !unit.is_money() || !typed.is_money() {
         value
     } else {
-        value * table.input_unit.kronor() / table.unit.kronor()
+        value * typed.kronor() / unit.kronor()
     };
-    scaled.round_dp_with_strategy(table.decimals, RoundingStrategy::MidpointAwayFromZero)
+    scaled.round_dp_with_strategy(table.row_decimals(r), RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// When figures are typed in one unit and shown in a larger one, rounded parts
@@ -98,15 +100,15 @@ fn with_rounding_lines(computed: &Computed, t: usize, mut rows: Vec<RowView>, la
             .map(|c| {
                 let total = computed.lines[t][r][c]?;
                 let shown_parts: Decimal =
-                    parts.iter().filter_map(|&p| computed.lines[t][p][c]).map(|v| shown(table, v)).sum();
-                let difference = shown(table, total) - shown_parts;
+                    parts.iter().filter_map(|&p| computed.lines[t][p][c].map(|v| shown(table, p, v))).sum();
+                let difference = shown(table, r, total) - shown_parts;
                 (!difference.is_zero()).then_some(difference)
             })
             .collect();
         if differences.iter().any(Option::is_some) {
             let cells = differences
                 .iter()
-                .map(|d| d.map(|d| format_amount(d, Some(table.decimals))).unwrap_or_default())
+                .map(|d| d.map(|d| format_amount(d, Some(table.row_decimals(r)))).unwrap_or_default())
                 .collect();
             rows.insert(
                 r,
@@ -126,9 +128,18 @@ fn typed_blank(table: &Table, r: usize, c: usize) -> bool {
 
 pub fn build(computed: &Computed, t: usize, labels: &TableLabels) -> TableView {
     let table = &computed.tables[t];
+    // The caption names the unit only when every line is in it; otherwise each
+    // line in a unit other than the caption's says its own after its label.
+    let one_unit = table.one_unit();
     let caption = match table.unit {
-        Unit::Antal => table.title.clone(),
-        unit => format!("{} ({} {})", table.title, labels.amounts_in, unit.name()),
+        unit if one_unit && unit.is_money() => format!("{} ({} {})", table.title, labels.amounts_in, unit.name()),
+        _ => table.title.clone(),
+    };
+    let says_unit = |r: usize| {
+        let row = &table.rows[r];
+        !matches!(row.source, RowSource::Heading)
+            && !(one_unit && (table.unit.is_money() || table.unit == Unit::Antal))
+            && !(row.unit.is_none() && table.unit == Unit::Antal)
     };
     let has_note_column = table.rows.iter().any(|r| matches!(r.source, RowSource::Note { .. }));
     let rows = table
@@ -147,7 +158,9 @@ pub fn build(computed: &Computed, t: usize, labels: &TableLabels) -> TableView {
                 .map(|(c, v)| match v {
                     // A blank a table declares to mean none adds as 0 and still reads as blank.
                     Some(_) if typed_blank(table, r, c) => table.empty.clone(),
-                    Some(v) if kind != RowKind::Heading => format_amount(shown(table, *v), Some(table.decimals)),
+                    Some(v) if kind != RowKind::Heading => {
+                        format_amount(shown(table, r, *v), Some(table.row_decimals(r)))
+                    }
                     _ if kind == RowKind::Heading => String::new(),
                     _ => table.empty.clone(),
                 })
@@ -161,7 +174,10 @@ pub fn build(computed: &Computed, t: usize, labels: &TableLabels) -> TableView {
             };
             RowView {
                 anchor: row.id.as_ref().map(|id| format!("{}-{id}", table.id)),
-                label: row.label.clone(),
+                label: match says_unit(r) {
+                    true => format!("{}, {}", row.label, table.row_unit_name(r)),
+                    false => row.label.clone(),
+                },
                 cells,
                 kind,
                 note,

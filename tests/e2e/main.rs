@@ -11,6 +11,7 @@ mod determinism;
 mod documents;
 mod figures_expressions;
 mod figures_trust;
+mod figures_units;
 mod fixtures;
 mod goals_model;
 mod hardening;
