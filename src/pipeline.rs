@@ -228,6 +228,27 @@ fn render_chapters(
             }
         }
     }
+    // A chart placed twice would get two numbers and repeat its SVG's ids.
+    let mut first_chart: HashMap<String, Location> = HashMap::new();
+    for (chapter, expansion) in &expanded {
+        for (id, byte) in crate::charts::place::placed_charts(&expansion.body) {
+            let (line, column) = expansion.lines.position(byte);
+            let here = Location::new(&chapter.file, line, column);
+            match first_chart.get(&id) {
+                Some(first) => diagnostics.push(
+                    Diagnostic::error(
+                        Some(here),
+                        format!("the chart `{id}` is placed twice (also at {}:{})", first.file, first.line),
+                    )
+                    .with_hint("place each chart once; refer to it elsewhere by its number")
+                    .with_source(&chapter.source),
+                ),
+                None => {
+                    first_chart.insert(id, here);
+                }
+            }
+        }
+    }
     let chart_labels = crate::charts::alt::ChartLabels::new(|key| theme.label(key));
     let chart_style = crate::charts::style::Style::from_theme(&theme.config);
     let placed = crate::charts::place::place_all(

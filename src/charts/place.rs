@@ -131,35 +131,17 @@ pub fn typst_markup(placed: &PlacedChart) -> String {
     )
 }
 
-/// The chart on the site: the SVG inlined in a `<figure>` with its caption,
-/// the data table in a `<details>` right after it.
+/// The chart on the site: the SVG inlined in a `<figure>` with its caption.
+/// Its data table is the Table block that follows the Chart block, so the
+/// site shows it once, visible, as the PDF does.
 pub fn html(placed: &PlacedChart) -> String {
     use crate::markdown::html::escape_html;
-    let mut out = format!(
+    format!(
         "<figure class=\"chart\" id=\"diagram-{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
         escape_html(&placed.id),
         placed.svg,
         escape_html(&placed.caption)
-    );
-    let data = &placed.data;
-    out.push_str(&format!(
-        "<details class=\"chart-data\">\n<summary>{}</summary>\n<table>\n<thead><tr>",
-        escape_html(&data.caption)
-    ));
-    for (i, h) in data.header.iter().enumerate() {
-        let scope = if i == 0 { "" } else { " scope=\"col\"" };
-        out.push_str(&format!("<th{scope}>{}</th>", escape_html(h)));
-    }
-    out.push_str("</tr></thead>\n<tbody>\n");
-    for (label, cells) in &data.rows {
-        out.push_str(&format!("<tr><th scope=\"row\">{}</th>", escape_html(label)));
-        for cell in cells {
-            out.push_str(&format!("<td class=\"num\">{}</td>", escape_html(cell)));
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody>\n</table>\n</details>\n");
-    out
+    )
 }
 
 #[cfg(test)]
