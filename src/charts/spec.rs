@@ -408,7 +408,7 @@ impl<'a> Reader<'a> {
     /// The value of a cell as its table shows it (`None`: the table has no figure there).
     fn value(&self, t: usize, r: usize, c: usize) -> Option<Decimal> {
         let table = &self.figures.computed.tables[t];
-        self.figures.computed.lines[t][r][c].map(|v| shown(table, v))
+        self.figures.computed.lines[t][r][c].map(|v| shown(table, r, v))
     }
 
     /// The text of a cell as its table shows it.
@@ -479,8 +479,8 @@ impl<'a> Reader<'a> {
                 as_line: false,
             },
             categories: chosen.iter().map(|&c| table.columns[c].label.clone()).collect(),
-            unit: table.unit,
-            decimals: table.decimals,
+            unit: table.row_unit(r),
+            decimals: table.row_decimals(r),
             node: node.clone(),
         })
     }
@@ -516,6 +516,19 @@ impl<'a> Reader<'a> {
             diagnostics.push(self.error(node, format!("the table `{}` has no line of figures to chart", table.id)));
             return None;
         }
+        if let Some(&other) = chosen.iter().find(|&&r| table.row_unit_name(r) != table.row_unit_name(chosen[0])) {
+            diagnostics.push(self.error(
+                node,
+                format!(
+                    "the line “{}” is in {}, the line “{}” in {}: one chart has one unit on its axis",
+                    table.rows[other].label,
+                    table.row_unit_name(other),
+                    table.rows[chosen[0]].label,
+                    table.row_unit_name(chosen[0])
+                ),
+            ));
+            return None;
+        }
         Some(ReadSeries {
             series: Series {
                 label: table.columns[c].label.clone(),
@@ -525,8 +538,8 @@ impl<'a> Reader<'a> {
                 as_line: false,
             },
             categories: chosen.iter().map(|&r| table.rows[r].label.clone()).collect(),
-            unit: table.unit,
-            decimals: table.decimals,
+            unit: table.row_unit(chosen[0]),
+            decimals: chosen.iter().map(|&r| table.row_decimals(r)).max().unwrap_or(table.decimals),
             node: node.clone(),
         })
     }
@@ -577,7 +590,7 @@ impl<'a> Reader<'a> {
             sources.push(self.cell(t, r, c));
             texts.push(self.text(t, r, c));
             categories.push(table.rows[r].label.clone());
-            units.push((table.unit, item));
+            units.push((table.row_unit(r), item));
             decimals = decimals.max(table.decimals);
         }
         if let Some(&(first, _)) = units.first()

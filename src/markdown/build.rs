@@ -251,7 +251,7 @@ impl Builder<'_, '_> {
 
     fn inline(&mut self, event: &Event, events: &[Spanned], i: &mut usize) -> Option<Inline> {
         Some(match event {
-            Event::Text(t) => Inline::Text(t.to_string()),
+            Event::Text(t) => Inline::Text(super::keep::keep_numbers_together(t)),
             Event::Code(t) => Inline::Code(t.to_string()),
             Event::SoftBreak => Inline::SoftBreak,
             Event::HardBreak => Inline::HardBreak,

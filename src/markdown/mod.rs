@@ -9,6 +9,7 @@
 pub mod build;
 pub mod emit;
 pub mod html;
+pub mod keep;
 pub mod model;
 pub mod typst;
 
