@@ -12,6 +12,7 @@ mod documents;
 mod figures_expressions;
 mod figures_trust;
 mod fixtures;
+mod goals_from_figures;
 mod goals_model;
 mod hardening;
 mod hardening_inputs;
