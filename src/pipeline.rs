@@ -82,7 +82,7 @@ pub fn build_with(
     let table_labels =
         TableLabels { amounts_in: theme.label("amounts_in"), rounding: theme.label("rounding_difference") };
     let figures = Figures::load(&data, &table_labels);
-    let goals = Goals::load(&data);
+    let goals = Goals::load(&data, figures.as_ref().ok().map(|(f, _)| &f.computed));
     let people = people::load(&data);
     // Charts point at computed figures, so they are checked once the figures are.
     let charts = figures.as_ref().ok().map(|(f, _)| crate::charts::Charts::load(&data, f));

@@ -3,6 +3,7 @@
 //!
 //! A data file with `areas:` at the top is a goals file; see the README.
 
+mod from_figures;
 pub mod render;
 
 use std::collections::HashMap;
@@ -11,6 +12,7 @@ use rust_decimal::Decimal;
 
 use crate::data::DataFiles;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::figures::compute::Computed;
 use crate::format::{format_amount, parse_amount};
 use crate::project::{Fields, nearest};
 use crate::yaml::{Node, NodeKind};
@@ -269,7 +271,9 @@ impl Goals {
         self.areas.iter().find(|a| a.id == id)
     }
 
-    pub fn load(data: &DataFiles) -> Result<Goals, Diagnostics> {
+    /// `figures`: the computed figures that outcomes may be taken from
+    /// (`None` when they have errors of their own).
+    pub fn load(data: &DataFiles, figures: Option<&Computed>) -> Result<Goals, Diagnostics> {
         let mut goals = Goals::default();
         let mut diagnostics = Diagnostics::new();
         for (stem, node) in &data.files {
@@ -278,7 +282,7 @@ impl Goals {
             }
             let file = data.paths.get(stem).cloned().unwrap_or_default();
             let source = data.sources.get(&file).map(String::as_str).unwrap_or_default();
-            match parse_file(node, &file, source) {
+            match parse_file(node, &file, source, figures) {
                 Ok(g) => {
                     goals.strategic.extend(g.strategic);
                     goals.areas.extend(g.areas);
@@ -377,7 +381,7 @@ struct FileGoals {
     areas: Vec<Area>,
 }
 
-fn parse_file(node: &Node, file: &str, source: &str) -> Result<FileGoals, Diagnostics> {
+fn parse_file(node: &Node, file: &str, source: &str, figures: Option<&Computed>) -> Result<FileGoals, Diagnostics> {
     let mut f = Fields::new(node, file, source, "a goals file")?;
     let mut strategic = Vec::new();
     for item in f.optional("strategic_goals").and_then(Node::as_seq).unwrap_or_default() {
@@ -413,7 +417,7 @@ fn parse_file(node: &Node, file: &str, source: &str) -> Result<FileGoals, Diagno
     let mut areas = Vec::new();
     if let Some(list) = f.required("areas", "[{id: navet, title: Navet, goals: [...]}]") {
         for item in list.as_seq().unwrap_or_default() {
-            let context = Context { strategic: &strategic_ids, partly_from, schema: &schema };
+            let context = Context { strategic: &strategic_ids, partly_from, schema: &schema, figures };
             match parse_area(item, file, source, &fields, &context) {
                 Ok(a) => areas.push(a),
                 Err(e) => f.diagnostics.extend(e),
@@ -498,6 +502,7 @@ struct Context<'a> {
     strategic: &'a [&'a str],
     partly_from: PartlyFrom,
     schema: &'a GoalSchema,
+    figures: Option<&'a Computed>,
 }
 
 fn parse_area(
@@ -689,7 +694,7 @@ fn parse_goal(
                                 Some("for example `- {measure: Andel nöjda deltagare, target: {at_least: 80 %, unit: procent}}`".into()),
                             );
                         }
-                        if let Some(measure) = parse_measure(parts, file, source, context.partly_from, &mut m) {
+                        if let Some(measure) = parse_measure(parts, file, source, context, &mut m) {
                             measures.push(measure);
                         }
                         f.diagnostics.extend(m.finish());
@@ -703,7 +708,7 @@ fn parse_goal(
         }
         None => {
             if single[0].is_some() || single[1].is_some() {
-                if let Some(measure) = parse_measure(single, file, source, context.partly_from, &mut f) {
+                if let Some(measure) = parse_measure(single, file, source, context, &mut f) {
                     measures.push(measure);
                 }
             } else if let Some(given) = single[2].or(single[3]) {
@@ -755,12 +760,13 @@ fn parse_measure<'a>(
     [description, target, outcome, prognos]: [Option<&'a Node>; 4],
     file: &str,
     source: &str,
-    partly_from: PartlyFrom,
+    context: &Context,
     f: &mut Fields<'a>,
 ) -> Option<Measure> {
+    let (partly_from, figures) = (context.partly_from, context.figures);
     let description = description.and_then(|n| f.string(Some(n))).unwrap_or_default();
     let target = target.and_then(|n| parse_target(n, file, source, &mut f.diagnostics));
-    let outcome = outcome.and_then(|n| parse_outcome(n, file, source, &mut f.diagnostics));
+    let outcome = outcome.and_then(|n| parse_outcome(n, file, source, figures, &mut f.diagnostics));
     let status = match (&target, &outcome) {
         (_, Some(Outcome { stated: Some((status, _)), .. })) => *status,
         (None, _) => Status::NotMeasurable,
@@ -769,7 +775,7 @@ fn parse_measure<'a>(
     };
     let prognos = prognos.and_then(|n| {
         if n.as_map().is_some() {
-            let forecast = parse_outcome(n, file, source, &mut f.diagnostics)?;
+            let forecast = parse_outcome(n, file, source, figures, &mut f.diagnostics)?;
             return Some((Prognos::Value(forecast.achieved.clone()), Some(forecast)));
         }
         f.one_of(Some(n), &PROGNOS_WORDS).map(|s| (Prognos::Judged(s), None))
@@ -878,7 +884,13 @@ fn parse_target(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnos
     Some(Target { kind: kind?, unit, period, unit_loc, loc: node.location(file) })
 }
 
-fn parse_outcome(node: &Node, file: &str, source: &str, diagnostics: &mut Diagnostics) -> Option<Outcome> {
+fn parse_outcome(
+    node: &Node,
+    file: &str,
+    source: &str,
+    figures: Option<&Computed>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Outcome> {
     let mut f = match Fields::new(node, file, source, "an outcome") {
         Ok(f) => f,
         Err(e) => {
@@ -887,6 +899,7 @@ fn parse_outcome(node: &Node, file: &str, source: &str, diagnostics: &mut Diagno
         }
     };
     let value = f.optional("value");
+    let from = f.optional("from");
     let unit_node = f.optional("unit");
     let unit = unit_node.and_then(|n| f.string(Some(n))).unwrap_or_default();
     let done = f.optional("done").and_then(|n| {
@@ -916,7 +929,19 @@ fn parse_outcome(node: &Node, file: &str, source: &str, diagnostics: &mut Diagno
         }
         (None, _) => None,
     };
-    let achieved = match (value, done) {
+    let achieved = match (value.or(from), done) {
+        (Some(v), None) if from.is_some() => {
+            if value.is_some() {
+                f.diagnostics.push(error(
+                    v,
+                    file,
+                    source,
+                    "an outcome is either a `value` or taken `from` the figures, not both".into(),
+                    None,
+                ));
+            }
+            outcome_from_figures(v, unit_node, &unit, file, source, figures, &mut f.diagnostics)
+        }
         (Some(v), None) => match number(v, file, source, &mut f.diagnostics) {
             Some(value) => {
                 if unit.is_empty() {
@@ -948,6 +973,58 @@ fn parse_outcome(node: &Node, file: &str, source: &str, diagnostics: &mut Diagno
     };
     diagnostics.extend(f.finish());
     Some(Outcome { achieved, comment, stated, loc: node.location(file) })
+}
+
+/// The outcome the expression `from` computes from the figures, in the unit
+/// of its figures or, for counts, the `unit` given.
+fn outcome_from_figures(
+    from: &Node,
+    unit_node: Option<&Node>,
+    unit: &str,
+    file: &str,
+    source: &str,
+    figures: Option<&Computed>,
+    diagnostics: &mut Diagnostics,
+) -> Achieved {
+    // Without figures (they have errors of their own), there is nothing to take.
+    let Some(figures) = figures else { return Achieved::Nothing };
+    let (value, figure_unit) = match from_figures::evaluate(from, file, source, figures) {
+        Ok(v) => v,
+        Err(e) => {
+            diagnostics.push(e);
+            return Achieved::Nothing;
+        }
+    };
+    let unit = match (figure_unit, unit_node) {
+        (Some(figure_unit), Some(n)) if unit != figure_unit.name() => {
+            diagnostics.push(error(
+                n,
+                file,
+                source,
+                format!("the figures are in `{}` but this outcome says `{unit}`", figure_unit.name()),
+                Some(format!("leave `unit` out, or write `unit: {}`", figure_unit.name())),
+            ));
+            return Achieved::Nothing;
+        }
+        (Some(figure_unit), _) => figure_unit.name().to_owned(),
+        (None, Some(_)) => unit.to_owned(),
+        (None, None) => {
+            diagnostics.push(error(
+                from,
+                file,
+                source,
+                "an outcome from figures that are counts (`antal`) needs a `unit` saying what they count".into(),
+                Some("for example `unit: elever`, the target's unit".into()),
+            ));
+            return Achieved::Nothing;
+        }
+    };
+    let unit_loc = unit_node.unwrap_or(from).location(file);
+    match value {
+        // Shown as written by hand: 39,7, not the 39,700 a ratio computes to.
+        Some(value) => Achieved::Value { value: value.normalize(), unit, unit_loc },
+        None => Achieved::Nothing,
+    }
 }
 
 /// Fulfilment from target and outcome. "Delvis" starts at `partly_from` of
@@ -1102,7 +1179,7 @@ mod tests {
     use crate::yaml;
 
     fn load(text: &str) -> Result<FileGoals, Diagnostics> {
-        parse_file(&yaml::parse(text, "mal.yaml").unwrap(), "mal.yaml", text)
+        parse_file(&yaml::parse(text, "mal.yaml").unwrap(), "mal.yaml", text, None)
     }
 
     fn statuses(goals: &str) -> Vec<Status> {

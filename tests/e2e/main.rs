@@ -13,6 +13,7 @@ mod figures_expressions;
 mod figures_trust;
 mod figures_units;
 mod fixtures;
+mod goals_from_figures;
 mod goals_model;
 mod hardening;
 mod hardening_inputs;

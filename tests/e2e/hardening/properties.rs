@@ -772,7 +772,7 @@ fn load_figures_in(root: &Path) -> Result<(), TestCaseError> {
         }
         Err(d) => located(&d).map_err(TestCaseError::fail)?,
     }
-    if let Err(d) = arsrapport::goals::Goals::load(&files) {
+    if let Err(d) = arsrapport::goals::Goals::load(&files, None) {
         located(&d).map_err(TestCaseError::fail)?;
     }
     if let Err(d) = arsrapport::people::load(&files) {
