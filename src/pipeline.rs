@@ -266,6 +266,7 @@ fn render_chapters(
         placements: &placements,
         note: theme.label("note"),
         refers_to: theme.label("refers_to"),
+        row_label: theme.label("row_label"),
     };
 
     let mut rendered = Vec::new();

@@ -443,7 +443,10 @@ impl Builder<'_, '_> {
             if wide { (Width::Auto, Width::Fraction(1)) } else { (Width::Fraction(1), Width::Auto) };
         let mut columns = vec![Column { align: Align::Left, figures: false, width: label_width }];
         columns.extend((0..figure_columns).map(|_| Column { align: Align::Right, figures: true, width: figure_width }));
-        let mut header = vec![Cell { content: text(&view.row_label), strong: false }];
+        // The corner cell heads the label column, so a screen reader has a
+        // name for it: the table's own heading, or the theme's.
+        let row_label = if view.row_label.is_empty() { blocks.row_label } else { &view.row_label };
+        let mut header = vec![Cell { content: text(row_label), strong: false }];
         header.extend(view.columns.iter().map(|c| Cell { content: vec![Inline::Text(c.clone())], strong: false }));
         if view.has_note_column {
             header.push(Cell { content: vec![Inline::Text(blocks.note.to_owned())], strong: false });

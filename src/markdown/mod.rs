@@ -36,6 +36,8 @@ pub struct TableBlocks<'a> {
     /// back to its line.
     pub note: &'a str,
     pub refers_to: &'a str,
+    /// The label column's heading in the corner cell, unless the table names its own.
+    pub row_label: &'a str,
     /// The charts placed in the document, numbered, by id.
     pub charts: &'a HashMap<String, crate::charts::place::PlacedChart>,
 }

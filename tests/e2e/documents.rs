@@ -197,7 +197,7 @@ fn a_budget_whose_rounded_parts_miss_the_rounded_total_says_so() {
     let page = std::fs::read_to_string(dir.path().join("output/html/01-budget.html")).unwrap();
     let rows = table_rows(&page);
     let table = |lines: &[(&str, &str)]| -> Vec<Vec<String>> {
-        [("", "Budget")].iter().chain(lines).map(|(a, b)| vec![a.to_string(), b.to_string()]).collect()
+        [("Post", "Budget")].iter().chain(lines).map(|(a, b)| vec![a.to_string(), b.to_string()]).collect()
     };
     let parts = [("Personalkostnader", "1"), ("Lokalkostnader", "1"), ("Övriga kostnader", "1")];
     let uneven = table(&[&parts[..], &[("Avrundningsdifferens", "1"), ("Summa", "4")]].concat());

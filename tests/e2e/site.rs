@@ -435,7 +435,7 @@ fn note_references_in_the_statements_are_links_to_the_notes() {
         .filter(|(_, t)| t.is_open("th") && t.attr("scope") == Some("col"))
         .map(|(i, _)| inner_text(table, i))
         .collect();
-    let note_column = heads.iter().position(|h| h == "Not").expect("a Not column") + 1; // after the row header
+    let note_column = heads.iter().position(|h| h == "Not").expect("a Not column"); // the corner is a column header too
     let mut links = 0;
     let mut i = 0;
     while i < table.len() {
