@@ -10,21 +10,8 @@ use super::layout::{Anchor, FONT_SIZE, Label, Layout, Rect, layout};
 use super::spec::Chart;
 use super::style::{self, Marker, Pattern, Style};
 
-/// Text for XML: `&`, `<`, `>` and quotes escaped.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Text for XML: the site's own escaping, which SVG reads alike.
+pub use crate::markdown::html::escape_html as escape;
 
 /// A position written short: `12.5`, `40`.
 fn n(v: f64) -> String {

@@ -36,7 +36,7 @@ pub fn evaluate(
         .with_source(source));
     };
     let expr = expr::parse(text, &node.location(file), *quoted).map_err(|e| expr_diagnostic(e, source))?;
-    let mut first: Option<&Table> = None;
+    let mut first: Option<Unit> = None;
     let value = expr
         .eval(&mut |r: &Ref| {
             let (table, t) = lookup_table(figures, r)?;
@@ -61,23 +61,23 @@ pub fn evaluate(
                     ));
                 }
             };
-            if table.unit != Unit::Antal && first.is_none() {
-                first = Some(table);
+            // Each line is read in the unit it is shown in, which may be its own.
+            let unit = table.row_unit(row);
+            if unit.is_money() && first.is_none() {
+                first = Some(unit);
             }
             Ok(figures.lines[t][row][column].map(|v| {
-                let shown = view::shown(table, v);
-                if table.unit == Unit::Antal {
-                    shown
-                } else {
-                    let first = first.unwrap_or(table);
-                    shown * table.unit.kronor() / first.unit.kronor()
-                }
+                let shown = view::shown(table, row, v);
+                if unit.is_money() { shown * unit.kronor() / first.unwrap_or(unit).kronor() } else { shown }
             }))
         })
         .map_err(|e| expr_diagnostic(e, source))?;
-    let is_amount = |r: &Ref| r.table.as_ref().and_then(|id| figures.table(id)).is_some_and(|t| t.unit != Unit::Antal);
+    let is_amount = |r: &Ref| {
+        let table = r.table.as_ref().and_then(|id| figures.table(id));
+        table.and_then(|t| t.row_index(&r.row).map(|row| t.row_unit(row).is_money())).unwrap_or(false)
+    };
     let unit = match amount(&expr, &is_amount) {
-        Ok(true) => first.map(|t| t.unit),
+        Ok(true) => first,
         Ok(false) => None,
         Err(loc) => {
             return Err(Diagnostic::error(

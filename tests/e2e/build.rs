@@ -47,7 +47,7 @@ fn figures_in_text_come_from_data_formatted_the_swedish_way() {
     let (out, _, stderr) = build(dir.path());
     assert!(out.status.success(), "{stderr}");
     let page = std::fs::read_to_string(dir.path().join("output/html/01-resultat.html")).unwrap();
-    assert!(page.contains("blev 2\u{a0}702 tkr och kostnaderna \u{2212}50\u{a0}970 tkr"), "{page}");
+    assert!(page.contains("blev 2\u{a0}702\u{a0}tkr och kostnaderna \u{2212}50\u{a0}970\u{a0}tkr"), "{page}");
     let text = pdf_text(&dir.path().join("output/arsredovisning-2013.pdf"));
     assert!(text.contains("2 702") && text.contains("\u{2212}50 970"), "{text}");
 }

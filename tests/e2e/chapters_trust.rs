@@ -100,7 +100,7 @@ fn a_figure_placed_without_a_filter_is_shown_the_swedish_way() {
     let dir = base_with(&chapter, &[("content/data/nyckeltal.yaml", "andel: 2,5\nstor: 29716\nar: 2013\n")]);
     let (out, _, stderr) = build(dir.path());
     assert!(out.status.success(), "{stderr}");
-    let expected = "Andelen var 2,5 procent av 29\u{a0}716 kronor år 2013.";
+    let expected = "Andelen var 2,5\u{a0}procent av 29\u{a0}716\u{a0}kronor år 2013.";
     let text = page_text(&dir.path().join("output/html/01-ekonomi.html"));
     assert!(text.contains(expected), "{text}");
     let pdf = pdf_text(&dir.path().join("output/arsredovisning-2013.pdf"));

@@ -88,7 +88,7 @@ fn the_report_sets_the_plans_budget_against_the_outcome() {
     assert_eq!(cells("kansli"), ["\u{2212}545", "2\u{a0}161", "2\u{a0}706"]);
     assert_eq!(cells("navet"), ["0", "169", "169"]);
     assert_eq!(cells("forbundet"), ["\u{2212}545", "2\u{a0}702", "3\u{a0}247"]);
-    assert!(page.contains("en avvikelse på 2\u{a0}706 tkr mot budgeten"), "the text takes the same figures");
+    assert!(page.contains("en avvikelse på 2\u{a0}706\u{a0}tkr mot budgeten"), "the text takes the same figures");
 
     // The plan places the budget the report compares with.
     let plan = std::fs::read_to_string(dir.path().join("output").join(PLAN).join("02-budget-2013.html")).unwrap();
