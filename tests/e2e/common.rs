@@ -79,3 +79,34 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// A copy of the small valid project of the fixtures.
+pub fn fixtures_base() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures/base"), dir.path());
+    dir
+}
+
+/// Writes `text` to `rel` under `root`, making its folders.
+pub fn write_file(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A project with one chapter placing `tables` and the figures file `figures`.
+pub fn with_figures(figures: &str, tables: &[&str]) -> tempfile::TempDir {
+    let mut chapter = String::from("# Tal\n\n");
+    for t in tables {
+        chapter.push_str(&format!("{{{{ table(id=\"{t}\") }}}}\n\n"));
+    }
+    let dir = project(&[("01-tal.md", &chapter)]);
+    write_file(dir.path(), "content/data/tal.yaml", figures);
+    dir
+}
+
+/// `arsrapport check` on `dir`: its exit code and stderr.
+pub fn check(dir: &Path) -> (Option<i32>, String) {
+    let (out, _, stderr) = run(bin().arg("check").arg("--root").arg(dir));
+    (out.status.code(), stderr)
+}

@@ -1,27 +1,7 @@
 //! Computed lines (`formula:`), checks with `<`, `<=`, `>`, `>=`, the user's
 //! own message and severity, and reconciliations that show their items.
 
-use std::path::Path;
-
 use crate::common::*;
-
-/// A project with one chapter placing `tables` and the figures file `figures`.
-fn with_figures(figures: &str, tables: &[&str]) -> tempfile::TempDir {
-    let mut chapter = String::from("# Tal\n\n");
-    for t in tables {
-        chapter.push_str(&format!("{{{{ table(id=\"{t}\") }}}}\n\n"));
-    }
-    let dir = project(&[("01-tal.md", &chapter)]);
-    let data = dir.path().join("content/data");
-    std::fs::create_dir_all(&data).unwrap();
-    std::fs::write(data.join("tal.yaml"), figures).unwrap();
-    dir
-}
-
-fn check(dir: &Path) -> (Option<i32>, String) {
-    let (out, _, stderr) = run(bin().arg("check").arg("--root").arg(dir));
-    (out.status.code(), stderr)
-}
 
 /// The figure cells of line `id` of table `table` on the site.
 fn site_cells(html: &str, table: &str, id: &str) -> Vec<String> {

@@ -2,27 +2,7 @@
 //! that names a unit only when every line is in it, and the warning for
 //! figures typed finer than they are shown.
 
-use std::path::Path;
-
 use crate::common::*;
-
-/// A project with one chapter placing `tables` and the figures file `figures`.
-fn with_figures(figures: &str, tables: &[&str]) -> tempfile::TempDir {
-    let mut chapter = String::from("# Tal\n\n");
-    for t in tables {
-        chapter.push_str(&format!("{{{{ table(id=\"{t}\") }}}}\n\n"));
-    }
-    let dir = project(&[("01-tal.md", &chapter)]);
-    let data = dir.path().join("content/data");
-    std::fs::create_dir_all(&data).unwrap();
-    std::fs::write(data.join("tal.yaml"), figures).unwrap();
-    dir
-}
-
-fn check(dir: &Path) -> (Option<i32>, String) {
-    let (out, _, stderr) = run(bin().arg("check").arg("--root").arg(dir));
-    (out.status.code(), stderr)
-}
 
 /// The text of line `id` of table `table` on the site, tags removed.
 fn site_row(html: &str, table: &str, id: &str) -> String {

@@ -19,19 +19,6 @@ const PNG: [u8; 69] = [
     73, 69, 78, 68, 174, 66, 96, 130,
 ];
 
-/// A copy of the small valid project of the fixtures.
-fn base() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("tests/fixtures/base"), dir.path());
-    dir
-}
-
-fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
 // ---------------------------------------------------------------- nothing is read outside the project
 
 /// Text that must never reach a message or an output.
@@ -48,71 +35,75 @@ fn symbolic_links_out_of_the_project_are_refused() {
     type Setup = fn(&Path, &Path);
     let cases: &[(&str, Setup)] = &[
         ("a chapter", |root, outside| {
-            write(outside, "kapitel.md", format!("# {SECRET}\n"));
+            write_file(outside, "kapitel.md", format!("# {SECRET}\n"));
             symlink(outside.join("kapitel.md"), root.join("content/chapters/02-lank.md")).unwrap();
         }),
         ("a data file", |root, outside| {
-            write(outside, "data.yaml", format!("hemligt: {SECRET}\n"));
+            write_file(outside, "data.yaml", format!("hemligt: {SECRET}\n"));
             symlink(outside.join("data.yaml"), root.join("content/data/hemligt.yaml")).unwrap();
         }),
         ("the chapters folder", |root, outside| {
-            write(outside, "kapitel/01-a.md", format!("# {SECRET}\n"));
+            write_file(outside, "kapitel/01-a.md", format!("# {SECRET}\n"));
             std::fs::remove_dir_all(root.join("content/chapters")).unwrap();
             symlink(outside.join("kapitel"), root.join("content/chapters")).unwrap();
         }),
         ("the data folder", |root, outside| {
-            write(outside, "data/rakenskaper.yaml", format!("hemligt: {SECRET}\n"));
+            write_file(outside, "data/rakenskaper.yaml", format!("hemligt: {SECRET}\n"));
             std::fs::remove_dir_all(root.join("content/data")).unwrap();
             symlink(outside.join("data"), root.join("content/data")).unwrap();
         }),
         ("a theme file", |root, outside| {
-            write(outside, "chapter.html", format!("<p>{SECRET}</p>\n"));
+            write_file(outside, "chapter.html", format!("<p>{SECRET}</p>\n"));
             std::fs::create_dir_all(root.join("themes/default/html")).unwrap();
             symlink(outside.join("chapter.html"), root.join("themes/default/html/chapter.html")).unwrap();
         }),
         ("the theme folder", |root, outside| {
-            write(outside, "tema/html/chapter.html", format!("<p>{SECRET}</p>\n"));
+            write_file(outside, "tema/html/chapter.html", format!("<p>{SECRET}</p>\n"));
             std::fs::create_dir_all(root.join("themes")).unwrap();
             symlink(outside.join("tema"), root.join("themes/default")).unwrap();
         }),
         ("an image", |root, outside| {
-            write(outside, "karta.png", PNG);
+            write_file(outside, "karta.png", PNG);
             std::fs::create_dir_all(root.join("content/images")).unwrap();
             symlink(outside.join("karta.png"), root.join("content/images/karta.png")).unwrap();
-            write(root, "content/chapters/02-bild.md", "# Bild\n\n![Karta över Sjuhärad](../images/karta.png)\n");
+            write_file(root, "content/chapters/02-bild.md", "# Bild\n\n![Karta över Sjuhärad](../images/karta.png)\n");
         }),
         ("the logo", |root, outside| {
-            write(outside, "logo.png", PNG);
+            write_file(outside, "logo.png", PNG);
             std::fs::create_dir_all(root.join("content/images")).unwrap();
             symlink(outside.join("logo.png"), root.join("content/images/logo.png")).unwrap();
             let report = std::fs::read_to_string(root.join("content/report.yaml")).unwrap();
-            write(root, "content/report.yaml", format!("{report}logo:\n  file: images/logo.png\n  alt: Logotyp\n"));
+            write_file(
+                root,
+                "content/report.yaml",
+                format!("{report}logo:\n  file: images/logo.png\n  alt: Logotyp\n"),
+            );
         }),
         ("the content folder", |root, outside| {
             copy_dir(&root.join("content"), &outside.join("content"));
-            write(outside, "content/chapters/02-hemligt.md", format!("# {SECRET}\n"));
+            write_file(outside, "content/chapters/02-hemligt.md", format!("# {SECRET}\n"));
             std::fs::remove_dir_all(root.join("content")).unwrap();
             symlink(outside.join("content"), root.join("content")).unwrap();
         }),
         ("the images folder", |root, outside| {
-            write(outside, "bilder/karta.png", PNG);
+            write_file(outside, "bilder/karta.png", PNG);
             symlink(outside.join("bilder"), root.join("content/images")).unwrap();
-            write(root, "content/chapters/02-bild.md", "# Bild\n\n![Karta över Sjuhärad](../images/karta.png)\n");
+            write_file(root, "content/chapters/02-bild.md", "# Bild\n\n![Karta över Sjuhärad](../images/karta.png)\n");
         }),
         ("the themes folder", |root, outside| {
-            write(outside, "teman/default/html/chapter.html", format!("<p>{SECRET}</p>\n"));
+            write_file(outside, "teman/default/html/chapter.html", format!("<p>{SECRET}</p>\n"));
             symlink(outside.join("teman"), root.join("themes")).unwrap();
         }),
         ("report.yaml", |root, outside| {
             let report = std::fs::read_to_string(root.join("content/report.yaml")).unwrap();
-            write(outside, "report.yaml", report.replace("Testförbundet", SECRET));
+            write_file(outside, "report.yaml", report.replace("Testförbundet", SECRET));
             std::fs::remove_file(root.join("content/report.yaml")).unwrap();
             symlink(outside.join("report.yaml"), root.join("content/report.yaml")).unwrap();
         }),
     ];
     let mut failures = Vec::new();
     for (what, setup) in cases {
-        let project = base();
+        let project = fixtures_base();
         let outside = tempfile::tempdir().unwrap();
         setup(project.path(), outside.path());
         for command in ["check", "build"] {
@@ -140,8 +131,8 @@ fn typst_reads_nothing_outside_the_project() {
     use typst::World;
     let project = tempfile::tempdir().unwrap();
     let outside = tempfile::tempdir().unwrap();
-    write(outside.path(), "hemligt.txt", SECRET);
-    write(project.path(), "content/inne.txt", "inne");
+    write_file(outside.path(), "hemligt.txt", SECRET);
+    write_file(project.path(), "content/inne.txt", "inne");
     symlink(outside.path().join("hemligt.txt"), project.path().join("content/lank.txt")).unwrap();
     let date = typst::foundations::Datetime::from_ymd(2014, 2, 6).unwrap();
     let world = ReportWorld::new(project.path(), &[], date);
@@ -159,10 +150,10 @@ fn typst_reads_nothing_outside_the_project() {
 /// byte for byte, whatever the mistake.
 #[test]
 fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
-    let project = base();
+    let project = fixtures_base();
     let root = project.path();
-    write(root, "content/images/karta.png", PNG);
-    write(root, "content/chapters/02-bild.md", "# Bild\n\n![Karta över Sjuhärad](../images/karta.png)\n");
+    write_file(root, "content/images/karta.png", PNG);
+    write_file(root, "content/chapters/02-bild.md", "# Bild\n\n![Karta över Sjuhärad](../images/karta.png)\n");
     let (out, _, stderr) = build(root);
     assert!(out.status.success(), "{stderr}");
     let good = snapshot(&root.join("output"));
@@ -183,7 +174,7 @@ fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
     for (file, text) in breakages {
         let path = root.join(file);
         let before = std::fs::read(&path).ok();
-        write(root, file, text);
+        write_file(root, file, text);
         let (out, _, stderr) = build(root);
         assert_eq!(out.status.code(), Some(1), "{file}: {stderr}");
         assert!(
@@ -231,7 +222,7 @@ fn a_killed_build_leaves_a_complete_output() {
     let restore = |root: &Path| {
         std::fs::remove_dir_all(root.join("output")).unwrap();
         for (path, bytes) in &old {
-            write(&root.join("output"), path.to_str().unwrap(), bytes);
+            write_file(&root.join("output"), path.to_str().unwrap(), bytes);
         }
     };
     let staging = |root: &Path| {
@@ -339,7 +330,7 @@ mod regressions {
     #[test]
     fn a_note_title_is_shown_as_written() {
         use crate::common::*;
-        let project = super::base();
+        let project = super::fixtures_base();
         let data = project.path().join("content/data/rakenskaper.yaml");
         let text = std::fs::read_to_string(&data).unwrap();
         std::fs::write(&data, text.replace("title: Verksamhetens intäkter", "title: 'Intäkter <5 år *inkl.* [moms]'"))
@@ -617,7 +608,7 @@ fn no_script_reaches_the_site_from_yaml_or_markdown() {
     }
     // Chapters: front matter, title, headings, link titles and texts, a table, a footnote, code.
     let md_hostile = |n: usize| hostile(n).replace('<', "\\<").replace('>', "\\>");
-    write(
+    write_file(
         root,
         "content/chapters/arsredovisning-2013/12-granskning.md",
         format!(
@@ -678,9 +669,9 @@ fn html_and_script_links_from_data_in_running_text_are_refused() {
         ("[klicka](javascript:alert(1))", "`javascript:` are not allowed"),
         ("<javascript:alert(1)>", "`javascript:` are not allowed"),
     ] {
-        let project = base();
-        write(project.path(), "content/data/text.yaml", format!("rad: {}\n", quoted(value)));
-        write(project.path(), "content/chapters/02-text.md", "# Text\n\nHär: {{ data.text.rad }}\n");
+        let project = fixtures_base();
+        write_file(project.path(), "content/data/text.yaml", format!("rad: {}\n", quoted(value)));
+        write_file(project.path(), "content/chapters/02-text.md", "# Text\n\nHär: {{ data.text.rad }}\n");
         let (out, _, stderr) = run(bin().arg("check").arg("--root").arg(project.path()));
         assert_eq!(out.status.code(), Some(1), "{value}: {stderr}");
         assert!(stderr.contains(why) && stderr.contains("content/chapters/02-text.md:3"), "{value}: {stderr}");
@@ -728,7 +719,7 @@ impl Drop for Preview {
 
 fn preview(extra: &[&str]) -> Preview {
     use std::io::BufRead;
-    let project = base();
+    let project = fixtures_base();
     let mut child = bin()
         .arg("serve")
         .arg("--root")
@@ -846,10 +837,10 @@ const SVG_WITH_SCRIPT: &str = r##"<?xml version="1.0"?>
 /// was copied byte for byte, `alert` and all.
 #[test]
 fn an_svg_image_reaches_the_site_without_its_script() {
-    let project = base();
+    let project = fixtures_base();
     let root = project.path();
-    write(root, "content/images/karta.svg", SVG_WITH_SCRIPT);
-    write(root, "content/chapters/02-bild.md", "# Bild\n\n![Karta över Sjuhärad](../images/karta.svg)\n");
+    write_file(root, "content/images/karta.svg", SVG_WITH_SCRIPT);
+    write_file(root, "content/chapters/02-bild.md", "# Bild\n\n![Karta över Sjuhärad](../images/karta.svg)\n");
     let (out, _, stderr) = build(root);
     assert!(out.status.success(), "{stderr}");
     let svg = std::fs::read_to_string(root.join("output/html/media/images/karta.svg")).unwrap();
@@ -859,7 +850,7 @@ fn an_svg_image_reaches_the_site_without_its_script() {
     assert!(svg.contains("Sjuhärad") && svg.contains("#1f6f8b"), "the drawing is kept:\n{svg}");
 
     // A file that is not SVG at all is refused, at its line.
-    write(root, "content/images/karta.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<rect>\n</svg>\n");
+    write_file(root, "content/images/karta.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<rect>\n</svg>\n");
     let (out, _, stderr) = build(root);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("--> content/images/karta.svg:3:"), "{stderr}");

@@ -9,19 +9,6 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 
-/// A copy of the small valid project of the fixtures.
-fn base() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("tests/fixtures/base"), dir.path());
-    dir
-}
-
-fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
 /// Runs `arsrapport <command>` on `root`; kills it after `limit`.
 /// Returns the exit code (None when it had to be killed) and stderr.
 fn run_within(command: &str, root: &Path, limit: Duration) -> (Option<i32>, String) {
@@ -53,15 +40,15 @@ fn wait_within(child: &mut Child, limit: Duration) -> Option<i32> {
 /// limit: both files were read and the build went through.
 #[test]
 fn a_chapter_or_data_file_over_the_size_limit_is_refused_with_its_size() {
-    let project = base();
+    let project = fixtures_base();
     let root = project.path();
     // Exactly 5 MB of ASCII text.
     let paragraph = "Verksamheten har under aret utvecklats enligt plan. ".repeat(20) + "\n\n";
     let mut chapter = format!("# Stor\n\n{}", paragraph.repeat((5 << 20) / paragraph.len() + 1));
     chapter.truncate(5 << 20);
-    write(root, "content/chapters/02-stor.md", chapter);
+    write_file(root, "content/chapters/02-stor.md", chapter);
     let lines: String = (0..500_000).map(|i| format!("nyckel_{i}: {i}\n")).collect();
-    write(root, "content/data/stor.yaml", lines);
+    write_file(root, "content/data/stor.yaml", lines);
     let started = Instant::now();
     let (code, stderr) = run_within("check", root, Duration::from_secs(60));
     assert_eq!(code, Some(1), "{stderr}");
@@ -82,7 +69,7 @@ fn a_chapter_or_data_file_over_the_size_limit_is_refused_with_its_size() {
 #[test]
 fn a_named_pipe_is_refused_not_waited_on() {
     for rel in ["content/chapters/02-ror.md", "content/data/ror.yaml"] {
-        let project = base();
+        let project = fixtures_base();
         let path = project.path().join(rel);
         let made = Command::new("mkfifo").arg(&path).status().unwrap();
         assert!(made.success());
@@ -112,7 +99,7 @@ fn an_unreadable_folder_is_an_error_naming_it_and_why() {
     ];
     let mut failures = Vec::new();
     for (folder, reason) in cases {
-        let project = base();
+        let project = fixtures_base();
         let path = project.path().join(folder);
         if path.exists() {
             std::fs::remove_dir_all(&path).unwrap();
@@ -127,7 +114,7 @@ fn an_unreadable_folder_is_an_error_naming_it_and_why() {
     }
     // Without read permission: only where that stops this user.
     for folder in ["content/chapters", "content/data"] {
-        let project = base();
+        let project = fixtures_base();
         let path = project.path().join(folder);
         std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
         if std::fs::read_dir(&path).is_err() {
@@ -170,7 +157,7 @@ fn spawn_build(root: &Path) -> Child {
 /// before the lock: the build wrote its output at once.
 #[test]
 fn a_second_build_waits_for_the_first_and_says_so() {
-    let project = base();
+    let project = fixtures_base();
     let root = project.path();
     let holder = std::fs::File::open(root).unwrap();
     holder.lock().unwrap();
@@ -195,7 +182,7 @@ fn a_second_build_waits_for_the_first_and_says_so() {
 /// binary before the lock: no build is ever seen holding it.
 #[test]
 fn a_killed_build_never_blocks_the_next() {
-    let project = base();
+    let project = fixtures_base();
     let root = project.path();
     let folder = std::fs::File::open(root).unwrap();
     // Start builds until one is caught holding the lock, then kill it.
@@ -232,10 +219,10 @@ fn a_killed_build_never_blocks_the_next() {
 
 /// Runs `check` on the base project with one more chapter, `02-slinga.md`.
 fn check_chapter(chapter: &str, data: Option<&str>) -> (Option<i32>, String, Duration) {
-    let project = base();
-    write(project.path(), "content/chapters/02-slinga.md", chapter);
+    let project = fixtures_base();
+    write_file(project.path(), "content/chapters/02-slinga.md", chapter);
     if let Some(data) = data {
-        write(project.path(), "content/data/lista.yaml", data);
+        write_file(project.path(), "content/data/lista.yaml", data);
     }
     let started = Instant::now();
     let (code, stderr) = run_within("check", project.path(), Duration::from_secs(60));

@@ -390,16 +390,10 @@ const COMMENTS: [&str; 4] = [
     "Kostnaderna för inhyrd personal har minskat tydligt efter ett målmedvetet arbete.",
 ];
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
 /// A project of `boards` boards (about eight pages each) at `root`.
 fn generate_report(root: &Path, boards: usize) {
     let mut rng = Rng(2013);
-    write(
+    write_file(
         root,
         "content/report.yaml",
         "organisation: Västra regionen\ntitle: Årsredovisning 2013\nkind: arsredovisning\nyear: 2013\ndecision:\n  body: Regionfullmäktige\n  date: 2014-04-15\nlanguage: sv\n",
@@ -489,20 +483,20 @@ fn generate_report(root: &Path, boards: usize) {
             "\nTabell: Möten under året\n\n| Forum | Antal | Kommentar |\n| --- | --- | --- |\n| Dialogmöten med brukarråden | 6–8 möten | minst 5 dagar före varje nämndsammanträde |\n| Samverkansgrupper | 90 % | Uppföljningen sker i verksamhetsplaneringsprocessen |\n\n## Mål och måluppfyllelse\n\n{{{{ area(id=\"{id}\") }}}}\n\n{{{{ goals(area=\"{id}\") }}}}\n\n{{{{ goal_summary(area=\"{id}\") }}}}\n\n## Verksamheten per kommun\n\n{{{{ table(id=\"{id}_kommuner\") }}}}\n"
         )
         .unwrap();
-        write(root, &format!("content/chapters/{:02}-{}.md", i + 2, id.replace('_', "-")), &chapter);
+        write_file(root, &format!("content/chapters/{:02}-{}.md", i + 2, id.replace('_', "-")), &chapter);
     }
     overview.push_str("\n{{ goal_summary() }}\n");
     notes.push_str("      - {id: summa, label: Summa, sum: all}\n");
-    write(root, "content/chapters/01-forvaltningsberattelse.md", &overview);
-    write(
+    write_file(root, "content/chapters/01-forvaltningsberattelse.md", &overview);
+    write_file(
         root,
         &format!("content/chapters/{:02}-noter.md", boards + 2),
         "# Resultaträkning och noter\n\n{{ table(id=\"rr\") }}\n\n## Noter\n\n{{ notes(level=3) }}\n",
     );
-    write(root, "content/data/resultatrakning.yaml", &statements);
-    write(root, "content/data/noter.yaml", &notes);
-    write(root, "content/data/statistik.yaml", &statistics);
-    write(root, "content/data/mal.yaml", &goals);
+    write_file(root, "content/data/resultatrakning.yaml", &statements);
+    write_file(root, "content/data/noter.yaml", &notes);
+    write_file(root, "content/data/statistik.yaml", &statistics);
+    write_file(root, "content/data/mal.yaml", &goals);
 }
 
 // ---------------------------------------------------------------------------
