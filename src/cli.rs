@@ -95,6 +95,12 @@ pub struct BuildOptions {
     /// Refuse to build unless every chapter has `status: klar`.
     #[arg(long = "final")]
     pub final_version: bool,
+    /// Also list, per document, the parts LKBR requires that are missing or empty.
+    #[arg(long)]
+    pub lkbr: bool,
+    /// With --lkbr: print the findings as JSON on standard output, and nothing else there.
+    #[arg(long, requires = "lkbr")]
+    pub json: bool,
 }
 
 pub fn run() -> ExitCode {

@@ -3,7 +3,7 @@
 //! integers, other decimals are passed as their exact text.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
@@ -19,12 +19,14 @@ pub struct DataFiles {
     pub paths: BTreeMap<String, String>,
     /// The text of each file, by project-relative path, for messages.
     pub sources: BTreeMap<String, String>,
+    /// The project folder, which ledger files are named relative to.
+    pub root: PathBuf,
 }
 
 impl DataFiles {
     pub fn load(root: &Path) -> Result<DataFiles, Diagnostics> {
         let dir = root.join("content/data");
-        let mut data = DataFiles::default();
+        let mut data = DataFiles { root: root.to_path_buf(), ..DataFiles::default() };
         if !crate::listing::folder_exists(root, &dir)? {
             return Ok(data);
         }

@@ -12,6 +12,7 @@ pub mod figures;
 pub mod format;
 pub mod goals;
 pub mod input;
+pub mod law;
 pub mod ledger;
 pub mod listing;
 pub mod markdown;

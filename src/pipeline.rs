@@ -26,8 +26,13 @@ pub struct Built {
     pub warnings: Diagnostics,
     pub pages: usize,
     pub chapters: Vec<RenderedChapter>,
+    /// A warning for each area of the goals that no chapter of this document
+    /// places; an area no document places is reported (see `cmd::build`).
+    pub unplaced_areas: Diagnostics,
     /// Time spent in each phase, in order.
     pub phases: Vec<(&'static str, Duration)>,
+    /// What a revisor would miss (`check --lkbr`).
+    pub lkbr: Vec<crate::law::completeness::Finding>,
 }
 
 struct Timer {
@@ -86,6 +91,8 @@ pub fn build_with(
     let people = people::load(&data);
     // Charts point at computed figures, so they are checked once the figures are.
     let charts = figures.as_ref().ok().map(|(f, _)| crate::charts::Charts::load(&data, f));
+    // The law's relations between the statements, once their figures are computed.
+    let law = figures.as_ref().ok().map(|(f, _)| crate::law::check(f, &data)).unwrap_or_default();
     let ((figures, mut warnings), goals, people, charts) = match (figures, goals, people, charts) {
         (Ok(f), Ok(g), Ok(p), Some(Ok(c))) => (f, g, p, c),
         (f, g, p, c) => {
@@ -93,15 +100,33 @@ pub fn build_with(
             for e in [f.err(), g.err(), p.err(), c.and_then(Result::err)].into_iter().flatten() {
                 all.extend(e);
             }
+            all.extend(law);
             return Err(all);
         }
     };
+    if law.has_errors() {
+        return Err(law);
+    }
+    warnings.extend(law);
     warnings.extend(config.site_links.warnings.clone());
+    let chapter_texts = crate::figures::unused::chapter_texts(project);
+    for warning in crate::figures::unused::warnings(&figures.computed, &data.sources, &chapter_texts) {
+        warnings.push(warning);
+    }
     timer.lap("validate");
 
     let report = Report { root: project.root.clone(), config, theme: &theme };
-    let rendered = render_chapters(&report, &data, &figures, &charts, &goals, people, &chapters, &mut timer)?;
+    let mut unplaced_areas = Diagnostics::new();
+    let rendered =
+        render_chapters(&report, &data, &figures, &charts, &goals, people, &chapters, &mut unplaced_areas, &mut timer)?;
     timer.lap("markdown");
+    let lkbr = crate::law::completeness::check(&crate::law::completeness::Subject {
+        config,
+        theme: &theme,
+        chapters: &chapters,
+        rendered: &rendered,
+        figures: &figures,
+    });
 
     // The site is rendered on a second thread while typst compiles.
     let pdf_name = format!("{}.pdf", config.output_name);
@@ -156,7 +181,7 @@ pub fn build_with(
     files.push(OutputFile { path: format!("{site}/{pdf_name}"), bytes: pdf.bytes });
     files.extend(html.into_iter().map(|(path, bytes)| OutputFile { path: format!("{site}/{path}"), bytes }));
     warnings.extend(pdf.warnings);
-    Ok(Built { files, warnings, pages: pdf.pages, chapters: rendered, phases: timer.phases })
+    Ok(Built { files, warnings, pages: pdf.pages, chapters: rendered, unplaced_areas, phases: timer.phases, lkbr })
 }
 
 /// Expands figures in each chapter and converts it for both outputs.
@@ -169,6 +194,7 @@ fn render_chapters(
     goals: &Goals,
     people: Vec<people::Person>,
     chapters: &[Chapter],
+    unplaced_areas: &mut Diagnostics,
     timer: &mut Timer,
 ) -> Result<Vec<RenderedChapter>, Diagnostics> {
     let theme = report.theme;
@@ -181,8 +207,6 @@ fn render_chapters(
         _ => goals::View::Prognos,
     };
     let period = report.config.period.as_ref().map(|p| (p.first_month, p.last_month, report.config.year));
-    goals::render::register(&mut tera, goals, &theme.labels, goal_view, period);
-    people::register(&mut tera, people, &theme.labels);
     let mut context = tera::Context::new();
     let data_value = data.to_value();
     context.insert_value("data", data_value.clone());
@@ -191,10 +215,17 @@ fn render_chapters(
     context.insert("report", &report.meta());
     let labels =
         markdown::build::Labels { footnotes: theme.label("footnotes"), back_to_text: theme.label("back_to_text") };
+    let mut diagnostics = Diagnostics::new();
+    // Figures in the texts of area records are expanded as in a chapter.
+    let goals = goals::expand::texts(goals, &tera, &context, &data.sources).unwrap_or_else(|d| {
+        diagnostics.extend(d);
+        goals.clone()
+    });
+    let placed_areas = goals::render::register(&mut tera, &goals, &theme.labels, goal_view, period);
+    people::register(&mut tera, people, &theme.labels);
 
     // First expand every chapter, so that each table's chapter is known
     // before any chapter links to it.
-    let mut diagnostics = Diagnostics::new();
     let mut expanded = Vec::new();
     for chapter in chapters {
         match templates::expand_chapter(&tera, &chapter.body, &context, &chapter.file, chapter.body_line_offset) {
@@ -206,6 +237,7 @@ fn render_chapters(
             )),
         }
     }
+    *unplaced_areas = placed_areas.unplaced(&goals, &data.sources);
     let mut placements: HashMap<String, String> = HashMap::new();
     let mut first_placed: HashMap<String, Location> = HashMap::new();
     for (chapter, expansion) in &expanded {

@@ -39,11 +39,49 @@ impl DocumentKind {
     }
 }
 
+/// What kind of organisation the project reports for (LKBR applies to all
+/// three); `check --lkbr` asks for the parts the law requires of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrganisationType {
+    Kommun,
+    Region,
+    Kommunalforbund,
+}
+
+impl OrganisationType {
+    pub const NAMES: [(&'static str, OrganisationType); 3] = [
+        ("kommun", OrganisationType::Kommun),
+        ("region", OrganisationType::Region),
+        ("kommunalforbund", OrganisationType::Kommunalforbund),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES.iter().find(|(_, t)| *t == self).map(|(n, _)| *n).unwrap_or_default()
+    }
+}
+
+/// What the law asks of the organisation, from `report.yaml`; shared by every
+/// document of the project, since it describes the organisation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LawSettings {
+    /// `organisation_type:`; none when not stated.
+    pub organisation_type: Option<OrganisationType>,
+    /// `koncern: true`: the organisation has koncernföretag, so its
+    /// årsredovisning needs sammanställda räkenskaper (LKBR 12 kap.).
+    pub koncern: bool,
+    /// `lkbr: strict`: the completeness findings of `check --lkbr` are errors
+    /// under `--final`.
+    pub strict: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct Decision {
     pub body: String,
     /// ISO date, `YYYY-MM-DD`; none while the body has decided but the date is not set.
     pub date: Option<String>,
+    /// Where the date is written in `report.yaml`, for messages about it.
+    pub date_location: Option<Location>,
 }
 
 /// The organisation's logo for the title page: an image inside the project.
@@ -96,6 +134,8 @@ pub struct ReportConfig {
     pub period: Option<Period>,
     /// The accessibility statement and contact every site page links to.
     pub site_links: SiteLinks,
+    /// `organisation_type`, `koncern` and `lkbr`, shared by every document.
+    pub law: LawSettings,
 }
 
 /// The longest output name: `<name>.pdf` must fit the 255 bytes most file
@@ -435,7 +475,7 @@ pub fn nearest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
         .map(|(_, c)| c)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -518,8 +558,16 @@ fn parse_config(node: &Node, source: &str) -> Result<Vec<ReportConfig>, Diagnost
     }
     let logo = f.optional("logo").and_then(|n| parse_logo(&mut f, n));
     let site_links = SiteLinks::parse(&mut f);
-    let shared =
-        Shared { organisation: organisation.clone().unwrap_or_default(), subtitle, language, theme, logo, site_links };
+    let law = parse_law_settings(&mut f);
+    let shared = Shared {
+        organisation: organisation.clone().unwrap_or_default(),
+        subtitle,
+        language,
+        theme,
+        logo,
+        site_links,
+        law,
+    };
 
     let documents: Vec<Option<ReportConfig>> = match f.optional("documents") {
         None => vec![parse_document(&mut f, &shared, false)],
@@ -572,6 +620,16 @@ struct Shared {
     theme: String,
     logo: Option<Logo>,
     site_links: SiteLinks,
+    law: LawSettings,
+}
+
+/// `organisation_type: kommun|region|kommunalforbund`, `koncern: true|false`
+/// and `lkbr: strict`, at the top of `report.yaml`.
+fn parse_law_settings(f: &mut Fields) -> LawSettings {
+    let organisation_type = f.optional("organisation_type").and_then(|n| f.one_of(Some(n), &OrganisationType::NAMES));
+    let koncern = f.optional("koncern").and_then(|n| f.boolean(Some(n))).unwrap_or(false);
+    let strict = f.optional("lkbr").and_then(|n| f.one_of(Some(n), &[("strict", true)])).unwrap_or(false);
+    LawSettings { organisation_type, koncern, strict }
 }
 
 /// One document's settings. In a project of several, each document also
@@ -600,7 +658,8 @@ fn parse_document<'a>(f: &mut Fields<'a>, shared: &Shared, several: bool) -> Opt
         if date_node.is_some() && date.is_none() {
             return None;
         }
-        Some(Decision { body: body?, date })
+        let date_location = date_node.map(|n| n.location(CONFIG_FILE));
+        Some(Decision { body: body?, date, date_location })
     });
     let date = f.optional("date").and_then(|n| f.date(Some(n)));
     let description = f.optional("description").and_then(|n| f.string(Some(n))).unwrap_or_default();
@@ -689,6 +748,7 @@ fn parse_document<'a>(f: &mut Fields<'a>, shared: &Shared, several: bool) -> Opt
         site_dir,
         period: period.flatten(),
         site_links: shared.site_links.clone(),
+        law: shared.law.clone(),
     })
 }
 
@@ -743,7 +803,8 @@ fn parse_period<'a>(f: &mut Fields<'a>, node: &'a Node, year: Option<i32>, law_m
     Some(period)
 }
 
-fn days_in_month(year: i32, month: u32) -> u32 {
+/// The number of days of `month` (1–12) in `year`.
+pub(crate) fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
         2 => 28,
@@ -880,6 +941,31 @@ mod tests {
         assert!(text.contains("expected a year"), "{text}");
         assert!(text.contains("YYYY-MM-DD"), "{text}");
         assert!(text.contains("content/report.yaml:2:7"), "{text}");
+    }
+
+    #[test]
+    fn reads_what_the_law_asks_of_the_organisation() {
+        let base = "organisation: X\ntitle: T\nkind: arsredovisning\nyear: 2013\n";
+        assert_eq!(config(base).unwrap().law, LawSettings::default());
+        let c = config(&format!("{base}organisation_type: region\nkoncern: true\nlkbr: strict\n")).unwrap();
+        let expected = LawSettings { organisation_type: Some(OrganisationType::Region), koncern: true, strict: true };
+        assert_eq!(c.law, expected);
+        let text = config(&format!("{base}organisation_type: landsting\nkoncern: kanske\nlkbr: sträng\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.contains("expected one of `kommun`, `region`, `kommunalforbund`, found `landsting`")
+                && text.contains("content/report.yaml:5:20"),
+            "{text}"
+        );
+        assert!(text.contains("expected `true` or `false`") && text.contains("content/report.yaml:6:10"), "{text}");
+        assert!(text.contains("expected one of `strict`") && text.contains("content/report.yaml:7:7"), "{text}");
+        // Shared by the documents: not a key of one document.
+        let text =
+            documents("organisation: X\ndocuments:\n  - {title: A, kind: arsredovisning, year: 2013, koncern: true}\n")
+                .unwrap_err()
+                .to_string();
+        assert!(text.contains("unknown key `koncern`"), "{text}");
     }
 
     #[test]

@@ -17,10 +17,12 @@ use crate::project::nearest;
 pub fn engine() -> Tera {
     let mut tera = Tera::new();
     tera.register_filter("belopp", |value: &Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        Ok(format_amount(decimal(value, "belopp")?, decimals(&kwargs)?))
+        let value = decimal(value, "belopp")?;
+        Ok(format_amount(value, shown_decimals(value, decimals(&kwargs)?)?))
     });
     tera.register_filter("procent", |value: &Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        Ok(format_percent(decimal(value, "procent")?, decimals(&kwargs)?))
+        let value = decimal(value, "procent")?;
+        Ok(format_percent(value, shown_decimals(value, decimals(&kwargs)?)?))
     });
     tera.register_filter(source::FIGURE_FILTER, |value: &Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
         figure_as_text(value)
@@ -45,8 +47,21 @@ fn figure_as_text(value: &Value) -> tera::TeraResult<Value> {
         Some(d) if d.scale() == 0 && d.abs() < Decimal::from(10_000) => {
             Ok(Value::from(d.to_string().replace('-', "\u{2212}")))
         }
-        Some(d) => Ok(Value::from(format_amount(d, None))),
+        Some(d) => Ok(Value::from(format_amount(d, shown_decimals(d, None)?))),
         None => Ok(value.clone()),
+    }
+}
+
+/// The decimals to show `value` with: those asked for, else its own, but a
+/// value of more than 6 decimals (a ratio from `figure`) must say how many.
+fn shown_decimals(value: Decimal, asked: Option<u32>) -> tera::TeraResult<Option<u32>> {
+    let limit = crate::figures::model::MAX_FIGURE_DECIMALS;
+    match asked {
+        None if value.normalize().scale() > limit => Err(tera::Error::message(format!(
+            "this figure has {} decimals; say how many to show, e.g. `| procent(decimaler=1)`, or round it in the expression: `round(x; 1)`",
+            value.normalize().scale()
+        ))),
+        _ => Ok(asked),
     }
 }
 
@@ -63,13 +78,14 @@ fn is_decimal_text(text: &str) -> bool {
 /// Why a float cannot be placed: it was computed in the chapter.
 fn computed_in_chapter(value: &Value) -> String {
     format!(
-        "this expression computes {value} from figures in the chapter; the result may be rounded, so it is not shown (compute it as a line of a table in content/data/ with `sum:`, or place the figures themselves)"
+        "this expression computes {value} from figures in the chapter; the result may be rounded, so it is not shown (compute it exactly with `figure(\"…\")`, or as a line of a table in content/data/)"
     )
 }
 
 /// Registers `table(id="rr")`, which places a figures table, and
 /// `notes(level=2)`, which places every note under its own heading.
 pub fn register_figures(tera: &mut Tera, figures: &Figures, note_label: &str) {
+    crate::figures::in_text::register(tera, &figures.computed);
     let ids: Vec<String> = figures.views.keys().cloned().collect();
     tera.register_function("table", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let id: &str = kwargs.must_get("id")?;
@@ -80,24 +96,32 @@ pub fn register_figures(tera: &mut Tera, figures: &Figures, note_label: &str) {
         }
         Ok(Value::safe_string(&table_block(id)))
     });
-    let notes: Vec<(String, usize, String)> = figures
-        .notes
-        .iter()
-        .filter_map(|id| figures.views.get(id))
-        .map(|v| (v.id.clone(), v.note_number.unwrap_or(0), v.title.clone()))
-        .collect();
+    let notes: Vec<crate::figures::view::TableView> =
+        figures.notes.iter().filter_map(|id| figures.views.get(id)).cloned().collect();
     let note_label = note_label.to_owned();
     tera.register_function("notes", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let level = kwargs.get::<usize>("level")?.unwrap_or(2).clamp(2, 6);
         let mut out = String::new();
-        for (id, number, title) in &notes {
+        for note in &notes {
+            let (id, number) = (&note.id, note.note_number.unwrap_or(0));
             // The title is text, not Markdown: `*`, `<` or `#` in it are shown as they are.
-            let title = crate::goals::render::escape_markdown(title);
+            let title = crate::goals::render::escape_markdown(&note.title);
             out.push_str(&format!("\n{} {note_label} {number} {title} {{#not-{id}}}\n", "#".repeat(level)));
+            // The note's own words are Markdown of the chapter, read like the rest of it.
+            out.push_str(&note_text(&note.text_before));
             out.push_str(&table_block(id));
+            out.push_str(&note_text(&note.text_after));
         }
         Ok(Value::safe_string(&out))
     });
+}
+
+/// A note's text before or after its figures, as paragraphs of their own.
+fn note_text(text: &str) -> String {
+    match text.trim() {
+        "" => String::new(),
+        text => format!("\n{text}\n\n"),
+    }
 }
 
 fn table_block(id: &str) -> String {
@@ -256,7 +280,9 @@ fn hint_for(message: &str) -> &'static str {
         // `figures.rr.arets_resultat.2013`: a column written like a name.
         "a column such as 2013 is written in brackets and quotes after the line: `figures.rr.arets_resultat[\"2013\"]`"
     } else if message.contains("from figures in the chapter") {
-        "a line with `sum:` in content/data/ adds and subtracts other lines exactly; place that line instead"
+        "`{{ figure(\"rr.arets_resultat[2013] / 4\") | belopp(decimaler=1) }}` computes exactly with the figures of tables; a line with `sum:` or `formula:` in content/data/ can be placed too"
+    } else if message.contains("`figure(") {
+        "`figure(\"…\")` computes with the figures of content/data/ tables, each written `table.line[column]`, as in a `formula:`"
     } else if message.contains("there is no table") {
         "tables and notes are declared in content/data/*.yaml under `tables:` and `notes:`; use their `id`"
     } else if message.contains("not found") || message.contains("undefined") || message.contains("does not exist") {

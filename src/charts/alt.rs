@@ -27,6 +27,8 @@ pub struct ChartLabels {
     pub unchanged: String,
     /// The heading of the data table that follows a chart.
     pub data: String,
+    /// The header of the data table's first column, the chart's categories.
+    pub category: String,
 }
 
 impl ChartLabels {
@@ -46,6 +48,7 @@ impl ChartLabels {
             falling: text("chart_falling"),
             unchanged: text("chart_unchanged"),
             data: text("chart_data"),
+            category: text("chart_category"),
         }
     }
 

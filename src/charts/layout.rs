@@ -26,10 +26,12 @@ const TICKS: usize = 5;
 /// Labels of categories are wrapped at about this width.
 const CATEGORY_WIDTH: f64 = 170.0;
 
-/// An estimate of the width of a label set in the theme's sans serif:
-/// wide enough that labels do not run into each other.
+/// Size of the value axis' tick labels.
+pub const TICK_FONT_SIZE: f64 = 13.0;
+
+/// The width of a label in the usual size, measured with the font.
 pub fn text_width(text: &str) -> f64 {
-    text.chars().count() as f64 * FONT_SIZE * 0.58
+    super::measure::width(text, FONT_SIZE)
 }
 
 /// Round tick values covering `min`..`max` and zero: steps of 1, 2, 2.5 or 5
@@ -94,9 +96,18 @@ pub struct Bar {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
     pub lines: Vec<String>,
+    /// Where the first line's base line starts, ends or has its middle.
     pub x: f64,
     pub y: f64,
     pub anchor: Anchor,
+    pub size: f64,
+}
+
+/// A straight line on the drawing, from one point to another.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Segment {
+    pub from: (f64, f64),
+    pub to: (f64, f64),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +134,28 @@ pub struct LegendItem {
     pub as_line: bool,
 }
 
+impl LegendItem {
+    /// The swatch: a patch of the bar's fill, or a piece of the line with its marker.
+    pub fn swatch(&self) -> Rect {
+        if self.as_line {
+            Rect { x: self.x, y: self.y + 2.5, width: 22.0, height: 11.0 }
+        } else {
+            Rect { x: self.x, y: self.y + 1.0, width: 16.0, height: 14.0 }
+        }
+    }
+
+    /// The series' name beside the swatch.
+    pub fn label(&self) -> Label {
+        Label {
+            lines: vec![self.label.clone()],
+            x: self.x + 26.0,
+            y: self.y + 13.0,
+            anchor: Anchor::Start,
+            size: FONT_SIZE,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
     pub width: f64,
@@ -130,6 +163,10 @@ pub struct Layout {
     pub horizontal: bool,
     pub plot: Rect,
     pub ticks: Vec<Tick>,
+    /// The ticks' labels; on a crowded axis only every second or third.
+    pub tick_labels: Vec<Label>,
+    /// The grid, one line per tick, broken where a label stands on it.
+    pub grid: Vec<Segment>,
     /// Where zero lies along the value axis: the bars' base line.
     pub zero: f64,
     /// Some value is below zero: the zero line is drawn stronger.
@@ -142,6 +179,8 @@ pub struct Layout {
     /// A dash where a bar has no figure: a gap, not a zero.
     pub gaps: Vec<Label>,
     pub legend: Vec<LegendItem>,
+    /// The categories' names do not fit side by side even on two rows.
+    pub crowded: bool,
 }
 
 /// Splits a label into lines of about `width`, at spaces.
@@ -252,7 +291,7 @@ pub fn layout(chart: &Chart) -> Layout {
             .map(|(c, lines)| {
                 let middle = plot.y + band * (c as f64 + 0.5);
                 let top = middle - (lines.len() as f64 - 1.0) * LINE_HEIGHT / 2.0 + FONT_SIZE * 0.35;
-                Label { lines, x: round(x - 8.0), y: round(top), anchor: Anchor::End }
+                Label { lines, x: round(x - 8.0), y: round(top), anchor: Anchor::End, size: FONT_SIZE }
             })
             .collect();
         let height = plot.y + plot.height + LINE_HEIGHT + 2.0 * PAD;
@@ -278,6 +317,7 @@ pub fn layout(chart: &Chart) -> Layout {
                 x: round(plot.x + band_width * (c as f64 + 0.5)),
                 y: round(plot.y + plot.height + LINE_HEIGHT + 2.0),
                 anchor: Anchor::Middle,
+                size: FONT_SIZE,
             })
             .collect();
         let height = plot.y + plot.height + lines * LINE_HEIGHT + 2.0 * PAD;
@@ -307,10 +347,10 @@ pub fn layout(chart: &Chart) -> Layout {
                     let (x, y) = if chart.horizontal {
                         (zero + 4.0, across + slot / 2.0 + FONT_SIZE * 0.35)
                     } else {
-                        (across + slot / 2.0, zero - 4.0)
+                        (across + slot / 2.0, zero - 5.0)
                     };
                     let anchor = if chart.horizontal { Anchor::Start } else { Anchor::Middle };
-                    gaps.push(Label { lines: vec!["–".into()], x: round(x), y: round(y), anchor });
+                    gaps.push(Label { lines: vec!["–".into()], x: round(x), y: round(y), anchor, size: FONT_SIZE });
                 }
                 continue;
             };
@@ -353,14 +393,27 @@ pub fn layout(chart: &Chart) -> Layout {
 
     let value_labels = direct_labels(chart, &bars, zero, slot, &value_text);
 
-    let ticks =
+    let ticks: Vec<Tick> =
         ticks.iter().zip(tick_labels).map(|(&value, label)| Tick { value, label, at: scale.at(value) }).collect();
-    Layout {
+    let tick_labels = ticks
+        .iter()
+        .map(|t| {
+            let (x, y, anchor) = if chart.horizontal {
+                (t.at, plot.y + plot.height + 18.0, Anchor::Middle)
+            } else {
+                (plot.x - 8.0, t.at + 4.5, Anchor::End)
+            };
+            Label { lines: vec![t.label.clone()], x, y, anchor, size: TICK_FONT_SIZE }
+        })
+        .collect();
+    let mut layout = Layout {
         width: WIDTH,
         height: round(height),
         horizontal: chart.horizontal,
         plot,
         ticks,
+        tick_labels,
+        grid: Vec::new(),
         zero,
         negative: lo < Decimal::ZERO,
         categories,
@@ -369,7 +422,10 @@ pub fn layout(chart: &Chart) -> Layout {
         value_labels,
         gaps,
         legend,
-    }
+        crowded: false,
+    };
+    super::clear::keep_labels_clear(&mut layout);
+    layout
 }
 
 /// Each bar's value at its end, for bar and grouped charts, when every label
@@ -391,9 +447,9 @@ fn direct_labels(chart: &Chart, bars: &[Bar], zero: f64, slot: f64, text: &dyn F
             } else if negative {
                 (r.x + r.width / 2.0, zero + r.height + FONT_SIZE + 2.0, Anchor::Middle)
             } else {
-                (r.x + r.width / 2.0, r.y - 4.0, Anchor::Middle)
+                (r.x + r.width / 2.0, r.y - 5.0, Anchor::Middle)
             };
-            Label { lines: vec![text(b.value)], x: round(x), y: round(y), anchor }
+            Label { lines: vec![text(b.value)], x: round(x), y: round(y), anchor, size: FONT_SIZE }
         })
         .collect()
 }

@@ -3,7 +3,9 @@
 //! (`layout`) and the SVG that both the site and the PDF show (`svg`).
 
 pub mod alt;
+pub mod clear;
 pub mod layout;
+pub mod measure;
 pub mod place;
 pub mod spec;
 pub mod style;

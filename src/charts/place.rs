@@ -85,7 +85,7 @@ pub fn data_table(chart: &Chart, labels: &ChartLabels) -> DataTable {
             (category.clone(), cells)
         })
         .collect();
-    let mut header = vec![String::new()];
+    let mut header = vec![labels.category.clone()];
     header.extend(chart.series.iter().map(|s| s.label.clone()));
     DataTable { caption: format!("{}: {}", labels.data, title_with_unit(chart)), header, rows }
 }
@@ -121,10 +121,15 @@ pub fn place_all<'b>(
 
 /// The chart in the PDF: a figure typst numbers with the same number, the
 /// SVG as an image with its alt text (a Figure with /Alt in the tagged PDF).
+/// Before it a bookmark under its chapter: typst bookmarks only headings, so
+/// a hidden, unnumbered heading outside the table of contents, marked an
+/// artifact so the tag tree (and its heading levels) never sees it.
 pub fn typst_markup(placed: &PlacedChart) -> String {
     use crate::markdown::typst::{escape_markup, escape_string};
     format!(
-        "#figure(image(bytes(\"{}\"), format: \"svg\", alt: \"{}\", width: 100%), caption: figure.caption(separator: none)[{}], numbering: none, kind: \"{CHART_BLOCK}\", supplement: none)\n",
+        "#pdf.artifact(place(hide(heading(level: 2, numbering: none, outlined: false, bookmarked: true)[{}])))\n\
+         #figure(image(bytes(\"{}\"), format: \"svg\", alt: \"{}\", width: 100%), caption: figure.caption(separator: none)[{}], numbering: none, kind: \"{CHART_BLOCK}\", supplement: none)\n",
+        escape_markup(&placed.caption),
         escape_string(&placed.svg),
         escape_string(&placed.alt),
         escape_markup(&placed.caption)
@@ -191,7 +196,7 @@ charts:
         );
         let data = &placed[1].data;
         assert_eq!(data.caption, "Diagrammets data: Årets resultat 2012–2013, tkr");
-        assert_eq!(data.header, ["", "Kansli", "Navet"]);
+        assert_eq!(data.header, ["Kategori", "Kansli", "Navet"]);
         assert_eq!(
             data.rows,
             [

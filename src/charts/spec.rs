@@ -280,7 +280,7 @@ impl<'a> Reader<'a> {
             };
             series.push(s);
         }
-        Ok(Chart {
+        let chart = Chart {
             id,
             kind,
             horizontal,
@@ -291,7 +291,26 @@ impl<'a> Reader<'a> {
             series,
             alt,
             loc: node.location(self.file),
-        })
+        };
+        // Labels are never set over each other: names that cannot be set
+        // side by side, even on two rows, are the author's to resolve.
+        if super::layout::layout(&chart).crowded {
+            let mut diagnostics = Diagnostics::new();
+            diagnostics.push(
+                Diagnostic::error(
+                    Some(chart.loc.clone()),
+                    format!(
+                        "the {} names along the axis of chart `{}` do not fit side by side",
+                        chart.categories.len(),
+                        chart.id
+                    ),
+                )
+                .with_hint("draw it with `horizontal: true`, which sets each name on a line of its own, or show fewer lines or columns")
+                .with_source(self.source),
+            );
+            return Err(diagnostics);
+        }
+        Ok(chart)
     }
 
     fn check_series_count(&self, kind: ChartKind, read: &[ReadSeries], at: &Node, diagnostics: &mut Diagnostics) {

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use super::alt::{ChartLabels, alt_text, title_with_unit};
 use super::layout::{Anchor, FONT_SIZE, Label, Layout, Rect, layout};
+use super::measure::line_step;
 use super::spec::Chart;
 use super::style::{self, Marker, Pattern, Style};
 
@@ -27,14 +28,14 @@ fn anchor(a: Anchor) -> &'static str {
     }
 }
 
-fn text(out: &mut String, label: &Label, extra: &str) {
-    let _ =
-        write!(out, r#"<text x="{}" y="{}" text-anchor="{}"{extra}>"#, n(label.x), n(label.y), anchor(label.anchor));
+fn text(out: &mut String, label: &Label) {
+    let size = if label.size == FONT_SIZE { String::new() } else { format!(r#" font-size="{}""#, n(label.size)) };
+    let _ = write!(out, r#"<text x="{}" y="{}" text-anchor="{}"{size}>"#, n(label.x), n(label.y), anchor(label.anchor));
     if let [line] = &label.lines[..] {
         out.push_str(&escape(line));
     } else {
         for (i, line) in label.lines.iter().enumerate() {
-            let dy = if i == 0 { "0".to_owned() } else { n(FONT_SIZE * 1.2) };
+            let dy = if i == 0 { "0".to_owned() } else { n(line_step(label.size)) };
             let _ = write!(out, r#"<tspan x="{}" dy="{dy}">{}</tspan>"#, n(label.x), escape(line));
         }
     }
@@ -86,7 +87,7 @@ pub fn render(chart: &Chart, style: &Style, labels: &ChartLabels) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="100%" preserveAspectRatio="xMinYMin meet" font-family="{}" font-size="{}" fill="{}">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="100%" preserveAspectRatio="xMinYMin meet" font-family="{}" font-size="{}" color="{}" fill="currentColor">"#,
         n(l.width),
         n(l.height),
         escape(&style.font),
@@ -109,26 +110,23 @@ pub fn render(chart: &Chart, style: &Style, labels: &ChartLabels) -> String {
     }
     out.push_str("</defs>");
 
-    // Grid and value axis.
+    // Grid and value axis. Each piece of grid is an element of its own (no
+    // group): a group's box would cover the labels between its lines.
     let p = &l.plot;
-    out.push_str(&format!(r#"<g stroke="{}" stroke-width="1">"#, style.grid));
-    for t in &l.ticks {
-        let _ = if l.horizontal {
-            write!(out, r#"<path d="M{} {}V{}"/>"#, n(t.at), n(p.y), n(p.y + p.height))
-        } else {
-            write!(out, r#"<path d="M{} {}H{}"/>"#, n(p.x), n(t.at), n(p.x + p.width))
-        };
+    for g in &l.grid {
+        let _ = write!(
+            out,
+            r#"<path d="M{} {}L{} {}" stroke="{}" stroke-width="1"/>"#,
+            n(g.from.0),
+            n(g.from.1),
+            n(g.to.0),
+            n(g.to.1),
+            style.grid
+        );
     }
-    out.push_str("</g><g font-size=\"13\">");
-    for t in &l.ticks {
-        let label = if l.horizontal {
-            Label { lines: vec![t.label.clone()], x: t.at, y: p.y + p.height + 18.0, anchor: Anchor::Middle }
-        } else {
-            Label { lines: vec![t.label.clone()], x: p.x - 8.0, y: t.at + 4.5, anchor: Anchor::End }
-        };
-        text(&mut out, &label, "");
+    for label in &l.tick_labels {
+        text(&mut out, label);
     }
-    out.push_str("</g>");
 
     // Bars, then lines over them.
     for bar in &l.bars {
@@ -171,11 +169,8 @@ pub fn render(chart: &Chart, style: &Style, labels: &ChartLabels) -> String {
         }
     }
 
-    for label in l.value_labels.iter().chain(&l.gaps) {
-        text(&mut out, label, "");
-    }
-    for label in &l.categories {
-        text(&mut out, label, "");
+    for label in l.value_labels.iter().chain(&l.gaps).chain(&l.categories) {
+        text(&mut out, label);
     }
 
     // The legend: each series' swatch, as drawn, and its name.
@@ -191,14 +186,9 @@ pub fn render(chart: &Chart, style: &Style, labels: &ChartLabels) -> String {
             );
             marker_shape(&mut out, style::marker(item.series), item.x + 11.0, item.y + 8.0, colour);
         } else {
-            let swatch = Rect { x: item.x, y: item.y + 1.0, width: 16.0, height: 14.0 };
-            rect(&mut out, &swatch, &fill(item.series), colour);
+            rect(&mut out, &item.swatch(), &fill(item.series), colour);
         }
-        text(
-            &mut out,
-            &Label { lines: vec![item.label.clone()], x: item.x + 26.0, y: item.y + 13.0, anchor: Anchor::Start },
-            "",
-        );
+        text(&mut out, &item.label());
     }
     out.push_str("</svg>");
     out

@@ -134,6 +134,31 @@ pub fn run(args: &ProjectArgs, options: BuildOptions, mode: Mode) -> ExitCode {
     if problems.has_errors() {
         return fail(&problems, nothing_written);
     }
+    // An area that no document places is reported once every document has
+    // been built (with `--doc`, one not built may place it).
+    if built.len() == project.documents.len() {
+        let everywhere: Vec<Diagnostic> = built.first().map_or(Vec::new(), |(_, b, _)| {
+            let placed_nowhere =
+                |w: &&Diagnostic| built.iter().all(|(_, other, _)| other.unplaced_areas.iter().any(|o| o == *w));
+            b.unplaced_areas.iter().filter(placed_nowhere).cloned().collect()
+        });
+        if let Some((_, first, _)) = built.first_mut() {
+            for warning in everywhere {
+                first.warnings.push(warning);
+            }
+        }
+    }
+    if options.final_version && project.documents.first().is_some_and(|d| d.law.strict) {
+        let mut missing = Diagnostics::new();
+        for (_, b, _) in &built {
+            for finding in &b.lkbr {
+                missing.push(finding.to_diagnostic(crate::diagnostics::Severity::Error));
+            }
+        }
+        if missing.has_errors() {
+            return fail(&missing, &format!("`lkbr: strict` asks for every part the law requires; {nothing_written}"));
+        }
+    }
     if mode == Mode::Write {
         let out = project.output_dir();
         let files: Vec<_> = built.iter_mut().flat_map(|(_, b, _)| std::mem::take(&mut b.files)).collect();
@@ -165,7 +190,38 @@ pub fn run(args: &ProjectArgs, options: BuildOptions, mode: Mode) -> ExitCode {
             Mode::Write => "Built",
             Mode::Check => "Checked",
         };
-        println!("{}{drafts}{warnings} in {:.2} s", summary(what, &doc.output_name, built), elapsed.as_secs_f64());
+        if !options.json {
+            println!("{}{drafts}{warnings} in {:.2} s", summary(what, &doc.output_name, built), elapsed.as_secs_f64());
+        }
+    }
+    if options.lkbr {
+        print_findings(&built, options.json);
     }
     ExitCode::SUCCESS
+}
+
+/// `--lkbr`: each document's findings, as text or (`--json`) as one JSON object.
+fn print_findings(built: &[(&crate::project::ReportConfig, pipeline::Built, std::time::Duration)], json: bool) {
+    if json {
+        let documents: Vec<_> = built
+            .iter()
+            .map(|(doc, b, _)| {
+                serde_json::json!({
+                    "document": doc.output_name,
+                    "kind": doc.kind.name(),
+                    "organisation_type": doc.law.organisation_type.map(|t| t.name()),
+                    "koncern": doc.law.koncern,
+                    "strict": doc.law.strict,
+                    "findings": b.lkbr.iter().map(crate::law::completeness::Finding::to_json).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let all = serde_json::json!({ "documents": documents });
+        println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+        return;
+    }
+    for (doc, b, _) in built {
+        println!();
+        print!("{}", crate::law::completeness::text(&doc.output_name, &b.lkbr));
+    }
 }

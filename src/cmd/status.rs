@@ -27,8 +27,34 @@ pub fn run(args: &ProjectArgs) -> ExitCode {
             println!();
         }
         print!("{}", table(&doc.title, &chapters));
+        print!("{}", lkbr_section(&project, doc));
     }
     ExitCode::SUCCESS
+}
+
+/// What `check --lkbr` finds in the document, one line each. Finding it
+/// takes a build (in memory); a document that does not build is not checked.
+fn lkbr_section(project: &crate::project::Project, doc: &crate::project::ReportConfig) -> String {
+    let built = match crate::pipeline::build(project, doc) {
+        Ok(built) => built,
+        Err(_) => {
+            return "\nLKBR: not checked, the document does not build (`arsrapport check` names the problems).\n"
+                .into();
+        }
+    };
+    let mut out = match built.lkbr.len() {
+        0 => return "\nLKBR: nothing missing.\n".into(),
+        n => format!("\nLKBR: {} (`arsrapport check --lkbr` shows them in full)\n", count(n, "finding", "findings")),
+    };
+    for f in &built.lkbr {
+        let at = match &f.location {
+            Some(l) if l.line > 0 => format!(" at {}:{}", l.file, l.line),
+            Some(l) => format!(" in {}", l.file),
+            None => String::new(),
+        };
+        let _ = writeln!(out, "  - {} ({}){at}", f.message, f.rule.source);
+    }
+    out
 }
 
 /// The status table and a summary line under it.

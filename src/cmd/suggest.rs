@@ -15,7 +15,7 @@ use crate::project::nearest;
 /// The filters a chapter is most likely to mean, offered as suggestions.
 const FILTERS: &[&str] = &["belopp", "procent", "upper", "lower", "capitalize", "trim", "round", "default"];
 /// The functions a chapter is most likely to mean.
-const FUNCTIONS: &[&str] = &["table", "notes", "goals", "goal_summary", "area", "people", "range"];
+const FUNCTIONS: &[&str] = &["table", "figure", "notes", "goals", "goal_summary", "area", "people", "range"];
 
 /// Better diagnostics for a chapter whose expansion failed with `errors`.
 /// `roots` are the values chapters see by name, e.g. `("data", …)`.

@@ -164,33 +164,12 @@ pub fn parse_budget(node: &Node, file: &str, source: &str) -> Result<Table, Diag
     let mut rows: Vec<Row> = categories
         .iter()
         .zip(sums)
-        .map(|(c, sum)| Row {
-            id: Some(c.id.clone()),
-            label: c.label.clone(),
-            source: RowSource::Values(vec![sum.map(|value| Amount { value, loc: c.loc.clone() })]),
-            negate: false,
-            claimed: Vec::new(),
-            total: false,
-            accepted: None,
-            unit: None,
-            unit_label: None,
-            decimals: None,
-            loc: c.loc.clone(),
+        .map(|(c, sum)| {
+            let values = RowSource::Values(vec![sum.map(|value| Amount { value, loc: c.loc.clone() })]);
+            Row::generated(&c.id, c.label.clone(), values, false, c.loc.clone())
         })
         .collect();
-    rows.push(Row {
-        id: Some("summa".into()),
-        label: total_label,
-        source: RowSource::SumAll,
-        negate: false,
-        claimed: Vec::new(),
-        total: true,
-        accepted: None,
-        unit: None,
-        unit_label: None,
-        decimals: None,
-        loc: loc.clone(),
-    });
+    rows.push(Row::generated("summa", total_label, RowSource::SumAll, true, loc.clone()));
     Ok(Table {
         id,
         title,
@@ -205,6 +184,10 @@ pub fn parse_budget(node: &Node, file: &str, source: &str) -> Result<Table, Diag
         empty: String::new(),
         // A category no account falls into has a budget of nothing: it adds as 0.
         empty_is_zero: true,
+        text_before: String::new(),
+        text_after: String::new(),
+        role: None,
+        role_loc: None,
         file: file.to_owned(),
         loc,
     })

@@ -22,7 +22,7 @@ enum State {
 }
 
 /// All tables (statements and notes) with every line computed.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Computed {
     pub tables: Vec<Table>,
     pub index: HashMap<String, usize>,
@@ -44,8 +44,7 @@ impl Computed {
         if let Some(i) = table.rows.iter().rposition(|r| r.total) {
             return Some(i);
         }
-        let figures: Vec<usize> =
-            (0..table.rows.len()).filter(|&i| !matches!(table.rows[i].source, RowSource::Heading)).collect();
+        let figures: Vec<usize> = (0..table.rows.len()).filter(|&i| is_whole_line(table, i)).collect();
         (figures.len() == 1).then(|| figures[0])
     }
 }
@@ -343,7 +342,7 @@ impl Resolver<'_> {
             None => {
                 let mut parts = Vec::new();
                 for r in 0..self.tables[n].rows.len() {
-                    if !matches!(self.tables[n].rows[r].source, RowSource::Heading) {
+                    if is_whole_line(&self.tables[n], r) {
                         parts.push((self.line(n, r)?, false));
                     }
                 }
@@ -396,14 +395,96 @@ fn term_value(table: &Table, values: &Line, r: &Ref, column: &str, host: &Table)
         .transpose()
 }
 
-/// The lines `sum: all` adds: every typed, note or `from` line.
+/// The lines `sum: all` adds: every typed, note or `from` line that is not
+/// a part of another ("därav").
 pub fn sum_all_parts(table: &Table) -> impl Iterator<Item = usize> + '_ {
     (0..table.rows.len()).filter(|&r| {
-        matches!(
-            table.rows[r].source,
-            RowSource::Values(_) | RowSource::Note { .. } | RowSource::From(_) | RowSource::FromColumns(_)
-        )
+        table.rows[r].part_of.is_none()
+            && matches!(
+                table.rows[r].source,
+                RowSource::Values(_) | RowSource::Note { .. } | RowSource::From(_) | RowSource::FromColumns(_)
+            )
     })
+}
+
+/// A line with figures of its own: neither a heading nor a "därav" line.
+fn is_whole_line(table: &Table, r: usize) -> bool {
+    !matches!(table.rows[r].source, RowSource::Heading) && table.rows[r].part_of.is_none()
+}
+
+/// A "därav" line (`part_of:`) must be at most its whole in each column and
+/// of the same sign: a part larger than the whole is a typing mistake.
+fn parts_within_their_whole(computed: &Computed, t: usize) -> Vec<Diagnostic> {
+    let table = &computed.tables[t];
+    let mut out = Vec::new();
+    for (r, row) in table.rows.iter().enumerate() {
+        let Some((whole_id, loc)) = &row.part_of else { continue };
+        let Some(w) = table.row_index(whole_id).filter(|&w| w != r) else {
+            let names: Vec<&str> =
+                table.rows.iter().filter_map(|o| o.id.as_deref()).filter(|id| Some(*id) != row.id.as_deref()).collect();
+            let hint = match nearest(whole_id, &names) {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => "`part_of:` names another line of the same table by its `id:`".to_owned(),
+            };
+            out.push(
+                Diagnostic::error(
+                    Some(loc.clone()),
+                    format!(
+                        "{} is a part of `{whole_id}`, but the table `{}` has no other line `{whole_id}`",
+                        row.label, table.id
+                    ),
+                )
+                .with_hint(hint),
+            );
+            continue;
+        };
+        let whole = &table.rows[w];
+        if table.row_input_unit(r) != table.row_input_unit(w) || row.unit_label != whole.unit_label {
+            out.push(
+                Diagnostic::error(
+                    Some(loc.clone()),
+                    format!(
+                        "{} is a part of {}, but is in {} and not in {}",
+                        row.label,
+                        whole.label,
+                        table.row_unit_name(r),
+                        table.row_unit_name(w)
+                    ),
+                )
+                .with_hint("a part is in the unit of its whole; remove `unit:` from one of them"),
+            );
+            continue;
+        }
+        for (c, column) in table.columns.iter().enumerate() {
+            let (Some(part), Some(total)) = (computed.lines[t][r][c], computed.lines[t][w][c]) else { continue };
+            let problem = if part.is_zero() {
+                continue;
+            } else if total.is_zero() || part.is_sign_negative() != total.is_sign_negative() {
+                "is not of the same sign as"
+            } else if part.abs() > total.abs() {
+                "is larger than"
+            } else {
+                continue;
+            };
+            out.push(
+                Diagnostic::error(
+                    Some(loc.clone()),
+                    format!(
+                        "{} {}: {} {problem} {}, {}, which it is a part of",
+                        row.label,
+                        column.label,
+                        fmt(part),
+                        whole.label,
+                        fmt(total)
+                    ),
+                )
+                .with_hint(
+                    "a \"därav\" line is at most its whole and of the same sign; correct the figure that is wrong",
+                ),
+            );
+        }
+    }
+    out
 }
 
 /// Computes every line and runs every check. Errors stop the build; differences
@@ -579,6 +660,11 @@ pub fn compute(
 
     for check in checks {
         run_check(&computed, check, &mut diagnostics, &judge, &mut reported_roots);
+    }
+    for t in 0..computed.tables.len() {
+        for d in parts_within_their_whole(&computed, t) {
+            diagnostics.push(with_source(d));
+        }
     }
     for table in &computed.tables {
         for d in hidden_decimals(table) {

@@ -8,7 +8,9 @@
 pub mod budget;
 pub mod compute;
 pub mod expr;
+pub mod in_text;
 pub mod model;
+pub mod unused;
 pub mod view;
 
 use std::collections::{BTreeMap, HashMap};
@@ -34,6 +36,7 @@ impl Figures {
         let mut tables = Vec::new();
         let mut notes = Vec::new();
         let mut checks = Vec::new();
+        let mut ledgers = crate::ledger::tables::Ledgers::new(&data.root);
         for (stem, node) in &data.files {
             if !model::is_figures_file(node) {
                 continue;
@@ -41,7 +44,8 @@ impl Figures {
             let file = data.paths.get(stem).cloned().unwrap_or_default();
             let source = data.sources.get(&file).map(String::as_str).unwrap_or_default();
             match model::parse_file(node, &file, source) {
-                Ok(f) => {
+                Ok(mut f) => {
+                    diagnostics.extend(crate::ledger::tables::fill(node, &file, source, &mut f, &mut ledgers));
                     tables.extend(f.tables);
                     notes.extend(f.notes);
                     checks.extend(f.checks);
@@ -58,7 +62,8 @@ impl Figures {
         let note_ids: Vec<String> = notes.iter().map(|n| n.id.clone()).collect();
         tables.extend(notes);
         let sources: HashMap<String, String> = data.sources.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        let (computed, warnings) = compute::compute(tables, &checks, &sources)?;
+        let (computed, mut warnings) = compute::compute(tables, &checks, &sources)?;
+        warnings.extend(ledgers.warnings);
         let views = (0..computed.tables.len())
             .map(|t| (computed.tables[t].id.clone(), view::build(&computed, t, labels)))
             .collect();

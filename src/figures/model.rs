@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use super::expr::{self, Expr, ExprError};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 use crate::format::parse_amount;
+use crate::law::roles::{self, Role};
 use crate::project::Fields;
 use crate::yaml::{Node, NodeKind};
 
@@ -137,7 +138,37 @@ pub struct Row {
     pub unit_label: Option<String>,
     /// The line's own number of decimals; `None`: the table's.
     pub decimals: Option<u32>,
+    /// A "därav" line: a part of the line named (of the same table), shown
+    /// indented and left out of the table's sums; where it is written.
+    pub part_of: Option<(String, Location)>,
+    /// The standard line of the table's role this line stands for (`standard:`),
+    /// where its id is not already that standard id.
+    pub standard: Option<String>,
+    pub standard_loc: Option<Location>,
     pub loc: Location,
+}
+
+impl Row {
+    /// A line made by the tool, not typed (a budget category, a column
+    /// total): no claims, units, parts or standard id of its own.
+    pub fn generated(id: &str, label: String, source: RowSource, total: bool, loc: Location) -> Row {
+        Row {
+            id: Some(id.to_owned()),
+            label,
+            source,
+            negate: false,
+            claimed: Vec::new(),
+            total,
+            accepted: None,
+            unit: None,
+            unit_label: None,
+            decimals: None,
+            part_of: None,
+            standard: None,
+            standard_loc: None,
+            loc,
+        }
+    }
 }
 
 /// Exact differences accepted per column (`None`: the one comparison of a
@@ -176,6 +207,13 @@ pub struct Table {
     /// Typed empty cells (`~`) are stated zeros here: they add as 0 and are
     /// shown as `empty` (statistics where a blank means none).
     pub empty_is_zero: bool,
+    /// A note's own words before and after its figures (Markdown, placed
+    /// with the note under its number); empty for other tables.
+    pub text_before: String,
+    pub text_after: String,
+    /// The part of the report this table is (`role: balansrakning`), for the law's checks.
+    pub role: Option<Role>,
+    pub role_loc: Option<Location>,
     pub file: String,
     pub loc: Location,
 }
@@ -326,6 +364,19 @@ pub fn parse_file(node: &Node, file: &str, source: &str) -> Result<FileFigures, 
             continue;
         };
         for item in items {
+            // A table is placed in a chapter, which holds the words around it.
+            for key in ["text_before", "text_after"].into_iter().filter(|_| !target) {
+                if let Some(n) = item.get(key) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Some(n.location(file)),
+                            format!("`{key}:` belongs to a note, not to a table"),
+                        )
+                        .with_hint("write the text around a table in the chapter that places it")
+                        .with_source(source),
+                    );
+                }
+            }
             match parse_table(item, file, source, &defaults) {
                 Ok(t) if target => out.notes.push(t),
                 Ok(t) => out.tables.push(t),
@@ -702,6 +753,14 @@ fn parse_table(node: &Node, file: &str, source: &str, defaults: &Defaults) -> Re
     let row_label = f.optional("row_label").and_then(|n| f.string(Some(n))).unwrap_or_default();
     let empty = f.optional("empty").and_then(|n| f.string(Some(n))).unwrap_or_default();
     let empty_is_zero = f.optional("empty_is_zero").and_then(|n| f.boolean(Some(n))).unwrap_or(false);
+    let text_before = f.optional("text_before").and_then(|n| f.string(Some(n))).unwrap_or_default();
+    let text_after = f.optional("text_after").and_then(|n| f.string(Some(n))).unwrap_or_default();
+    let role_node = f.optional("role");
+    let role = role_node.and_then(|n| roles::parse_role(n, file, source, &mut f.diagnostics));
+    // What the table declares about the law's relations; read by `crate::law`.
+    f.optional("law");
+    // The SIE file lines with `accounts:` are summed from; read by `crate::ledger::tables`.
+    f.optional("ledger");
     let mut columns = match columns {
         Some(c) => c,
         None => {
@@ -746,19 +805,11 @@ fn parse_table(node: &Node, file: &str, source: &str, defaults: &Defaults) -> Re
     // `column_total: Summa` adds a line that sums every line with figures.
     if let Some(label) = column_total {
         let loc = node.location(file);
-        rows.push(Row {
-            id: Some("summa".into()),
-            label,
-            source: RowSource::SumAll,
-            negate: false,
-            claimed: Vec::new(),
-            total: true,
-            accepted: None,
-            unit: None,
-            unit_label: None,
-            decimals: None,
-            loc,
-        });
+        rows.push(Row::generated("summa", label, RowSource::SumAll, true, loc));
+    }
+    // A misspelt role is reported once, not again at every `standard:`.
+    if role.is_some() || role_node.is_none() {
+        roles::check_standard_ids(role.as_ref().map(|(r, _)| *r), &rows, source, &mut f.diagnostics);
     }
     if let Some(id) = &id {
         own_table_terms_are_bare(id, &mut rows);
@@ -781,6 +832,10 @@ fn parse_table(node: &Node, file: &str, source: &str, defaults: &Defaults) -> Re
         row_label,
         empty,
         empty_is_zero,
+        text_before,
+        text_after,
+        role: role.as_ref().map(|(r, _)| *r),
+        role_loc: role.map(|(_, loc)| loc),
         file: file.to_owned(),
         loc: node.location(file),
     })
@@ -795,6 +850,11 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
         }
     };
     let id = f.optional("id").and_then(|n| ident(n, file, source, "a line id", &mut f.diagnostics));
+    let standard = f
+        .optional("standard")
+        .and_then(|n| ident(n, file, source, "a standard line id", &mut f.diagnostics).map(|s| (s, n.location(file))));
+    // A line mapped to a standard line and given no id of its own is named by it.
+    let id = id.or_else(|| standard.as_ref().map(|(s, _)| s.clone()));
     let label = f.required("label", "Verksamhetens intäkter").and_then(|n| f.string(Some(n)));
     let sign = f.optional("sign");
     let negate = sign.and_then(|n| f.one_of(Some(n), &[("negative", true), ("positive", false)])).unwrap_or(false);
@@ -812,6 +872,11 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
     let sum = f.optional("sum");
     let formula = f.optional("formula");
     let heading = f.optional("heading").and_then(|n| f.boolean(Some(n))).unwrap_or(false);
+    // Summed from the table's ledger by `crate::ledger::tables`, which fills the values
+    // (`values:` then give the columns bound to no part of the ledger).
+    let accounts = f.optional("accounts");
+    f.optional("except");
+    f.optional("objects");
     let accepted = parse_accepted(&mut f, Some(columns));
     // A known unit name is that unit; any other text is a label for a plain number.
     let (unit, unit_label) = match f.optional("unit") {
@@ -834,26 +899,37 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
         None => (None, None),
     };
     let decimals = f.optional("decimals").and_then(|n| parse_small(n, file, source, &mut f.diagnostics));
+    let part_of = f
+        .optional("part_of")
+        .and_then(|n| ident(n, file, source, "a line id", &mut f.diagnostics).map(|id| (id, n.location(file))));
 
     if let Some(n) = sign
         && note.is_none()
         && from.is_none()
+        && accounts.is_none()
     {
         f.diagnostics.push(
             Diagnostic::error(
                 Some(n.location(file)),
                 "`sign` turns figures taken from a note or another table; this line has none",
             )
-            .with_hint("use it with `note:` or `from:`; typed figures are written with the sign they are shown with, e.g. `values: [-17 950]`")
+            .with_hint("use it with `note:`, `from:` or `accounts:`; typed figures are written with the sign they are shown with, e.g. `values: [-17 950]`")
             .with_source(source),
         );
     }
-    let sources =
-        [values.is_some() && note.is_none(), note.is_some(), from.is_some(), sum.is_some(), formula.is_some(), heading];
+    let sources = [
+        values.is_some() && note.is_none() && accounts.is_none(),
+        note.is_some(),
+        from.is_some(),
+        sum.is_some(),
+        formula.is_some(),
+        heading,
+        accounts.is_some(),
+    ];
     if sources.iter().filter(|s| **s).count() > 1 {
         f.diagnostics.push(
             Diagnostic::error(Some(node.location(file)), "a line takes its figures from one place only")
-                .with_hint("use one of `values`, `note`, `from`, `sum`, `formula` or `heading: true` (with `note`, `values` are checked against the note)")
+                .with_hint("use one of `values`, `note`, `from`, `sum`, `formula`, `accounts` or `heading: true` (with `note`, `values` are checked against the note)")
                 .with_source(source),
         );
     }
@@ -914,6 +990,9 @@ fn parse_row(node: &Node, columns: &[Column], file: &str, source: &str, diagnost
         unit,
         unit_label,
         decimals,
+        part_of,
+        standard: standard.as_ref().map(|(s, _)| s.clone()),
+        standard_loc: standard.map(|(_, loc)| loc),
         loc: node.location(file),
     })
 }

@@ -12,6 +12,8 @@ pub enum RowKind {
     Normal,
     Total,
     Heading,
+    /// A "därav" line: a part of the line above it, shown indented.
+    Part,
 }
 
 /// A link from a statement line to its note.
@@ -53,6 +55,9 @@ pub struct TableView {
     pub has_note_column: bool,
     pub rows: Vec<RowView>,
     pub referenced_by: Vec<LineRef>,
+    /// A note's Markdown before and after its figures.
+    pub text_before: String,
+    pub text_after: String,
 }
 
 /// The labels a table needs, from the theme's language file.
@@ -82,15 +87,9 @@ fn with_rounding_lines(computed: &Computed, t: usize, mut rows: Vec<RowView>, la
     if table.input_unit == table.unit {
         return rows;
     }
-    let is_part = |r: usize| {
-        matches!(
-            table.rows[r].source,
-            RowSource::Values(_) | RowSource::Note { .. } | RowSource::From(_) | RowSource::FromColumns(_)
-        )
-    };
     for r in (0..table.rows.len()).rev() {
         let parts: Vec<usize> = match &table.rows[r].source {
-            RowSource::SumAll => (0..table.rows.len()).filter(|&p| is_part(p)).collect(),
+            RowSource::SumAll => super::compute::sum_all_parts(table).collect(),
             RowSource::Sum(terms) if terms.iter().all(|t| !t.negate && t.table.is_none()) => {
                 terms.iter().filter_map(|term| table.row_index(&term.row)).collect()
             }
@@ -150,6 +149,7 @@ pub fn build(computed: &Computed, t: usize, labels: &TableLabels) -> TableView {
             let kind = match row.source {
                 RowSource::Heading => RowKind::Heading,
                 _ if row.total => RowKind::Total,
+                _ if row.part_of.is_some() => RowKind::Part,
                 _ => RowKind::Normal,
             };
             let cells = computed.lines[t][r]
@@ -213,5 +213,7 @@ pub fn build(computed: &Computed, t: usize, labels: &TableLabels) -> TableView {
         has_note_column,
         rows,
         referenced_by,
+        text_before: table.text_before.clone(),
+        text_after: table.text_after.clone(),
     }
 }

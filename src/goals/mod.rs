@@ -3,6 +3,7 @@
 //!
 //! A data file with `areas:` at the top is a goals file; see the README.
 
+pub mod expand;
 mod from_figures;
 pub mod render;
 
@@ -239,14 +240,28 @@ impl GoalSchema {
     }
 }
 
+/// Markdown written in a goals file, with where it starts there, so that a
+/// figure in it that cannot be placed is reported at its own line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    pub markdown: String,
+    pub loc: Location,
+}
+
+impl Text {
+    fn of(node: &Node, file: &str) -> Option<Text> {
+        node.as_str().map(|t| Text { markdown: t.to_owned(), loc: node.location(file) })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Area {
     pub id: String,
     pub title: String,
-    /// Record fields in declared order: (label, text lines).
-    pub record: Vec<(String, Vec<String>)>,
+    /// Record fields in the area's order: (label, its text, or the items of its list).
+    pub record: Vec<(String, Vec<Text>)>,
     /// How the work served each strategic goal: (strategic goal id, text, result).
-    pub narrative: Vec<(String, String, String)>,
+    pub narrative: Vec<(String, Option<Text>, Option<Text>)>,
     pub goals: Vec<Goal>,
     /// The declarations of the file the area is in.
     pub schema: GoalSchema,
@@ -403,7 +418,12 @@ fn parse_file(node: &Node, file: &str, source: &str, figures: Option<&Computed>)
         None => PartlyFrom::DEFAULT,
     };
     let mut fields: Vec<(String, String)> = Vec::new();
-    for item in f.optional("record_fields").and_then(Node::as_seq).unwrap_or_default() {
+    let fields_node = f.optional("record_fields");
+    if let Some(n) = fields_node.filter(|n| n.as_seq().is_none()) {
+        let message = format!("expected `record_fields` as a list of fields, found {}", n.describe());
+        f.error(n, message, Some("`record_fields: [{id: uppgift, label: Uppgift}]`".into()));
+    }
+    for item in fields_node.and_then(Node::as_seq).unwrap_or_default() {
         let Ok(mut g) = Fields::new(item, file, source, "a record field") else { continue };
         let id = g.required("id", "uppgift").and_then(|n| g.string(Some(n)));
         let label = g.required("label", "Uppgift").and_then(|n| g.string(Some(n)));
@@ -412,13 +432,25 @@ fn parse_file(node: &Node, file: &str, source: &str, figures: Option<&Computed>)
             fields.push((id, label));
         }
     }
+    let mut orders: Vec<(String, Vec<String>)> = Vec::new();
+    let orders_node = f.optional("record_orders");
+    if let Some(n) = orders_node.filter(|n| n.as_map().is_none()) {
+        let message = format!("expected `record_orders` as a mapping of named orders, found {}", n.describe());
+        f.error(n, message, Some("`record_orders: {beredning: [uppgift, tidplan]}`".into()));
+    }
+    for (key, value) in orders_node.and_then(Node::as_map).unwrap_or_default() {
+        if let Some(order) = record_order(value, &fields, file, source, &mut f.diagnostics) {
+            orders.push((key.as_str().unwrap_or_default().to_owned(), order));
+        }
+    }
     let schema = parse_schema(&mut f);
     let strategic_ids: Vec<&str> = strategic.iter().map(|s| s.id.as_str()).collect();
     let mut areas = Vec::new();
     if let Some(list) = f.required("areas", "[{id: navet, title: Navet, goals: [...]}]") {
         for item in list.as_seq().unwrap_or_default() {
             let context = Context { strategic: &strategic_ids, partly_from, schema: &schema, figures };
-            match parse_area(item, file, source, &fields, &context) {
+            let record = Record { fields: &fields, orders: &orders };
+            match parse_area(item, file, source, &record, &context) {
                 Ok(a) => areas.push(a),
                 Err(e) => f.diagnostics.extend(e),
             }
@@ -426,6 +458,85 @@ fn parse_file(node: &Node, file: &str, source: &str, figures: Option<&Computed>)
     }
     let diagnostics = f.finish();
     diagnostics.into_result().map(|_| FileGoals { strategic, areas })
+}
+
+/// The record fields of a goals file (id, label) in their declared order,
+/// and the named orders (`record_orders`) that areas may follow instead.
+struct Record<'a> {
+    fields: &'a [(String, String)],
+    orders: &'a [(String, Vec<String>)],
+}
+
+/// An order of record fields: a list of declared field ids, each at most once.
+fn record_order(
+    node: &Node,
+    fields: &[(String, String)],
+    file: &str,
+    source: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<String>> {
+    let Some(items) = node.as_seq() else {
+        let found = node.describe();
+        let hint = "for example `[uppgift, tidplan, hur_mata]`: the fields declared under `record_fields`";
+        diagnostics.push(error(
+            node,
+            file,
+            source,
+            format!("expected a list of record fields, found {found}"),
+            Some(hint.into()),
+        ));
+        return None;
+    };
+    let ids: Vec<&str> = fields.iter().map(|(id, _)| id.as_str()).collect();
+    let mut order: Vec<String> = Vec::new();
+    let mut valid = true;
+    for item in items {
+        let name = item.as_str().unwrap_or_default();
+        if !ids.contains(&name) {
+            let hint = match nearest(name, &ids) {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => format!("the fields declared under `record_fields` are: {}", ids.join(", ")),
+            };
+            diagnostics.push(error(
+                item,
+                file,
+                source,
+                format!("unknown record field `{name}` in the order"),
+                Some(hint),
+            ));
+            valid = false;
+        } else if order.iter().any(|o| o == name) {
+            diagnostics.push(error(
+                item,
+                file,
+                source,
+                format!("the record field `{name}` is named twice in the order"),
+                None,
+            ));
+            valid = false;
+        } else {
+            order.push(name.to_owned());
+        }
+    }
+    valid.then_some(order)
+}
+
+/// An area's `record_order`: its own list, or the name of one of the file's `record_orders`.
+fn area_record_order(node: &Node, record: &Record, f: &mut Fields) -> Option<Vec<String>> {
+    let Some(name) = node.as_str() else {
+        return record_order(node, record.fields, f.file, f.source, &mut f.diagnostics);
+    };
+    if let Some((_, order)) = record.orders.iter().find(|(n, _)| n == name) {
+        return Some(order.clone());
+    }
+    let names: Vec<&str> = record.orders.iter().map(|(n, _)| n.as_str()).collect();
+    let hint = match nearest(name, &names) {
+        Some(n) => format!("did you mean `{n}`?"),
+        None if names.is_empty() => "write the fields in order, e.g. `[uppgift, tidplan]`, or name an order declared under `record_orders:` at the top of the file".to_owned(),
+        None => format!("the orders declared under `record_orders` are: {}", names.join(", ")),
+    };
+    f.error(node, format!("there is no record order `{name}`"), Some(hint));
+    None
 }
 
 /// `goal_fields`, `goal_views` and `status_rule` of a goals file.
@@ -509,13 +620,15 @@ fn parse_area(
     node: &Node,
     file: &str,
     source: &str,
-    fields: &[(String, String)],
+    declared: &Record,
     context: &Context,
 ) -> Result<Area, Diagnostics> {
     let strategic = context.strategic;
+    let fields = declared.fields;
     let mut f = Fields::new(node, file, source, "an area")?;
     let id = f.required("id", "navet").and_then(|n| f.string(Some(n)));
     let title = f.required("title", "Navet Science Center").and_then(|n| f.string(Some(n)));
+    let order = f.optional("record_order").and_then(|n| area_record_order(n, declared, &mut f)).unwrap_or_default();
     let mut record = Vec::new();
     if let Some(rec) = f.optional("record") {
         let ids: Vec<&str> = fields.iter().map(|(id, _)| id.as_str()).collect();
@@ -529,12 +642,28 @@ fn parse_area(
                 f.diagnostics.push(error(key, file, source, format!("unknown record field `{name}`"), Some(hint)));
                 continue;
             };
-            let lines = match &value.kind {
-                NodeKind::Seq(items) => items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect(),
-                NodeKind::Scalar { text, .. } => vec![text.clone()],
-                _ => Vec::new(),
+            let items: Vec<&Node> = match &value.kind {
+                NodeKind::Seq(items) => items.iter().collect(),
+                NodeKind::Null => Vec::new(),
+                _ => vec![value],
             };
-            record.push((fields.iter().position(|(id, _)| id == name).unwrap_or(0), label.clone(), lines));
+            let mut lines = Vec::new();
+            for item in items {
+                match Text::of(item, file) {
+                    Some(text) => lines.push(text),
+                    None => {
+                        let found = item.describe();
+                        let hint = "a field holds text (Markdown) or a list of texts";
+                        f.error(item, format!("expected text, found {found}"), Some(hint.into()));
+                    }
+                }
+            }
+            // The area's order first; fields it does not name follow in the declared order.
+            let rank = match order.iter().position(|o| o == name) {
+                Some(i) => i,
+                None => order.len() + fields.iter().position(|(id, _)| id == name).unwrap_or(0),
+            };
+            record.push((rank, label.clone(), lines));
         }
     }
     record.sort_by_key(|(i, _, _)| *i);
@@ -562,8 +691,8 @@ fn parse_area(
                 ));
                 continue;
             };
-            let text = n.optional("text").and_then(|t| n.string(Some(t))).unwrap_or_default();
-            let result = n.optional("result").and_then(|t| n.string(Some(t))).unwrap_or_default();
+            let text = n.optional("text").and_then(|t| n.string(Some(t)).and(Text::of(t, file)));
+            let result = n.optional("result").and_then(|t| n.string(Some(t)).and(Text::of(t, file)));
             f.diagnostics.extend(n.finish());
             narrative.push((name.to_owned(), text, result));
         }
@@ -1312,8 +1441,11 @@ mod tests {
     fn narratives_follow_the_strategic_goals() {
         let g = load("strategic_goals:\n  - {id: a, title: A}\n  - {id: b, title: B}\nareas:\n  - id: x\n    title: X\n    narrative:\n      b: {text: Om B, result: Klart}\n      a: {text: Om A}\n").unwrap();
         let n = &g.areas[0].narrative;
-        assert_eq!(n[0], ("a".to_owned(), "Om A".to_owned(), String::new()));
-        assert_eq!(n[1].2, "Klart");
+        assert_eq!(
+            (n[0].0.as_str(), n[0].1.as_ref().map(|t| t.markdown.as_str()), &n[0].2),
+            ("a", Some("Om A"), &None)
+        );
+        assert_eq!(n[1].2.as_ref().map(|t| t.markdown.as_str()), Some("Klart"));
         let err = load("strategic_goals:\n  - {id: a, title: A}\nareas:\n  - id: x\n    title: X\n    narrative:\n      c: {text: C}\n").unwrap_err().to_string();
         assert!(err.contains("there is no strategic goal `c`"), "{err}");
     }
@@ -1322,10 +1454,65 @@ mod tests {
     fn record_fields_are_declared_and_kept_in_order() {
         let g = load("record_fields:\n  - {id: uppgift, label: Uppgift}\n  - {id: tidplan, label: Tidplan}\nareas:\n  - id: a\n    title: A\n    record:\n      tidplan: 2013\n      uppgift: [Stödja, Samordna]\n").unwrap();
         let record = &g.areas[0].record;
-        assert_eq!(record[0], ("Uppgift".to_owned(), vec!["Stödja".to_owned(), "Samordna".to_owned()]));
+        let texts: Vec<&str> = record[0].1.iter().map(|t| t.markdown.as_str()).collect();
+        assert_eq!((record[0].0.as_str(), texts), ("Uppgift", vec!["Stödja", "Samordna"]));
+        assert_eq!((record[0].1[1].loc.line, record[0].1[1].loc.column), (9, 25), "each text knows its place");
         assert_eq!(record[1].0, "Tidplan");
         let err = load("record_fields:\n  - {id: uppgift, label: Uppgift}\nareas:\n  - id: a\n    title: A\n    record:\n      upggift: x\n").unwrap_err().to_string();
         assert!(err.contains("unknown record field `upggift`") && err.contains("did you mean `uppgift`?"), "{err}");
+    }
+
+    const FIELDS: &str = "record_fields:\n  - {id: uppgift, label: Uppgift}\n  - {id: tidplan, label: Tidplan}\n  - {id: hur_mata, label: Hur mäta}\nrecord_orders:\n  beredning: [hur_mata, uppgift]\n";
+
+    fn labels(area: &Area) -> Vec<&str> {
+        area.record.iter().map(|(label, _)| label.as_str()).collect()
+    }
+
+    /// Failed with the declared order alone (`record_order` was an unknown
+    /// key): each area here lists its fields in another order.
+    #[test]
+    fn an_area_or_a_group_of_areas_orders_its_record_fields() {
+        let record = "    record: {uppgift: U, tidplan: T, hur_mata: H}\n";
+        let g = load(&format!("{FIELDS}areas:\n  - id: a\n    title: A\n{record}  - id: b\n    title: B\n    record_order: [tidplan, uppgift, hur_mata]\n{record}  - id: c\n    title: C\n    record_order: beredning\n{record}")).unwrap();
+        assert_eq!(labels(&g.areas[0]), ["Uppgift", "Tidplan", "Hur mäta"], "the declared order");
+        assert_eq!(labels(&g.areas[1]), ["Tidplan", "Uppgift", "Hur mäta"], "the area's own order");
+        assert_eq!(
+            labels(&g.areas[2]),
+            ["Hur mäta", "Uppgift", "Tidplan"],
+            "a named order; fields it leaves out follow in the declared order"
+        );
+    }
+
+    #[test]
+    fn an_order_names_declared_fields_once_and_declared_orders() {
+        let err = load(&format!("{FIELDS}  fel: [uppgift, uppgift]\nareas:\n  - id: a\n    title: A\n    record_order: [tidplan, hur_mta]\n  - id: b\n    title: B\n    record_order: bereding\n")).unwrap_err().to_string();
+        assert!(
+            err.contains("mal.yaml:7:18") && err.contains("the record field `uppgift` is named twice in the order"),
+            "{err}"
+        );
+        assert!(
+            err.contains("mal.yaml:11:29")
+                && err.contains("unknown record field `hur_mta` in the order")
+                && err.contains("did you mean `hur_mata`?"),
+            "{err}"
+        );
+        assert!(
+            err.contains("mal.yaml:14:19")
+                && err.contains("there is no record order `bereding`")
+                && err.contains("did you mean `beredning`?"),
+            "{err}"
+        );
+    }
+
+    /// Failed while a `record_orders` or `record_fields` of the wrong shape
+    /// was passed over in silence.
+    #[test]
+    fn record_fields_and_orders_of_the_wrong_shape_are_named() {
+        let err = load("record_fields: uppgift\nrecord_orders: [uppgift]\nareas:\n  - id: a\n    title: A\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("mal.yaml:1:16") && err.contains("expected `record_fields` as a list of fields"), "{err}");
+        assert!(err.contains("mal.yaml:2:16") && err.contains("expected `record_orders` as a mapping"), "{err}");
     }
 
     const DECLARED: &str = "goal_fields:\n  - {id: ansvarig, label: Ansvarig}\n  - {id: fokus, label: Fokusområde}\ngoal_views:\n  plan: [goal, fokus, ansvarig, target]\n";
@@ -1414,8 +1601,11 @@ mod tests {
     #[test]
     fn a_narrative_holds_several_entries_per_strategic_goal() {
         let g = load("strategic_goals:\n  - {id: a, title: A}\n  - {id: b, title: B}\nareas:\n  - id: x\n    title: X\n    narrative:\n      b: {text: Om B}\n      a:\n        - {text: Först, result: Ett}\n        - {text: Sedan, result: Två}\n").unwrap();
-        let texts: Vec<(&str, &str)> =
-            g.areas[0].narrative.iter().map(|(id, t, _)| (id.as_str(), t.as_str())).collect();
+        let texts: Vec<(&str, &str)> = g.areas[0]
+            .narrative
+            .iter()
+            .map(|(id, t, _)| (id.as_str(), t.as_ref().unwrap().markdown.as_str()))
+            .collect();
         assert_eq!(texts, [("a", "Först"), ("a", "Sedan"), ("b", "Om B")]);
         let goals = Goals { strategic: g.strategic.clone(), areas: g.areas.clone() };
         let markdown = render::area_record(&render::Labels::new(), &goals, &goals.areas[0], true);

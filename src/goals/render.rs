@@ -2,13 +2,14 @@
 //! `{{ goals(area="navet") }}`, `{{ goal_summary() }}` and `{{ area(id="navet") }}`.
 //! Both outputs then render the same Markdown, so they cannot disagree.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
 
 use rust_decimal::Decimal;
 use tera::{Kwargs, State, Tera, Value};
 
 use super::{Achieved, Area, BUILT_IN_COLUMNS, Goal, GoalSchema, Goals, Measure, Prognos, Status, TargetKind, View};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::format::{format_amount, format_percent};
 use crate::project::nearest;
 
@@ -382,41 +383,63 @@ pub fn plan_summary(labels: &Labels, areas: &[&Area]) -> String {
     out
 }
 
-/// An area's record as a definition list: each declared field and its text,
-/// then how the work serves each strategic goal, with its result in a
-/// follow-up (a plan is written before there are results).
+/// Markdown as one definition of a definition list: its first line after
+/// the `: ` marker, the lines after it indented to stay inside it. A `<` is
+/// text: HTML written in a goals file is shown as written, never run.
+fn definition(markdown: &str) -> String {
+    indented(&markdown.replace('<', "\\<"), ": ", "  ")
+}
+
+/// Markdown as one item of a bulleted list.
+fn list_item(markdown: &str) -> String {
+    indented(markdown, "- ", "  ")
+}
+
+/// `first` before the first line, `rest` before every later line that is not blank.
+fn indented(markdown: &str, first: &str, rest: &str) -> String {
+    let mut out = String::new();
+    for (i, line) in markdown.trim().lines().enumerate() {
+        let blank = line.trim().is_empty();
+        let prefix = match (i, blank) {
+            (0, _) => first,
+            (_, true) => "",
+            _ => rest,
+        };
+        out.push_str(prefix);
+        out.push_str(if blank { "" } else { line });
+        out.push('\n');
+    }
+    out
+}
+
+/// An area's record as a definition list: each field's label and its text
+/// (Markdown: paragraphs, lists, links, emphasis), then how the work serves
+/// each strategic goal, with its result in a follow-up (a plan is written
+/// before there are results).
 pub fn area_record(labels: &Labels, goals: &Goals, area: &Area, follow_up: bool) -> String {
     let mut out = String::from("\n");
-    for (field, lines) in &area.record {
+    for (field, texts) in &area.record {
+        let markdown = match texts.as_slice() {
+            [] => continue,
+            [one] => one.markdown.clone(),
+            items => items.iter().map(|t| list_item(&t.markdown)).collect(),
+        };
         out.push_str(&escape_markdown(field));
         out.push('\n');
-        if lines.len() == 1 {
-            out.push_str(&format!(": {}\n\n", escape_markdown(&lines[0])));
-        } else {
-            let mut first = true;
-            for line in lines {
-                out.push_str(if first { ": - " } else { "  - " });
-                out.push_str(&escape_markdown(line));
-                out.push('\n');
-                first = false;
-            }
-            out.push('\n');
-        }
+        out.push_str(&definition(&markdown));
+        out.push('\n');
     }
     // Each strategic goal is a term of the list, never a bold paragraph
     // standing in for a heading; its entries are the definitions.
     let mut previous: Option<&str> = None;
     for (id, text, result) in &area.narrative {
         let mut definitions = Vec::new();
-        if !text.is_empty() {
-            definitions.push(format!(": {}\n", escape_markdown(text)));
+        if let Some(text) = text.as_ref().filter(|t| !t.markdown.trim().is_empty()) {
+            definitions.push(definition(&text.markdown));
         }
-        if follow_up && !result.is_empty() {
-            definitions.push(format!(
-                ": **{}** {}\n",
-                escape_markdown(label(labels, "result")),
-                escape_markdown(result)
-            ));
+        if let Some(result) = result.as_ref().filter(|t| follow_up && !t.markdown.trim().is_empty()) {
+            let label = escape_markdown(label(labels, "result"));
+            definitions.push(definition(&format!("**{label}** {}", result.markdown.trim_start())));
         }
         if definitions.is_empty() {
             continue;
@@ -436,23 +459,32 @@ pub fn area_record(labels: &Labels, goals: &Goals, area: &Area, follow_up: bool)
 /// kind shows unless `view=` says otherwise.
 /// `period` is an interim report's first and last month and its year: the
 /// outcome column is then headed by it, "Utfall jan–apr 2024".
-pub fn register(tera: &mut Tera, goals: &Goals, labels: &Labels, default_view: View, period: Option<(u32, u32, i32)>) {
+/// Returns the ids of the areas the chapters place, filled in as they are expanded.
+pub fn register(
+    tera: &mut Tera,
+    goals: &Goals,
+    labels: &Labels,
+    default_view: View,
+    period: Option<(u32, u32, i32)>,
+) -> Placed {
     let mut labels = labels.clone();
     if let Some(period) = period {
         let heading = format!("{} {}", label(&labels, "outcome"), period_text(&labels, period));
         labels.insert("outcome".to_owned(), heading);
     }
     let shared = Arc::new((goals.clone(), labels));
+    let placed = Placed::default();
     let unknown = |goals: &Goals, id: &str| {
         let names: Vec<&str> = goals.areas.iter().map(|a| a.id.as_str()).collect();
         let hint = nearest(id, &names).map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
         tera::Error::message(format!("there is no area `{id}`{hint}"))
     };
-    let s = shared.clone();
+    let (s, p) = (shared.clone(), placed.clone());
     tera.register_function("goals", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let (goals, labels) = &*s;
         let id: &str = kwargs.must_get("area")?;
         let area = goals.area(id).ok_or_else(|| unknown(goals, id))?;
+        p.insert(id);
         let level = kwargs.get::<i64>("level")?.unwrap_or(3);
         let group_by = kwargs.get::<&str>("group_by")?.map(|by| (by, usize::try_from(level).unwrap_or(0)));
         if group_by.is_none() && kwargs.get::<i64>("level")?.is_some() {
@@ -462,11 +494,14 @@ pub fn register(tera: &mut Tera, goals: &Goals, labels: &Labels, default_view: V
             goals_table(labels, goals, area, view(&kwargs, default_view)?, group_by).map_err(tera::Error::message)?;
         Ok(Value::safe_string(&table))
     });
-    let s = shared.clone();
+    let (s, p) = (shared.clone(), placed.clone());
     tera.register_function("goal_summary", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let (goals, labels) = &*s;
         let areas: Vec<&Area> = match kwargs.get::<&str>("area")? {
-            Some(id) => vec![goals.area(id).ok_or_else(|| unknown(goals, id))?],
+            Some(id) => {
+                p.insert(id);
+                vec![goals.area(id).ok_or_else(|| unknown(goals, id))?]
+            }
             None => goals.areas.iter().filter(|a| !a.goals.is_empty()).collect(),
         };
         let summary = match view(&kwargs, default_view)? {
@@ -475,14 +510,47 @@ pub fn register(tera: &mut Tera, goals: &Goals, labels: &Labels, default_view: V
         };
         Ok(Value::safe_string(&summary))
     });
-    let s = shared;
+    let (s, p) = (shared, placed.clone());
     tera.register_function("area", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let (goals, labels) = &*s;
         let id: &str = kwargs.must_get("id")?;
         let area = goals.area(id).ok_or_else(|| unknown(goals, id))?;
+        p.insert(id);
         let follow_up = view(&kwargs, default_view)? != View::Plan;
         Ok(Value::safe_string(&area_record(labels, goals, area, follow_up)))
     });
+    placed
+}
+
+/// The ids of the areas placed by `area()`, `goals()` or `goal_summary(area=…)`.
+#[derive(Debug, Clone, Default)]
+pub struct Placed(Arc<Mutex<BTreeSet<String>>>);
+
+impl Placed {
+    fn insert(&self, id: &str) {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(id.to_owned());
+    }
+
+    /// A warning, at the area's line, for each area of `goals` not placed.
+    /// `sources`: the text of each data file, by project-relative path.
+    pub fn unplaced(&self, goals: &Goals, sources: &BTreeMap<String, String>) -> Diagnostics {
+        let placed = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut warnings = Diagnostics::new();
+        for area in goals.areas.iter().filter(|a| !placed.contains(&a.id)) {
+            warnings.push(
+                Diagnostic::warning(
+                    Some(area.loc.clone()),
+                    format!("the area `{}` is not placed in any chapter", area.id),
+                )
+                .with_hint(format!(
+                    "place it with `{{{{ area(id=\"{id}\") }}}}` or `{{{{ goals(area=\"{id}\") }}}}`, or remove it",
+                    id = area.id
+                ))
+                .with_source(sources.get(&area.loc.file).map(String::as_str).unwrap_or_default()),
+            );
+        }
+        warnings
+    }
 }
 
 /// "jan–apr 2024", with the theme's short month names; a single month alone.

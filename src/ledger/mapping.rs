@@ -98,54 +98,105 @@ pub fn place(lines: &[AccountRanges], account: &str) -> Placement {
     }
 }
 
-/// An account's balance in year 0, as a statement sees it: `#RES` for result
-/// accounts, `#UB` for balance accounts, and the sum of its rows when the file
-/// gives neither.
-pub fn balance(ledger: &Ledger, account: &str) -> Decimal {
-    let kind = ledger.accounts.get(account).and_then(|a| a.kind);
-    let result = match kind {
+/// Whether an account's year is told by `#RES` (result accounts) rather than
+/// `#IB`/`#UB`: by its `#KTYP`, otherwise by its class (1–2 balance sheet,
+/// 3–8 result, as in BAS and Kommun-Bas).
+pub fn is_result_account(ledger: &Ledger, account: &str) -> bool {
+    match ledger.accounts.get(account).and_then(|a| a.kind) {
         Some(AccountKind::Cost | AccountKind::Income) => true,
         Some(AccountKind::Asset | AccountKind::Liability) => false,
         None => matches!(account.as_bytes().first(), Some(b'3'..=b'8')),
+    }
+}
+
+/// An account's balance in fiscal year `year` as the ledger states it (debit
+/// positive): `#RES` for result accounts, `#UB` for balance accounts, and when
+/// the file gives neither, the year's rows (added to `#IB` for a balance account).
+pub fn balance(ledger: &Ledger, account: &str, year: i32) -> Decimal {
+    let given = ledger.balances(year, account);
+    let rows = ledger.transaction_sum(year, account).unwrap_or_default();
+    if is_result_account(ledger, account) {
+        given.and_then(|b| b.result).unwrap_or(rows)
+    } else {
+        given.and_then(|b| b.closing).unwrap_or_else(|| given.and_then(|b| b.opening).unwrap_or_default() + rows)
+    }
+}
+
+/// An account's balance as a statement shows it: tillgångar as they stand
+/// (+UB), skulder and eget kapital turned (−UB), and result accounts turned
+/// so intäkter are positive and kostnader negative (−RES).
+pub fn statement_amount(ledger: &Ledger, account: &str, year: i32) -> Decimal {
+    statement_sign(ledger, account) * balance(ledger, account, year)
+}
+
+/// 1 for a tillgång, −1 for every other account (see `statement_amount`).
+pub fn statement_sign(ledger: &Ledger, account: &str) -> Decimal {
+    let asset = match ledger.accounts.get(account).and_then(|a| a.kind) {
+        Some(kind) => kind == AccountKind::Asset,
+        None => account.starts_with('1'),
     };
-    let given = ledger.balances(0, account).and_then(|b| if result { b.result } else { b.closing });
-    given.or_else(|| ledger.transaction_sum(0, account)).unwrap_or_default()
+    if asset { Decimal::ONE } else { Decimal::NEGATIVE_ONE }
+}
+
+/// Every account the ledger names: by `#KONTO`, by a balance or by rows.
+pub fn accounts(ledger: &Ledger) -> Vec<&String> {
+    let mut accounts: Vec<&String> = ledger.accounts.keys().collect();
+    accounts.extend(ledger.balances.keys().map(|(_, a)| a));
+    accounts.extend(ledger.transactions.by_month.keys());
+    accounts.sort();
+    accounts.dedup();
+    accounts
+}
+
+/// The accounts of a ledger checked against the lines of one mapping, in the
+/// fiscal years it reads. `what` names the mapping in messages (`rr`).
+pub struct MappingCheck<'a> {
+    pub lines: &'a [AccountRanges],
+    /// The lines' names, for an account in more than one.
+    pub names: &'a [String],
+    pub years: &'a [i32],
+    pub what: &'a str,
+    /// Whether every account of the classes the mapping reaches must land in a
+    /// line (a statement), or only in at most one (a note with the detail of some).
+    pub complete: bool,
+    /// Accounts left out of the mapping: internal transactions, in a table of their own.
+    pub internal: &'a AccountRanges,
 }
 
 /// Every account of the ledger with a non-zero balance in a class the mapping
 /// reaches must land in exactly one line; an error for each that does not,
-/// located at its `#KONTO` in the SIE file. `names` are the lines' names.
-pub fn check_ledger(ledger: &Ledger, lines: &[AccountRanges], names: &[String]) -> Vec<Diagnostic> {
-    let classes: Vec<u8> = lines.iter().flat_map(AccountRanges::classes).collect();
-    let mut accounts: Vec<&String> = ledger.accounts.keys().collect();
-    accounts.extend(ledger.balances.keys().filter(|(year, _)| *year == 0).map(|(_, a)| a));
-    accounts.extend(ledger.transactions.by_month.keys());
-    accounts.sort();
-    accounts.dedup();
+/// located at its `#KONTO` in the SIE file.
+pub fn check_ledger(ledger: &Ledger, check: &MappingCheck) -> Vec<Diagnostic> {
+    let classes: Vec<u8> = check.lines.iter().flat_map(AccountRanges::classes).collect();
     let mut problems = Vec::new();
-    for account in accounts {
-        if !account.as_bytes().first().is_some_and(|c| classes.contains(c)) {
+    for account in accounts(ledger) {
+        if !account.as_bytes().first().is_some_and(|c| classes.contains(c)) || check.internal.covers(account) {
             continue;
         }
-        let amount = balance(ledger, account);
-        if amount.is_zero() {
+        let Some((year, amount)) =
+            check.years.iter().map(|&y| (y, balance(ledger, account, y))).find(|(_, amount)| !amount.is_zero())
+        else {
             continue;
-        }
-        let placement = place(lines, account);
-        if let Placement::One(_) = placement {
-            continue;
+        };
+        let placement = place(check.lines, account);
+        match placement {
+            Placement::One(_) => continue,
+            Placement::None if !check.complete => continue,
+            _ => {}
         }
         let known = ledger.accounts.get(account.as_str());
         let name = known.map_or_else(|| "without #KONTO".to_owned(), |a| a.name.clone());
         let shown = format_amount(amount, Some(2)).replace('\u{a0}', " ");
+        let when = ledger.year(year).map(|y| format!(" in {}", y.end.year)).unwrap_or_default();
         let location = known.map_or_else(|| Location::file(&ledger.file), |a| Location::new(&ledger.file, a.line, 1));
+        let what = check.what;
         let d = match placement {
             Placement::Many(found) => {
-                let found: Vec<&str> = found.iter().map(|&i| names[i].as_str()).collect();
+                let found: Vec<&str> = found.iter().map(|&i| check.names[i].as_str()).collect();
                 Diagnostic::error(
                     Some(location),
                     format!(
-                        "the account {account} ({name}, balance {shown}) lands in more than one line: {}",
+                        "the account {account} ({name}, balance {shown}{when}) lands in more than one line of `{what}`: {}",
                         found.join(", ")
                     ),
                 )
@@ -153,9 +204,11 @@ pub fn check_ledger(ledger: &Ledger, lines: &[AccountRanges], names: &[String]) 
             }
             _ => Diagnostic::error(
                 Some(location),
-                format!("the account {account} ({name}, balance {shown}) lands in no line of the mapping"),
+                format!("the account {account} ({name}, balance {shown}{when}) lands in no line of `{what}`"),
             )
-            .with_hint("add it to a line's `accounts`; every account with a balance must land in exactly one line"),
+            .with_hint(format!(
+                "add it to the `accounts` of a line of `{what}`; every account with a balance in a class the table maps must land in exactly one line"
+            )),
         };
         problems.push(d);
     }
@@ -199,6 +252,23 @@ mod tests {
         assert_eq!(place(&lines, "4010"), Placement::None);
     }
 
+    /// Statements show intäkter and skulder turned, tillgångar and kostnader as
+    /// the ledger has them turned into statement signs; without #UB or #RES a
+    /// year's balance is #IB plus its rows. Fails when the sign follows the
+    /// class instead of #KTYP, or rows are ignored without #UB.
+    #[test]
+    fn statement_amounts_follow_the_account_kind() {
+        let text = "#SIETYP 4\n#RAR 0 20240101 20241231\n#KONTO 1930 Bank\n#KONTO 2440 Skuld\n#KONTO 3010 Taxor\n\
+#KONTO 4010 Material\n#KONTO 1999 Konstig\n#KTYP 1999 S\n#IB 0 1930 100\n#RES 0 3010 -50\n#UB 0 1999 -3\n\
+#VER A 1 20240301 x\n{\n#TRANS 1930 {} 20\n#TRANS 2440 {} -40\n#TRANS 4010 {} 20\n}\n";
+        let (ledger, _) = super::super::read(text.as_bytes(), "a.se").unwrap();
+        let amounts: Vec<String> = ["1930", "2440", "3010", "4010", "1999"]
+            .iter()
+            .map(|a| statement_amount(&ledger, a, 0).to_string())
+            .collect();
+        assert_eq!(amounts, ["120", "40", "50", "-20", "3"]);
+    }
+
     /// Every non-zero account of a mapped class lands in exactly one line;
     /// zero balances and classes the mapping does not reach are left alone.
     /// Fails when `check_ledger` skips the class filter or the zero test.
@@ -209,7 +279,15 @@ mod tests {
         let (ledger, _) = super::super::read(text.as_bytes(), "ledger/a.se").unwrap();
         let lines = [ranges("30", "3020"), ranges("39", ""), ranges("3910", ""), ranges("40-49", "")];
         let names: Vec<String> = ["Intäkter", "Övrigt", "Hyror", "Kostnader"].map(String::from).to_vec();
-        let problems: Vec<String> = check_ledger(&ledger, &lines, &names)
+        let check = MappingCheck {
+            lines: &lines,
+            names: &names,
+            years: &[0],
+            what: "rr",
+            complete: true,
+            internal: &AccountRanges::default(),
+        };
+        let problems: Vec<String> = check_ledger(&ledger, &check)
             .iter()
             .map(|d| {
                 format!("{}:{} {}", d.location.as_ref().unwrap().line, d.location.as_ref().unwrap().column, d.message)
@@ -218,8 +296,8 @@ mod tests {
         assert_eq!(
             problems,
             [
-                "4:1 the account 3020 (Avgifter, balance \u{2212}5,50) lands in no line of the mapping",
-                "5:1 the account 3910 (Hyror, balance \u{2212}7,00) lands in more than one line: Övrigt, Hyror",
+                "4:1 the account 3020 (Avgifter, balance \u{2212}5,50 in 2024) lands in no line of `rr`",
+                "5:1 the account 3910 (Hyror, balance \u{2212}7,00 in 2024) lands in more than one line of `rr`: Övrigt, Hyror",
             ]
         );
     }

@@ -2,10 +2,12 @@
 //! dimensions and summed transactions. Reading is in `sie`; this module is the
 //! model the rest of the program uses.
 
+pub mod consistency;
 pub mod encoding;
 pub mod fields;
 pub mod mapping;
 pub mod sie;
+pub mod tables;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;

@@ -4,6 +4,7 @@
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, Tag};
 
+use super::language::Marker;
 use super::model::{
     Align, Block, BlockKind, Cell, Chapter, Column, DefinitionItem, Footnote, Heading, Image, Inline, LinkTarget, Row,
     Table, Width,
@@ -147,12 +148,12 @@ impl Builder<'_, '_> {
     /// Inline text up to the next block or the end of the enclosing element (not consumed).
     fn plain(&mut self, events: &[Spanned], i: &mut usize) -> Vec<Inline> {
         let mut inlines = Vec::new();
-        while let Some((event, _)) = events.get(*i) {
+        while let Some(spanned @ (event, _)) = events.get(*i) {
             if is_block(event) || matches!(event, Event::End(_)) {
                 break;
             }
             *i += 1;
-            inlines.extend(self.inline(event, events, i));
+            inlines.extend(self.inline(spanned, events, i));
         }
         inlines
     }
@@ -160,12 +161,26 @@ impl Builder<'_, '_> {
     /// Inline content up to its element's end event (consumed).
     fn inlines(&mut self, events: &[Spanned], i: &mut usize) -> Vec<Inline> {
         let mut inlines = Vec::new();
-        while let Some((event, _)) = events.get(*i) {
+        while let Some(spanned @ (event, _)) = events.get(*i) {
             *i += 1;
             if matches!(event, Event::End(_)) {
                 break;
             }
-            inlines.extend(self.inline(event, events, i));
+            inlines.extend(self.inline(spanned, events, i));
+        }
+        inlines
+    }
+
+    /// The content of a phrase in another language, up to its closing marker (consumed).
+    /// The marker is in the same element as the opening one: the parser paired them so.
+    fn phrase(&mut self, events: &[Spanned], i: &mut usize) -> Vec<Inline> {
+        let mut inlines = Vec::new();
+        while let Some(spanned) = events.get(*i) {
+            *i += 1;
+            if self.doc.languages.get(spanned) == Some(&Marker::Close) {
+                break;
+            }
+            inlines.extend(self.inline(spanned, events, i));
         }
         inlines
     }
@@ -249,8 +264,15 @@ impl Builder<'_, '_> {
         }]
     }
 
-    fn inline(&mut self, event: &Event, events: &[Spanned], i: &mut usize) -> Option<Inline> {
-        Some(match event {
+    /// The inline event `spanned` and, for an element, its content up to its end.
+    fn inline(&mut self, spanned: &Spanned, events: &[Spanned], i: &mut usize) -> Option<Inline> {
+        Some(match &spanned.0 {
+            Event::Text(_) if let Some(marker) = self.doc.languages.get(spanned) => match marker {
+                Marker::Open(language) => {
+                    Inline::Language { language: language.clone(), content: self.phrase(events, i) }
+                }
+                Marker::Close => return None,
+            },
             Event::Text(t) => Inline::Text(super::keep::keep_numbers_together(t)),
             Event::Code(t) => Inline::Code(t.to_string()),
             Event::SoftBreak => Inline::SoftBreak,
@@ -455,7 +477,7 @@ impl Builder<'_, '_> {
             .rows
             .iter()
             .map(|row| {
-                let strong = row.kind != RowKind::Normal;
+                let strong = matches!(row.kind, RowKind::Total | RowKind::Heading);
                 let mut cells = vec![Cell { content: vec![Inline::Text(row.label.clone())], strong }];
                 cells.extend(row.cells.iter().map(|c| Cell { content: vec![Inline::Text(c.clone())], strong }));
                 if view.has_note_column {
@@ -510,7 +532,8 @@ fn text_length(inlines: &[Inline]) -> usize {
             | Inline::Strikethrough(inner)
             | Inline::Superscript(inner)
             | Inline::Subscript(inner)
-            | Inline::Link { content: inner, .. } => text_length(inner),
+            | Inline::Link { content: inner, .. }
+            | Inline::Language { content: inner, .. } => text_length(inner),
             Inline::Image(image) => image.alt.chars().count(),
             _ => 0,
         })

@@ -2,6 +2,7 @@
 //! inline comes next and what it holds is decided here, once; an emitter
 //! only says how each one is written in its syntax.
 
+use super::language::Language;
 use super::model::{Block, BlockKind, Chapter, DefinitionItem, Heading, Image, Inline, LinkTarget, Table};
 
 /// A block or inline that is its content with syntax around it.
@@ -68,6 +69,8 @@ pub trait Emitter: Sized {
     fn heading(&self, chapter: &Chapter, heading: &Heading) -> Option<Around>;
     fn list(&self, start: Option<u64>) -> Around;
     fn link(&self, chapter: &Chapter, target: &LinkTarget, title: &str) -> Around;
+    /// Around a phrase in another language than the document's.
+    fn language(&self, language: &Language) -> Around;
     fn code_block(&mut self, lang: &str, text: &str);
     fn rule(&mut self);
     fn table(&mut self, chapter: &Chapter, table: &Table);
@@ -130,6 +133,9 @@ pub fn inlines(e: &mut impl Emitter, chapter: &Chapter, content: &[Inline]) {
             Inline::Subscript(inner) => wrapped(e, Wrap::Subscript, |e| inlines(e, chapter, inner)),
             Inline::Link { target, title, content } => {
                 around_content(e, e.link(chapter, target, title), |e| inlines(e, chapter, content))
+            }
+            Inline::Language { language, content } => {
+                around_content(e, e.language(language), |e| inlines(e, chapter, content))
             }
             Inline::FootnoteRef(number) => e.footnote_ref(chapter, *number),
             Inline::Image(image) => e.image(image),

@@ -4,6 +4,7 @@
 //! writes syntax: every text, number, id and link comes from the model.
 
 use super::emit::{self, Around, Emitter, Wrap};
+use super::language::Language;
 use super::model::{Align, Cell, Chapter, Heading, Image, LinkTarget, Table};
 use crate::figures::view::RowKind;
 
@@ -110,6 +111,10 @@ impl Emitter for Html {
         Around::new(format!("<a href=\"{}\"{title}>", escape_html(&href(target))), "</a>")
     }
 
+    fn language(&self, language: &Language) -> Around {
+        Around::new(format!("<span lang=\"{}\">", escape_html(&language.tag())), "</span>")
+    }
+
     fn code_block(&mut self, lang: &str, text: &str) {
         let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape_html(lang)) };
         self.out.push_str(&format!("<pre><code{class}>{}</code></pre>\n", escape_html(text)));
@@ -184,6 +189,7 @@ fn table(html: &mut Html, chapter: &Chapter, t: &Table) {
         let class = match row.kind {
             RowKind::Total => " class=\"total\"",
             RowKind::Heading => " class=\"heading\"",
+            RowKind::Part => " class=\"part\"",
             RowKind::Normal => "",
         };
         html.out.push_str(&format!("<tr{id}{class}>"));

@@ -10,6 +10,7 @@ pub mod build;
 pub mod emit;
 pub mod html;
 pub mod keep;
+pub mod language;
 pub mod model;
 pub mod typst;
 
@@ -107,6 +108,8 @@ pub struct Doc<'a> {
     /// The caption of each table, in order of appearance: a paragraph
     /// `Tabell: …` right before a table becomes its caption.
     pub table_captions: Vec<Option<String>>,
+    /// The text events that open and close a phrase in another language.
+    pub languages: language::Markers,
 }
 
 /// Words that start a caption paragraph before a table.
@@ -114,7 +117,9 @@ const CAPTION_PREFIXES: [&str; 2] = ["Tabell: ", "Table: "];
 
 /// Takes caption paragraphs (`Tabell: …` right before a table) out of the
 /// events and returns the caption of each table in order.
-fn extract_captions(events: &mut Vec<Spanned<'_>>) -> Vec<Option<String>> {
+/// A caption is plain text: the brackets of a phrase marked with a language
+/// are left out of it, and the phrase is read in the document's language.
+fn extract_captions(events: &mut Vec<Spanned<'_>>, languages: &language::Markers) -> Vec<Option<String>> {
     let mut captions = Vec::new();
     let mut i = 0;
     while i < events.len() {
@@ -127,7 +132,8 @@ fn extract_captions(events: &mut Vec<Spanned<'_>>) -> Vec<Option<String>> {
                 let plain = events[i + 1..end].iter().all(|(e, _)| matches!(e, Event::Text(_) | Event::SoftBreak));
                 let text: String = events[i + 1..end]
                     .iter()
-                    .map(|(e, _)| match e {
+                    .map(|spanned| match &spanned.0 {
+                        _ if languages.get(spanned).is_some() => "",
                         Event::Text(t) => t.as_ref(),
                         _ => " ",
                     })
@@ -277,7 +283,14 @@ pub fn parse_expanded<'a>(
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let mut explicit_id: Option<String> = None;
 
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    let (parsed, languages, problems) =
+        language::mark(body, Parser::new_ext(body, options()).into_offset_iter().collect());
+    for problem in problems {
+        diagnostics.push(error_at(&problem.at, problem.message, problem.hint));
+    }
+    for spanned in parsed {
+        let is_marker = languages.get(&spanned).is_some();
+        let (event, range) = spanned;
         match &event {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
@@ -428,6 +441,8 @@ pub fn parse_expanded<'a>(
                     ));
                 }
             }
+            // The brackets around a phrase in another language are not its text.
+            Event::Text(_) if is_marker => {}
             Event::Text(text) | Event::Code(text) => {
                 if let Some((_, t, _)) = &mut heading_text {
                     t.push_str(text);
@@ -471,8 +486,8 @@ pub fn parse_expanded<'a>(
         return Err(diagnostics);
     }
     let title = headings[0].text.clone();
-    let table_captions = extract_captions(&mut events);
-    Ok(Doc { events, footnotes, title, headings, images, image_starts, table_captions })
+    let table_captions = extract_captions(&mut events, &languages);
+    Ok(Doc { events, footnotes, title, headings, images, image_starts, table_captions, languages })
 }
 
 /// The most characters a heading or an alt text may have: PDF/A limits every

@@ -93,6 +93,11 @@ pub enum Inline {
         title: String,
         content: Vec<Inline>,
     },
+    /// A phrase in another language than the document's: `[Science Center]{lang=en}`.
+    Language {
+        language: super::language::Language,
+        content: Vec<Inline>,
+    },
     /// The number of a footnote in [`Chapter::footnotes`].
     FootnoteRef(usize),
     Image(Image),
@@ -200,7 +205,9 @@ impl Cell {
                     true
                 }
                 Inline::Strong(inner) => walk(inner, true, text, strong),
-                Inline::Link { content, .. } => walk(content, in_strong, text, strong),
+                Inline::Link { content, .. } | Inline::Language { content, .. } => {
+                    walk(content, in_strong, text, strong)
+                }
                 _ => false,
             })
         }

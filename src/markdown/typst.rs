@@ -4,6 +4,7 @@
 //! number, id and link comes from the model.
 
 use super::emit::{self, Around, Emitter, Wrap};
+use super::language::Language;
 use super::model::{Align, Chapter, Heading, Image, LinkTarget, Table, TableText, Width};
 /// Escapes text for typst markup. Every ASCII punctuation character that has a
 /// meaning in markup (or could start one: `//`, `--`, `1.`, `= `, `http://`,
@@ -150,6 +151,17 @@ impl Emitter for Out {
         Around::new(open, ")\n\n")
     }
 
+    /// Sets the phrase's language, so it is hyphenated as that language and the
+    /// tagged PDF gives its text that language (`/Lang` on its span). Without a
+    /// region of its own it has none, rather than the document's (`en`, not `en-SE`).
+    fn language(&self, language: &Language) -> Around {
+        let region = match &language.region {
+            Some(region) => format!("\"{}\"", escape_string(region)),
+            None => "none".to_owned(),
+        };
+        Around::new(format!("#text(lang: \"{}\", region: {region})[", escape_string(&language.lang)), "]")
+    }
+
     fn link(&self, chapter: &Chapter, target: &LinkTarget, _title: &str) -> Around {
         Around::new(format!("#link({})[", link_target(target, &chapter.slug)), "]")
     }
@@ -261,6 +273,10 @@ fn table(out: &mut Out, chapter: &Chapter, t: &Table) {
             }
             if cell.strong {
                 out.push("#strong[");
+            }
+            if x == 0 && row.kind == crate::figures::view::RowKind::Part {
+                // A "därav" line is indented under the line it is a part of.
+                out.push("#h(1em)");
             }
             inlines(out, chapter, &cell.content);
             if cell.strong {

@@ -325,13 +325,23 @@ pub fn prepare(body: &str, blanked: &[Range<usize>]) -> Result<Prepared, Vec<Pro
                     if !trims_before {
                         b.mark(open, false);
                     }
+                    // `figure("…")`: Tera's functions take named arguments only.
+                    let name_arguments = |b: &mut Builder| {
+                        for at in crate::figures::in_text::unnamed_arguments(inner) {
+                            let at = open + 2 + at;
+                            b.replace(at..at, &format!("{}=", crate::figures::in_text::ARGUMENT));
+                        }
+                    };
                     if !has_filter(inner) && !inner.trim_matches(|c: char| c == '-' || c.is_whitespace()).is_empty() {
                         let (start, stop) = (open + 2 + usize::from(trims_before), end - 2 - usize::from(trims_after));
                         b.replace(start..start, " (");
+                        name_arguments(&mut b);
                         b.copy_to(stop);
                         let expression =
                             open + 2 + (inner.len() - inner.trim_start_matches(['-', ' ', '\t', '\n']).len());
                         b.replace_blamed(stop..stop, &format!(") | {FIGURE_FILTER} "), expression);
+                    } else {
+                        name_arguments(&mut b);
                     }
                 }
             }

@@ -112,3 +112,53 @@ fn an_unknown_chart_in_a_chapter_is_a_located_error() {
     assert!(stderr.contains("there is no chart `resultatet`; did you mean `resultat`?"), "{stderr}");
     assert!(stderr.contains("--> content/chapters/01-ekonomi.md:"), "{stderr}");
 }
+
+/// A placed chart is a bookmark "Diagram N. <title>" under its chapter in
+/// the PDF's outline, and the PDF/UA build still succeeds. (Typst markup
+/// without the hidden bookmarked heading made this fail.)
+#[test]
+fn a_placed_chart_is_bookmarked_under_its_chapter() {
+    let dir = project_with_chart("{{ chart(id=\"resultat\") }}");
+    let (out, _, stderr) = build(dir.path());
+    assert!(out.status.success(), "{stderr}");
+    let bytes = std::fs::read(dir.path().join("output/arsredovisning-2013.pdf")).unwrap();
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let mut bookmarks = Vec::new();
+    let outlines = resolve(&doc, doc.catalog().unwrap().get(b"Outlines").unwrap()).as_dict().unwrap();
+    walk_bookmarks(&doc, outlines.get(b"First").ok(), 1, &mut bookmarks);
+    let chart = bookmarks
+        .iter()
+        .position(|b| *b == (2, "Diagram 1. Årets resultat 2012–2013, tkr".to_owned()))
+        .unwrap_or_else(|| panic!("no chart bookmark: {bookmarks:?}"));
+    let chapter = bookmarks[..chart].iter().rev().find(|(depth, _)| *depth == 1);
+    assert!(chapter.is_some_and(|(_, title)| title.ends_with("Ekonomi")), "{bookmarks:?}");
+}
+
+fn resolve<'a>(doc: &'a lopdf::Document, object: &'a lopdf::Object) -> &'a lopdf::Object {
+    match object {
+        lopdf::Object::Reference(id) => doc.get_object(*id).unwrap(),
+        other => other,
+    }
+}
+
+/// The bookmarks as (depth, title), in order.
+fn walk_bookmarks<'a>(
+    doc: &'a lopdf::Document,
+    mut item: Option<&'a lopdf::Object>,
+    depth: usize,
+    out: &mut Vec<(usize, String)>,
+) {
+    while let Some(object) = item {
+        let dict = resolve(doc, object).as_dict().unwrap();
+        let title = resolve(doc, dict.get(b"Title").unwrap()).as_str().unwrap();
+        let title = match title.strip_prefix(&[0xfe, 0xff]) {
+            Some(utf16) => {
+                String::from_utf16_lossy(&utf16.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect::<Vec<_>>())
+            }
+            None => title.iter().map(|&b| b as char).collect(),
+        };
+        out.push((depth, title));
+        walk_bookmarks(doc, dict.get(b"First").ok(), depth + 1, out);
+        item = dict.get(b"Next").ok();
+    }
+}

@@ -603,6 +603,9 @@ fn no_script_reaches_the_site_from_yaml_or_markdown() {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "yaml") {
             let text = std::fs::read_to_string(path).unwrap();
+            // A person's `role` is text; a table's `role` is a statement role, a keyword.
+            let keys: Vec<&str> =
+                keys.iter().copied().filter(|k| *k != "role" || path.ends_with("personer.yaml")).collect();
             std::fs::write(path, poison_yaml(&text, &keys, &mut n)).unwrap();
         }
     }

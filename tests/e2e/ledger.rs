@@ -264,3 +264,21 @@ fn the_generated_kommun_export_gives_its_known_answer() {
     assert_eq!(assert_rows_explain_balances(&l), 22);
     assert_eq!(l.dimensions[&1].objects["300"], "Socialnämnden");
 }
+
+/// Three of the files written by other programs pass the ledger's own checks
+/// (the opening balances balance, the balance sheet balances after årets
+/// resultat, each year opens where the year before closed); the SoftOne XE test
+/// file fails them, which totals.py confirms (its #IB of 2016 sum to
+/// −15 209 719,54), and is warned about. Fails when the checks are not made.
+#[test]
+fn real_files_are_checked_for_balance() {
+    for name in ["visma-underdim-sie4.se", "norstedts-bokslut-sie4e.se", "magenta-sie4e.se"] {
+        let (l, _) = read(name);
+        let problems: Vec<String> = ledger::consistency::check(&l).iter().map(ToString::to_string).collect();
+        assert!(problems.is_empty(), "{name}: {problems:#?}");
+    }
+    let (l, _) = read("softone-xe-sie4.se");
+    let problems: Vec<String> = ledger::consistency::check(&l).iter().map(|d| d.message.clone()).collect();
+    assert_eq!(problems.len(), 5, "{problems:#?}");
+    assert_eq!(problems[0], "the opening balances (#IB) of 2016 do not balance: they sum to \u{2212}15 209 719,54");
+}
