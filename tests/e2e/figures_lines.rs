@@ -33,18 +33,12 @@ fn a_part_line_is_indented_in_the_pdf() {
     let dir = with_figures(&BALANCE.replace("PART", "50, 20"), &["br"]);
     let (out, _, stderr) = build(dir.path());
     assert!(out.status.success(), "{stderr}");
-    let layout = std::process::Command::new("pdftotext")
-        .args(["-layout"])
-        .arg(dir.path().join("output/arsredovisning-2013.pdf"))
-        .arg("-")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&layout.stdout);
+    let runs = crate::layout::text_runs(dir.path());
     let start = |label: &str| {
-        let line = text.lines().find(|l| l.contains(label)).unwrap_or_else(|| panic!("no {label} in {text}"));
-        line.find(label).unwrap()
+        let run = runs.iter().find(|(text, _)| text.starts_with(label));
+        run.unwrap_or_else(|| panic!("no run starts with {label} in {runs:?}")).1
     };
-    assert!(start("därav årets resultat") > start("Eget kapital"), "{text}");
+    assert!(start("därav årets resultat") > start("Eget kapital"), "{runs:?}");
 }
 
 /// A part larger than its whole, or of the other sign, is an error at its
@@ -123,12 +117,8 @@ fn a_note_carries_its_own_words_before_and_after_its_figures() {
         at("<li>Borgen för Navet</li>"),
     );
     assert!(heading < before && before < table && table < after && after < list, "{html}");
-    let pdftotext = std::process::Command::new("pdftotext")
-        .arg(dir.path().join("output/arsredovisning-2013.pdf"))
-        .arg("-")
-        .output()
-        .unwrap();
-    let pdf = String::from_utf8_lossy(&pdftotext.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    let pdf =
+        pdf_text(&dir.path().join("output/arsredovisning-2013.pdf")).split_whitespace().collect::<Vec<_>>().join(" ");
     let at = |needle: &str| pdf.find(needle).unwrap_or_else(|| panic!("no {needle:?} in {pdf}"));
     assert!(
         at("Not 1 Verksamhetens intäkter") < at("Intäkterna redovisas när de uppstår.")

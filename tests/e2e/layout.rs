@@ -48,6 +48,30 @@ fn laid_out(root: &Path) -> Vec<(String, PagedDocument)> {
     documents
 }
 
+/// Every run of text typst laid out in the project's documents, with the
+/// left edge of the run on its page.
+pub fn text_runs(root: &Path) -> Vec<(String, Abs)> {
+    fn collect(frame: &Frame, ts: Transform, out: &mut Vec<(String, Abs)>) {
+        for (pos, item) in frame.items() {
+            match item {
+                FrameItem::Group(group) => {
+                    let inner = ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(group.transform);
+                    collect(&group.frame, inner, out);
+                }
+                FrameItem::Text(text) => out.push((text.text.to_string(), pos.transform(ts).x)),
+                _ => {}
+            }
+        }
+    }
+    let mut runs = Vec::new();
+    for (_, document) in laid_out(root) {
+        for page in document.pages() {
+            collect(&page.frame, Transform::identity(), &mut runs);
+        }
+    }
+    runs
+}
+
 /// A table cell as the grid placed it.
 struct Cell {
     table: usize,
