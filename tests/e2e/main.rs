@@ -28,6 +28,7 @@ mod law_relations;
 mod law_roles;
 mod law_sjukfranvaro;
 mod layout;
+mod new_kinds;
 mod ledger;
 mod ledger_tables;
 mod lkbr_rules;
