@@ -122,7 +122,8 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::New { dir, kind, organisation_type, organisation, year } => {
             // clap has checked both names against these lists.
-            let kind = DocumentKind::NAMES.iter().find(|(n, _)| *n == kind).map_or(DocumentKind::Arsredovisning, |(_, k)| *k);
+            let kind =
+                DocumentKind::NAMES.iter().find(|(n, _)| *n == kind).map_or(DocumentKind::Arsredovisning, |(_, k)| *k);
             let organisation_type = OrganisationType::NAMES
                 .iter()
                 .find(|(n, _)| *n == organisation_type)

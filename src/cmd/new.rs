@@ -51,11 +51,7 @@ const ARSREDOVISNING: &[Template] = &[
         "arsredovisning/chapters/03-rakenskaper.md",
         "resultaträkning, balansräkning och kassaflödesanalys"
     ),
-    template!(
-        "content/chapters/04-noter.md",
-        "arsredovisning/chapters/04-noter.md",
-        "redovisningsprinciper och noter"
-    ),
+    template!("content/chapters/04-noter.md", "arsredovisning/chapters/04-noter.md", "redovisningsprinciper och noter"),
     template!(
         "content/chapters/05-drift-och-investeringar.md",
         "arsredovisning/chapters/05-drift-och-investeringar.md",
@@ -85,7 +81,11 @@ const ARSREDOVISNING: &[Template] = &[
 ];
 
 const PLAN: &[Template] = &[
-    template!("content/chapters/01-inledning.md", "plan/chapters/01-inledning.md", "inledning och planens förutsättningar"),
+    template!(
+        "content/chapters/01-inledning.md",
+        "plan/chapters/01-inledning.md",
+        "inledning och planens förutsättningar"
+    ),
     template!(
         "content/chapters/02-mal.md",
         "plan/chapters/02-mal.md",
@@ -151,7 +151,12 @@ fn wording(organisation_type: OrganisationType) -> Wording {
             financing: "skatteintäkter och generella statsbidrag",
             skattesats: "21,35",
             units: ["Kommunstyrelsen", "Barn- och utbildningsnämnden", "Socialnämnden", "Samhällsbyggnadsnämnden"],
-            projects: ["Skolor och förskolor", "Gator, vatten och avlopp", "Vård- och omsorgsboenden", "Övriga investeringar"],
+            projects: [
+                "Skolor och förskolor",
+                "Gator, vatten och avlopp",
+                "Vård- och omsorgsboenden",
+                "Övriga investeringar",
+            ],
         },
         OrganisationType::Region => Wording {
             default_name: "Exempelregionen",
@@ -161,7 +166,12 @@ fn wording(organisation_type: OrganisationType) -> Wording {
             styrelsens_ordforande: "regionstyrelsens ordförande",
             financing: "skatteintäkter och generella statsbidrag",
             skattesats: "11,71",
-            units: ["Regionstyrelsen", "Hälso- och sjukvårdsnämnden", "Kollektivtrafiknämnden", "Regionala utvecklingsnämnden"],
+            units: [
+                "Regionstyrelsen",
+                "Hälso- och sjukvårdsnämnden",
+                "Kollektivtrafiknämnden",
+                "Regionala utvecklingsnämnden",
+            ],
             projects: ["Sjukhusbyggnader", "Medicinteknisk utrustning", "Kollektivtrafik", "Övriga investeringar"],
         },
         OrganisationType::Kommunalforbund => Wording {
@@ -271,14 +281,10 @@ impl Request<'_> {
 /// LASMIG.md last.
 pub fn files(request: &Request) -> Vec<(String, String)> {
     let placeholders = placeholders(request);
-    let tags = [
-        request.kind.name(),
-        request.organisation_type.name(),
-        if request.kind.is_interim() { "interim" } else { "" },
-    ];
-    let mut out: Vec<(String, String)> = templates(request.kind)
-        .map(|t| (t.path.to_owned(), fill(&keep_lines(t.text, &tags), &placeholders)))
-        .collect();
+    let tags =
+        [request.kind.name(), request.organisation_type.name(), if request.kind.is_interim() { "interim" } else { "" }];
+    let mut out: Vec<(String, String)> =
+        templates(request.kind).map(|t| (t.path.to_owned(), fill(&keep_lines(t.text, &tags), &placeholders))).collect();
     let listing: String = templates(request.kind).map(|t| format!("- `{}`: {}.\n", t.path, t.about)).collect();
     let guide = fill(LASMIG, &placeholders).replace("%FILES%\n", &listing);
     out.push(("LASMIG.md".to_owned(), guide));
@@ -474,7 +480,6 @@ fn year_of_day(days: i64) -> i32 {
     i32::try_from(yoe + era * 400 + i64::from(month_is_jan_or_feb)).unwrap_or(1970)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -535,11 +540,9 @@ mod tests {
     fn every_placeholder_and_mark_is_filled_in() {
         for request in every_request() {
             for (path, text) in files(&request) {
-                let left = text
-                    .split('%')
-                    .skip(1)
-                    .step_by(2)
-                    .find(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit()));
+                let left = text.split('%').skip(1).step_by(2).find(|w| {
+                    !w.is_empty() && w.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
+                });
                 let what = format!("{} {}: {path}", request.kind.name(), request.organisation_type.name());
                 assert_eq!(left, None, "{what} still has a placeholder");
                 assert!(!text.contains("%ONLY:"), "{what} still has a mark");
@@ -550,7 +553,8 @@ mod tests {
     #[test]
     fn a_kommunalforbund_has_medlemsavgifter_and_no_skatteintakter() {
         let text = |organisation_type| {
-            let request = Request { kind: DocumentKind::Arsredovisning, organisation_type, organisation: None, year: 2024 };
+            let request =
+                Request { kind: DocumentKind::Arsredovisning, organisation_type, organisation: None, year: 2024 };
             files(&request).into_iter().find(|(p, _)| p == "content/data/rakenskaper.yaml").unwrap().1
         };
         let forbund = text(OrganisationType::Kommunalforbund);
