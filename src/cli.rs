@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::cmd;
+use crate::project::{DocumentKind, OrganisationType};
 
 #[derive(Parser)]
 #[command(
@@ -22,14 +23,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create a new project in DIR that builds at once.
+    /// Create a new project in DIR that builds at once, with every part the law requires.
     New {
         /// The folder to create; it must not exist or be empty.
         dir: PathBuf,
+        /// The kind of document.
+        #[arg(long, default_value = "arsredovisning", value_parser = clap::builder::PossibleValuesParser::new(DocumentKind::NAMES.map(|(n, _)| n)))]
+        kind: String,
+        /// The type of organisation, for the law's parts and the wording.
+        #[arg(long, default_value = "kommun", value_parser = clap::builder::PossibleValuesParser::new(OrganisationType::NAMES.map(|(n, _)| n)))]
+        organisation_type: String,
         /// The organisation's name, e.g. "Sjuhärads kommunalförbund".
         #[arg(long)]
         organisation: Option<String>,
-        /// The year the report covers. Default: last year.
+        /// The year the document covers. Default: last year for an årsredovisning, next year for a
+        /// verksamhetsplan, this year for an interim report.
         #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=2200))]
         year: Option<i32>,
     },
@@ -112,7 +120,22 @@ pub fn run() -> ExitCode {
         }
     };
     match cli.command {
-        Command::New { dir, organisation, year } => cmd::new::run(&dir, organisation.as_deref(), year),
+        Command::New { dir, kind, organisation_type, organisation, year } => {
+            // clap has checked both names against these lists.
+            let kind =
+                DocumentKind::NAMES.iter().find(|(n, _)| *n == kind).map_or(DocumentKind::Arsredovisning, |(_, k)| *k);
+            let organisation_type = OrganisationType::NAMES
+                .iter()
+                .find(|(n, _)| *n == organisation_type)
+                .map_or(OrganisationType::Kommun, |(_, t)| *t);
+            let request = cmd::new::Request {
+                kind,
+                organisation_type,
+                organisation: organisation.as_deref(),
+                year: year.unwrap_or_else(|| cmd::new::default_year(kind)),
+            };
+            cmd::new::run(&dir, &request)
+        }
         Command::Build { args, options } => cmd::build::run(&args, options, cmd::build::Mode::Write),
         Command::Check { args, options } => cmd::build::run(&args, options, cmd::build::Mode::Check),
         Command::Serve { args, port, host, verbose } => cmd::serve::run(&args, host, port, verbose),

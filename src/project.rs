@@ -21,7 +21,7 @@ pub enum DocumentKind {
 }
 
 impl DocumentKind {
-    const NAMES: [(&'static str, DocumentKind); 5] = [
+    pub const NAMES: [(&'static str, DocumentKind); 5] = [
         ("arsredovisning", DocumentKind::Arsredovisning),
         ("verksamhetsplan", DocumentKind::Verksamhetsplan),
         ("delarsrapport", DocumentKind::Delarsrapport),

@@ -31,6 +31,7 @@ mod layout;
 mod ledger;
 mod ledger_tables;
 mod lkbr_rules;
+mod new_kinds;
 mod pdf;
 mod sections;
 mod serve_limits;
