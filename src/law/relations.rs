@@ -296,7 +296,7 @@ fn check_pair(
                 })
                 .collect()
         };
-        let side = |parts: &[Part]| parts.iter().map(find).collect::<Option<Vec<_>>>().map(|v| v.concat());
+        let side = |parts: &[Part]| parts.iter().map(find).collect::<Option<Vec<Vec<Found>>>>().map(|v| v.into_iter().flatten().collect::<Vec<Found>>());
         let Some(left) = side(builtin.left) else { continue };
         let Some(right) = side(builtin.right) else { continue };
         let mut items = Vec::new();

@@ -30,7 +30,7 @@ fn the_driftredovisning_closes_only_with_its_declared_items() {
         stderr.contains("does not close for 2013: drift.summa[2013] is −105 tkr; rr.netto[2013] is −100 tkr; no reconciling items are declared; the difference is −5 tkr"),
         "{stderr}"
     );
-    assert!(stderr.contains("--> content/data/rakenskaper.yaml:46:9"), "{stderr}");
+    assert!(stderr.contains("--> content/data/rakenskaper.yaml:45:9"), "{stderr}");
 }
 
 /// The investeringsredovisning's positive total meets the kassaflödesanalys's
@@ -79,11 +79,11 @@ fn an_entry_against_equity_is_declared_to_roll_eget_kapital_forward() {
 /// Failed with the parts' lines not summed.
 #[test]
 fn a_sammanstalld_statement_is_its_parts_and_eliminations() {
-    let broken = VALID.replace("{id: koncerninterna_vinster, label: Koncerninterna vinster, values: [8, 2]}", "{id: koncerninterna_vinster, label: Koncerninterna vinster, values: [8, 3]}");
+    let broken = VALID.replace("{id: koncerninterna_vinster, label: Koncerninterna vinster, values: [8, 2]}", "{id: koncerninterna_vinster, label: Koncerninterna vinster, values: [8, 5]}");
     let (code, stderr) = check_figures(&broken);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(
-        stderr.contains("srr.arets_resultat[2012] is 58 tkr; rr.arets_resultat[2012] + bolag_rr.arets_resultat[2012] is 60 tkr; the reconciling items are −elimineringar.koncerninterna_vinster[2012] −3 tkr; the difference is 1 tkr"),
+        stderr.contains("srr.arets_resultat[2012] is 58 tkr; rr.arets_resultat[2012] + bolag_rr.arets_resultat[2012] is 60 tkr; the reconciling items are −elimineringar.koncerninterna_vinster[2012] −5 tkr; the difference is 3 tkr"),
         "{stderr}"
     );
 
@@ -92,7 +92,8 @@ fn a_sammanstalld_statement_is_its_parts_and_eliminations() {
         "      sammanstallning_mot_delarna: {items: [-elimineringar.koncerninterna_vinster]}\n",
     );
     let (code, stderr) = check_figures(&undeclared);
-    assert_eq!((code, stderr.as_str()), (Some(0), ""), "{stderr}");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("does not close"), "{stderr}");
 }
 
 /// A relation switched off with its reason is listed by `check` as a
@@ -109,7 +110,7 @@ fn a_switched_off_relation_is_listed_with_its_reason() {
     let (code, stderr) = check_figures(&off);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
-        stderr.starts_with("warning: the relation `drift_mot_resultatrakning` of `drift` is switched off: Driftredovisningen visar resultat per verksamhet\n  --> content/data/rakenskaper.yaml:44:34"),
+        stderr.starts_with("warning: the relation `drift_mot_resultatrakning` of `drift` is switched off: Driftredovisningen visar resultat per verksamhet\n  --> content/data/rakenskaper.yaml:43:34"),
         "{stderr}"
     );
     assert!(!stderr.contains("does not close"), "{stderr}");
