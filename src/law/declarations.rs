@@ -297,5 +297,13 @@ fn read_declaration(
         (false, None) => None,
     };
     diagnostics.extend(f.finish());
-    Some(Declaration { relation, table: table.to_owned(), items, parts, columns, off: switched_off, loc: node.location(file) })
+    Some(Declaration {
+        relation,
+        table: table.to_owned(),
+        items,
+        parts,
+        columns,
+        off: switched_off,
+        loc: node.location(file),
+    })
 }

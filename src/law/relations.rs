@@ -282,7 +282,9 @@ fn check_pair(
                 Which::Home => vec![h],
                 Which::Other => vec![o],
                 Which::Parts if declared_parts.is_empty() => return None,
-                Which::Parts => declared_parts.iter().map(|(id, _)| computed.index.get(id).copied()).collect::<Option<_>>()?,
+                Which::Parts => {
+                    declared_parts.iter().map(|(id, _)| computed.index.get(id).copied()).collect::<Option<_>>()?
+                }
             };
             tables
                 .into_iter()
@@ -296,7 +298,13 @@ fn check_pair(
                 })
                 .collect()
         };
-        let side = |parts: &[Part]| parts.iter().map(find).collect::<Option<Vec<Vec<Found>>>>().map(|v| v.into_iter().flatten().collect::<Vec<Found>>());
+        let side = |parts: &[Part]| {
+            parts
+                .iter()
+                .map(find)
+                .collect::<Option<Vec<Vec<Found>>>>()
+                .map(|v| v.into_iter().flatten().collect::<Vec<Found>>())
+        };
         let Some(left) = side(builtin.left) else { continue };
         let Some(right) = side(builtin.right) else { continue };
         let mut items = Vec::new();
@@ -352,7 +360,8 @@ fn check_pair(
                 )
             }
             Kind::Reconciliation => {
-                let listed: Vec<String> = items.iter().map(|f| format!("{} {}", names(std::slice::from_ref(f)), shown(f.kronor))).collect();
+                let listed: Vec<String> =
+                    items.iter().map(|f| format!("{} {}", names(std::slice::from_ref(f)), shown(f.kronor))).collect();
                 let items = match listed.is_empty() {
                     true => "no reconciling items are declared".to_owned(),
                     false => format!("the reconciling items are {}", listed.join(", ")),

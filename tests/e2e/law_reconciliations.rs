@@ -38,7 +38,10 @@ fn the_driftredovisning_closes_only_with_its_declared_items() {
 /// försäljningar). Failed with the kassaflöde taken with its own sign.
 #[test]
 fn investments_reconcile_with_the_cash_flow_of_opposite_sign() {
-    let broken = VALID.replace("{id: forsaljningar, label: Försäljning av anläggningstillgångar, values: [5, 2]}", "{id: forsaljningar, label: Försäljning av anläggningstillgångar, values: [5, 4]}");
+    let broken = VALID.replace(
+        "{id: forsaljningar, label: Försäljning av anläggningstillgångar, values: [5, 2]}",
+        "{id: forsaljningar, label: Försäljning av anläggningstillgångar, values: [5, 4]}",
+    );
     let (code, stderr) = check_figures(&broken);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(
@@ -79,7 +82,10 @@ fn an_entry_against_equity_is_declared_to_roll_eget_kapital_forward() {
 /// Failed with the parts' lines not summed.
 #[test]
 fn a_sammanstalld_statement_is_its_parts_and_eliminations() {
-    let broken = VALID.replace("{id: koncerninterna_vinster, label: Koncerninterna vinster, values: [8, 2]}", "{id: koncerninterna_vinster, label: Koncerninterna vinster, values: [8, 5]}");
+    let broken = VALID.replace(
+        "{id: koncerninterna_vinster, label: Koncerninterna vinster, values: [8, 2]}",
+        "{id: koncerninterna_vinster, label: Koncerninterna vinster, values: [8, 5]}",
+    );
     let (code, stderr) = check_figures(&broken);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(
@@ -106,7 +112,10 @@ fn a_switched_off_relation_is_listed_with_its_reason() {
             "drift_mot_resultatrakning: {items: [avstamning.interna_poster]}",
             "drift_mot_resultatrakning: {off: true, reason: Driftredovisningen visar resultat per verksamhet}",
         )
-        .replace("{id: kansli, label: Kansliet, values: [-70, -60]}", "{id: kansli, label: Kansliet, values: [-73, -60]}");
+        .replace(
+            "{id: kansli, label: Kansliet, values: [-70, -60]}",
+            "{id: kansli, label: Kansliet, values: [-73, -60]}",
+        );
     let (code, stderr) = check_figures(&off);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
@@ -126,5 +135,8 @@ fn parts_are_declared_only_for_a_sammanstalld_statement() {
     );
     let (code, stderr) = check_figures(&wrong);
     assert_eq!(code, Some(1), "{stderr}");
-    assert!(stderr.contains("the relation `drift_mot_resultatrakning` compares fixed tables; `parts:` belongs to"), "{stderr}");
+    assert!(
+        stderr.contains("the relation `drift_mot_resultatrakning` compares fixed tables; `parts:` belongs to"),
+        "{stderr}"
+    );
 }
