@@ -5,7 +5,8 @@
 //! names it in a template expression (`table(id="rr")`, `figures.rr.…`,
 //! `figure("rr.…")`), or when any data file refers to one of its lines or
 //! columns (`rr.arets_resultat`, `drift[budget]`: `from:`, `sum:`,
-//! `formula:`, checks, charts, goals). Notes are left out: a note that no
+//! `formula:`, checks, charts, goals, the law's `items:`), or names it in a
+//! sammanställd statement's `parts:` list on one line. Notes are left out: a note that no
 //! line refers to is an error of its own. So are tables with a `role:`: the
 //! law's relations read them, and `check --lkbr` names a required statement
 //! that no chapter places. Names are matched as words in the
@@ -26,7 +27,10 @@ pub fn warnings(computed: &Computed, data_sources: &BTreeMap<String, String>, ch
     for table in computed.tables.iter().filter(|t| t.note_number.is_none() && t.role.is_none()) {
         let id = table.id.as_str();
         let in_chapters = expressions.iter().any(|e| mentions(e, id, |_| true));
-        let in_data = data_sources.values().any(|text| mentions(text, id, |next| matches!(next, Some('.' | '['))));
+        let in_data = data_sources.values().any(|text| {
+            mentions(text, id, |next| matches!(next, Some('.' | '[')))
+                || text.lines().filter(|l| l.contains("parts:")).any(|l| mentions(l, id, |_| true))
+        });
         if in_chapters || in_data {
             continue;
         }
@@ -88,9 +92,15 @@ fn template_tags(text: &str) -> Vec<&str> {
 fn mentions(text: &str, id: &str, next: impl Fn(Option<char>) -> bool) -> bool {
     let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
     text.match_indices(id).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
+        let mut before = text[..at].chars().rev();
+        // A `-` before a name is a sign (`-elimineringar.interna`) unless it joins two words.
+        let joined = match before.next() {
+            Some('-') => before.next().is_some_and(is_word),
+            Some(c) => is_word(c),
+            None => false,
+        };
         let after = text[at + id.len()..].chars().next();
-        !before.is_some_and(is_word) && !after.is_some_and(is_word) && next(after)
+        !joined && !after.is_some_and(is_word) && next(after)
     })
 }
 
@@ -104,6 +114,8 @@ mod tests {
         assert!(mentions("column: \"drift[budget]\"", "drift", |n| n == Some('[')));
         assert!(!mentions("from: brr.x", "rr", |_| true));
         assert!(!mentions("id: rr\n", "rr", |n| matches!(n, Some('.' | '['))));
+        assert!(mentions("items: [-elim.interna]", "elim", |n| n == Some('.')));
+        assert!(!mentions("from: a-elim.interna", "elim", |_| true));
         assert_eq!(template_tags("a {{ table(id=\"rr\") }} b {% if x %} {# c #}"), [" table(id=\"rr\") ", " if x "]);
     }
 }

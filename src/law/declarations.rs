@@ -9,7 +9,8 @@
 //! ```
 //!
 //! `items` are the reconciling lines (`table.line`, `-table.line`) a relation
-//! adds to its right side; `columns` maps a column of this table to the other
+//! adds to its right side; `parts` names the tables a sammanställd statement
+//! is made of (`parts: [rr, bolag_rr]`); `columns` maps a column of this table to the other
 //! table's (`{utfall: "2013"}`); `off: true` switches the relation off and
 //! needs a `reason:`.
 
@@ -28,6 +29,8 @@ pub struct Declaration {
     pub relation: &'static str,
     pub table: String,
     pub items: Vec<Term>,
+    /// The tables whose lines a relation sums, by id, where it says so.
+    pub parts: Vec<(String, Location)>,
     /// (column of this table, column of the other table).
     pub columns: Vec<(String, String, Location)>,
     /// Why the relation is switched off, if it is.
@@ -221,6 +224,33 @@ fn read_declaration(
             }
         }
     }
+    let mut parts = Vec::new();
+    if let Some(list) = f.optional("parts") {
+        let takes_parts = BUILTINS.iter().any(|b| b.id == relation && b.takes_parts());
+        match list.as_seq() {
+            Some(_) if !takes_parts => f.error(
+                list,
+                format!("the relation `{relation}` compares fixed tables; `parts:` belongs to a sammanställd statement's `sammanstallning_mot_delarna`"),
+                Some("remove `parts:`; reconciling lines go under `items:`".into()),
+            ),
+            Some(seq) => {
+                for part in seq {
+                    match part.as_str().filter(|s| !s.trim().is_empty()) {
+                        Some(id) => parts.push((id.trim().to_owned(), part.location(file))),
+                        None => f.error(part, format!("expected the id of a table, found {}", part.describe()), None),
+                    }
+                }
+            }
+            None => {
+                let found = list.describe();
+                f.error(
+                    list,
+                    format!("expected a list of tables, found {found}"),
+                    Some("for example `parts: [rr, bolag_rr]`".into()),
+                )
+            }
+        }
+    }
     let mut columns = Vec::new();
     if let Some(map) = f.optional("columns") {
         match map.as_map() {
@@ -267,5 +297,13 @@ fn read_declaration(
         (false, None) => None,
     };
     diagnostics.extend(f.finish());
-    Some(Declaration { relation, table: table.to_owned(), items, columns, off: switched_off, loc: node.location(file) })
+    Some(Declaration {
+        relation,
+        table: table.to_owned(),
+        items,
+        parts,
+        columns,
+        off: switched_off,
+        loc: node.location(file),
+    })
 }

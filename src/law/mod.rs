@@ -39,9 +39,26 @@ pub fn check(figures: &Figures, data: &DataFiles) -> Diagnostics {
                 diagnostics.push(with_source(d, &data.sources));
             }
         }
+        for (part, loc) in &d.parts {
+            if computed.table(part).is_none() {
+                let d = Diagnostic::error(Some(loc.clone()), format!("the part `{part}` names no table"))
+                    .with_hint("write the id of the table of the organisation or of a company the sammanställd statement is made of");
+                diagnostics.push(with_source(d, &data.sources));
+            }
+        }
     }
     if diagnostics.has_errors() {
         return diagnostics;
+    }
+    // Listed like an accepted difference: a warning with its reason, so no relation is off unseen.
+    for d in declarations.iter() {
+        if let Some(reason) = &d.off {
+            let d = Diagnostic::warning(
+                Some(d.loc.clone()),
+                format!("the relation `{}` of `{}` is switched off: {reason}", d.relation, d.table),
+            );
+            diagnostics.push(with_source(d, &data.sources));
+        }
     }
     relations::check(computed, &declarations, &data.sources, &mut diagnostics);
     balanskrav::check(computed, &declarations, &data.sources, &mut diagnostics);

@@ -33,6 +33,8 @@ pub enum Kind {
 enum Which {
     Home,
     Other,
+    /// Each table the home declares under `parts:`, the line of the same id in each.
+    Parts,
 }
 
 /// A standard line of the home or the other table, added or subtracted, in
@@ -54,6 +56,15 @@ const fn minus(id: &'static str) -> Part {
 const fn other(id: &'static str) -> Part {
     Part { which: Which::Other, negate: false, prior: false, id }
 }
+const fn other_minus(id: &'static str) -> Part {
+    Part { which: Which::Other, negate: true, prior: false, id }
+}
+const fn home_prior(id: &'static str) -> Part {
+    Part { which: Which::Home, negate: false, prior: true, id }
+}
+const fn parts(id: &'static str) -> Part {
+    Part { which: Which::Parts, negate: false, prior: false, id }
+}
 
 /// One relation the law sets between statement lines.
 #[derive(Debug)]
@@ -69,6 +80,13 @@ pub struct Builtin {
     pub pairs: &'static [(Role, Role)],
     left: &'static [Part],
     right: &'static [Part],
+}
+
+impl Builtin {
+    /// Whether the relation sums the tables a declaration names under `parts:`.
+    pub fn takes_parts(&self) -> bool {
+        self.right.iter().any(|p| p.which == Which::Parts)
+    }
 }
 
 const BALANS: [(Role, Role); 3] = [
@@ -149,6 +167,55 @@ pub const BUILTINS: &[Builtin] = &[
         left: &[home("likvida_medel_vid_arets_slut")],
         right: &[other("kassa_och_bank")],
     },
+    Builtin {
+        id: "drift_mot_resultatrakning",
+        what: "summa in the driftredovisning = verksamhetens nettokostnader in the resultaträkning + declared items",
+        source: "LKBR 10 kap. 1 §; RKR R14",
+        kind: Kind::Reconciliation,
+        pairs: &[(Role::Driftredovisning, Role::Resultatrakning)],
+        left: &[home("summa")],
+        right: &[other("verksamhetens_nettokostnader")],
+    },
+    Builtin {
+        id: "investeringar_mot_kassaflodesanalys",
+        what: "summa in the investeringsredovisning = − kassaflöde från investeringsverksamheten in the kassaflödesanalys + declared items",
+        source: "LKBR 10 kap. 2 §; RKR R14; LKBR 8 kap.",
+        kind: Kind::Reconciliation,
+        pairs: &[(Role::Investeringsredovisning, Role::Kassaflodesanalys)],
+        left: &[home("summa")],
+        right: &[other_minus("kassaflode_investeringsverksamhet")],
+    },
+    Builtin {
+        id: "eget_kapitalets_forandring",
+        what: "eget kapital = eget kapital the year before + årets resultat in the resultaträkning + declared items",
+        source: "LKBR 6 kap.",
+        kind: Kind::Reconciliation,
+        pairs: &[
+            (Role::Balansrakning, Role::Resultatrakning),
+            (Role::SammanstalldBalansrakning, Role::SammanstalldResultatrakning),
+            (Role::Balansbudget, Role::Resultatbudget),
+        ],
+        left: &[home("eget_kapital")],
+        right: &[home_prior("eget_kapital"), other("arets_resultat")],
+    },
+    Builtin {
+        id: "sammanstallning_mot_delarna",
+        what: "årets resultat in the sammanställd resultaträkning = årets resultat of the declared parts + declared items",
+        source: "LKBR 12 kap.; RKR R16",
+        kind: Kind::Reconciliation,
+        pairs: &[(Role::SammanstalldResultatrakning, Role::SammanstalldResultatrakning)],
+        left: &[home("arets_resultat")],
+        right: &[parts("arets_resultat")],
+    },
+    Builtin {
+        id: "sammanstallning_mot_delarna",
+        what: "summa tillgångar in the sammanställd balansräkning = summa tillgångar of the declared parts + declared items",
+        source: "LKBR 12 kap.; RKR R16",
+        kind: Kind::Reconciliation,
+        pairs: &[(Role::SammanstalldBalansrakning, Role::SammanstalldBalansrakning)],
+        left: &[home("summa_tillgangar")],
+        right: &[parts("summa_tillgangar")],
+    },
 ];
 
 /// A figure found for one part of a side: where it is and its value in kronor.
@@ -204,68 +271,128 @@ fn check_pair(
     diagnostics: &mut Diagnostics,
 ) {
     let home = &computed.tables[h];
+    let declared_parts = declared.map(|d| d.parts.as_slice()).unwrap_or_default();
     for column in &home.columns {
         let other_column = declared.and_then(|d| d.column_for(&column.id)).unwrap_or(&column.id);
-        let find = |part: &Part| -> Option<Found> {
-            let (t, col) = match part.which {
-                Which::Home => (h, column.id.clone()),
-                Which::Other => (o, other_column.clone()),
-            };
+        // A part's figures: one for a line of the home or the other table, one per declared part.
+        let find = |part: &Part| -> Option<Vec<Found>> {
+            let col = if part.which == Which::Other { other_column.clone() } else { column.id.clone() };
             let col = if part.prior { previous_year(&col)? } else { col };
-            found(computed, t, roles::line_in(&computed.tables[t], part.id)?, &col, part.negate)
+            let tables: Vec<usize> = match part.which {
+                Which::Home => vec![h],
+                Which::Other => vec![o],
+                Which::Parts if declared_parts.is_empty() => return None,
+                Which::Parts => {
+                    declared_parts.iter().map(|(id, _)| computed.index.get(id).copied()).collect::<Option<_>>()?
+                }
+            };
+            tables
+                .into_iter()
+                .map(|t| {
+                    let table = &computed.tables[t];
+                    let r = match part.which {
+                        Which::Parts => roles::line_in(table, part.id).or_else(|| table.row_index(part.id)),
+                        _ => roles::line_in(table, part.id),
+                    };
+                    found(computed, t, r?, &col, part.negate)
+                })
+                .collect()
         };
-        let Some(left) = builtin.left.iter().map(find).collect::<Option<Vec<Found>>>() else { continue };
-        let Some(mut right) = builtin.right.iter().map(find).collect::<Option<Vec<Found>>>() else { continue };
+        let side = |parts: &[Part]| {
+            parts
+                .iter()
+                .map(find)
+                .collect::<Option<Vec<Vec<Found>>>>()
+                .map(|v| v.into_iter().flatten().collect::<Vec<Found>>())
+        };
+        let Some(left) = side(builtin.left) else { continue };
+        let Some(right) = side(builtin.right) else { continue };
         let mut items = Vec::new();
         for item in declared.map(|d| d.items.as_slice()).unwrap_or_default() {
             let Some(&t) = computed.index.get(item.table.as_deref().unwrap_or_default()) else { continue };
             let Some(r) = computed.tables[t].row_index(&item.row) else { continue };
             let col = if t == o { other_column.clone() } else { column.id.clone() };
-            match found(computed, t, r, &col, item.negate) {
-                Some(f) => items.push(f),
-                None => continue,
+            if let Some(f) = found(computed, t, r, &col, item.negate) {
+                items.push(f);
             }
         }
-        right.extend(items);
         let total = |side: &[Found]| side.iter().map(|f| f.kronor).sum::<Decimal>();
-        let difference = total(&left) - total(&right);
+        let difference = total(&left) - total(&right) - total(&items);
         if difference.is_zero() {
             continue;
         }
         let unit = home.input_unit.kronor();
         let tolerance = home.tolerance.max(computed.tables[o].tolerance) * unit;
         let shown = |v: Decimal| format!("{} {}", format_amount(v / unit, None), home.input_unit.name());
-        let describe = |side: &[Found]| {
+        let names = |side: &[Found]| {
             let names: Vec<String> = side.iter().map(|f| f.name.clone()).collect();
-            format!("{} is {}", names.join(" + ").replace("+ -", "− "), shown(total(side)))
+            let joined = names.join(" + ").replace("+ -", "− ");
+            match joined.strip_prefix('-') {
+                Some(rest) => format!("−{rest}"),
+                None => joined,
+            }
         };
-        let message = format!(
-            "`{}` does not hold for {}: {}, {}; the difference is {}",
-            builtin.what,
-            column.id,
-            describe(&left),
-            describe(&right),
-            shown(difference)
-        );
+        let describe = |side: &[Found]| format!("{} is {}", names(side), shown(total(side)));
         let places: Vec<String> = left
             .iter()
             .chain(&right)
+            .chain(&items)
             .map(|f| format!("`{}` at {}:{}:{}", f.name.trim_start_matches('-'), f.loc.file, f.loc.line, f.loc.column))
             .collect();
-        let hint = format!(
-            "{}; one of these figures is wrong. The relation is built in ({}); switch it off only with a reason, under `law:` of `{}`",
-            places.join(", "),
-            builtin.source,
-            home.id
-        );
+        let (message, hint) = match builtin.kind {
+            Kind::Strict => {
+                let right: Vec<Found> = right.into_iter().chain(items).collect();
+                (
+                    format!(
+                        "`{}` does not hold for {}: {}, {}; the difference is {}",
+                        builtin.what,
+                        column.id,
+                        describe(&left),
+                        describe(&right),
+                        shown(difference)
+                    ),
+                    format!(
+                        "{}; one of these figures is wrong. The relation is built in ({}); switch it off only with a reason, under `law:` of `{}`",
+                        places.join(", "),
+                        builtin.source,
+                        home.id
+                    ),
+                )
+            }
+            Kind::Reconciliation => {
+                let listed: Vec<String> =
+                    items.iter().map(|f| format!("{} {}", names(std::slice::from_ref(f)), shown(f.kronor))).collect();
+                let items = match listed.is_empty() {
+                    true => "no reconciling items are declared".to_owned(),
+                    false => format!("the reconciling items are {}", listed.join(", ")),
+                };
+                (
+                    format!(
+                        "`{}` does not close for {}: {}; {}; {}; the difference is {}",
+                        builtin.what,
+                        column.id,
+                        describe(&left),
+                        describe(&right),
+                        items,
+                        shown(difference)
+                    ),
+                    format!(
+                        "{}; declare the lines that explain the difference under `law:` of `{}`, e.g. `{}: {{items: [table.line]}}` (`-table.line` subtracts), or correct the figure. The reconciliation is built in ({}); switch it off only with a reason",
+                        places.join(", "),
+                        home.id,
+                        builtin.id,
+                        builtin.source
+                    ),
+                )
+            }
+        };
         let at = Some(left[0].loc.clone());
         let d = if difference.abs() <= tolerance {
             Diagnostic::warning(at, message)
         } else {
             Diagnostic::error(at, message)
         };
-        let d = d.with_hint(hint);
-        diagnostics.push(super::with_source(d, sources));
+        diagnostics.push(super::with_source(d.with_hint(hint), sources));
     }
 }
 

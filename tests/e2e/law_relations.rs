@@ -62,7 +62,9 @@ fn declared_items_reconcile_likvida_medel_with_kassa_och_bank() {
         .replace("{id: skulder, label: Skulder, values: [100, 100]}", "{id: skulder, label: Skulder, values: [120, 100]}")
         .replace("standard: likvida_medel_vid_arets_slut, values: [300, 250]", "standard: likvida_medel_vid_arets_slut, values: [320, 250]")
         .replace("standard: kassaflode_lopande_verksamhet, values: [80, 60]", "standard: kassaflode_lopande_verksamhet, values: [100, 60]")
-        .replace("{id: arets_kassaflode, label: Årets kassaflöde, values: [50, 50]}", "{id: arets_kassaflode, label: Årets kassaflöde, values: [70, 50]}");
+        .replace("{id: arets_kassaflode, label: Årets kassaflöde, values: [50, 50]}", "{id: arets_kassaflode, label: Årets kassaflöde, values: [70, 50]}")
+        // the sammanställd balansräkning sums the balansräkning's new total
+        .replace("{id: summa_tillgangar, label: Summa tillgångar, values: [420, 360]}", "{id: summa_tillgangar, label: Summa tillgångar, values: [440, 360]}");
     let dir = fixtures_base();
     write_file(dir.path(), "content/data/rakenskaper.yaml", &figures);
     let (code, stderr) = check(dir.path());

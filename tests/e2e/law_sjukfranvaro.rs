@@ -64,6 +64,6 @@ fn an_omission_needs_one_of_the_laws_reasons() {
     assert_eq!(code, Some(0), "{stderr}");
     let (code, stderr) = checked(&bare.replace("REASON", "inga_uppgifter"));
     assert_eq!(code, Some(1), "{stderr}");
-    assert!(stderr.contains("expected one of the law's reasons to leave out the sjukfrånvaro figures, found `inga_uppgifter`\n  --> content/data/rakenskaper.yaml:42:26"), "{stderr}");
+    assert!(stderr.contains("expected one of the law's reasons to leave out the sjukfrånvaro figures, found `inga_uppgifter`\n  --> content/data/rakenskaper.yaml:99:26"), "{stderr}");
     assert!(stderr.contains("tio_eller_farre") && stderr.contains("identifierbar"), "{stderr}");
 }

@@ -24,6 +24,7 @@ mod hardening_inputs;
 mod hardening_linear;
 mod hyphenation;
 mod law_balanskrav;
+mod law_reconciliations;
 mod law_relations;
 mod law_roles;
 mod law_sjukfranvaro;
