@@ -203,7 +203,7 @@ impl<'a> Reader<'a> {
         };
         let unit = unit.unwrap_or(first.unit);
         let decimals = decimals.unwrap_or(first.decimals);
-        let current = match evaluate(self.computed, &figure, Some(unit)) {
+        let current = match self.value(&figure, Some(unit)) {
             Ok(v) => v,
             Err(message) => {
                 f.error(figure_node, message, None);
@@ -227,7 +227,7 @@ impl<'a> Reader<'a> {
         let earlier = year - 1;
         let previous_value = match (previous.as_deref(), previous_node) {
             (Some("none"), _) => None,
-            (Some(text), Some(n)) => match evaluate(self.computed, text, Some(unit)) {
+            (Some(text), Some(n)) => match self.value(text, Some(unit)) {
                 Ok(v) => Some(v),
                 Err(message) => {
                     f.error(n, message, None);
@@ -245,7 +245,7 @@ impl<'a> Reader<'a> {
                     );
                     None
                 }
-                Some(text) => match evaluate(self.computed, &text, Some(unit)) {
+                Some(text) => match self.value(&text, Some(unit)) {
                     Ok(v) => Some(v),
                     Err(message) => {
                         f.diagnostics.push(
@@ -267,6 +267,11 @@ impl<'a> Reader<'a> {
         Some(card(label, current, previous_value, unit, decimals, earlier, self.labels))
     }
 
+    /// The exact value of an expression in `unit`, or why there is none.
+    fn value(&self, text: &str, unit: Option<Unit>) -> Result<Decimal, String> {
+        evaluate(self.computed, text, unit).map_err(|message| in_card(message, text))
+    }
+
     /// The line of the expression's first term: its unit, decimals and label.
     fn first_line(&self, text: &str, at: &Location) -> Result<FirstLine, String> {
         let parsed = expr::parse(text, at, false).map_err(|e| e.message)?;
@@ -284,9 +289,16 @@ impl<'a> Reader<'a> {
         match found {
             Some(first) => Ok(first),
             // The evaluator names what is wrong with the term, with the nearest names.
-            None => Err(evaluate(self.computed, text, None).err().unwrap_or_else(|| format!("`{text}` names no figure"))),
+            None => Err(self.value(text, None).err().unwrap_or_else(|| format!("`{text}` names no figure"))),
         }
     }
+}
+
+/// The evaluator's message without its `figure("…"): `, which names the
+/// function of a chapter; here the card's line shows the expression.
+fn in_card(message: String, text: &str) -> String {
+    let prefix = format!("`{}(\"{text}\")`: ", super::in_text::FUNCTION);
+    message.strip_prefix(&prefix).map(str::to_owned).unwrap_or(message)
 }
 
 struct FirstLine {
@@ -501,7 +513,7 @@ tables:
         let text = warnings.to_string();
         assert_eq!(warnings.warning_count(), 1, "{text}");
         assert!(text.contains("no change is shown on the card “Årets resultat”: there is no figure for 2011"), "{text}");
-        assert!(text.contains("content/data/figurer.yaml:20:"), "{text}");
+        assert!(text.contains("content/data/figurer.yaml:21:18"), "{text}");
     }
 
     #[test]
@@ -515,10 +527,10 @@ tables:
             "      - {figure: \"rr.resultat[2013] * 2\"}\n",
         ))
         .unwrap_err();
-        assert!(errors.contains("content/data/figurer.yaml:20:"), "{errors}");
-        assert!(errors.contains("the table `rr` has no line `resultatt`"), "{errors}");
+        assert!(errors.contains("content/data/figurer.yaml:21:18"), "{errors}");
+        assert!(errors.contains("error: the table `rr` has no line `resultatt`, at `rr.resultatt[2013]`"), "{errors}");
         assert!(errors.contains("did you mean `resultat`?"), "{errors}");
-        assert!(errors.contains("content/data/figurer.yaml:21:"), "{errors}");
+        assert!(errors.contains("content/data/figurer.yaml:22:"), "{errors}");
         assert!(errors.contains("there is no table or note `rx`"), "{errors}");
         assert!(errors.contains("this figure names no column `2013`"), "{errors}");
         assert!(errors.contains("the table `rr` has no column `2010`"), "{errors}");

@@ -201,7 +201,7 @@ impl Emitter for Out {
                     .as_ref()
                     .map(|c| {
                         format!(
-                            "#par[#pdf.artifact[{}]~{} #text(size: 0.85em)[{}]]",
+                            "#par[#pdf.artifact[{}]~{}#linebreak()#text(size: 0.85em)[{}]]",
                             c.direction.arrow(),
                             escape_markup(&c.figure),
                             escape_markup(&c.since)

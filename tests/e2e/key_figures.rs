@@ -53,15 +53,16 @@ fn cards_show_the_figure_and_its_change_in_both_outputs() {
     for expected in [
         "Kassa och bank",
         "300 tkr",
-        "+50 tkr jämfört med 2012",
+        "+50 tkr",
         "Verksamhetens nettokostnader",
         "\u{2212}100 tkr",
-        "\u{2212}10 tkr jämfört med 2012",
+        "\u{2212}10 tkr",
         "50 tkr",
-        "0 tkr jämfört med 2012",
+        "0 tkr",
     ] {
         assert!(spread.contains(expected), "{expected:?} in {spread}");
     }
+    assert_eq!(spread.matches("jämfört med 2012").count(), 3, "{spread}");
     assert!(!text.contains("arsrapport-key-figures"), "{text}");
 }
 
@@ -133,6 +134,6 @@ fn the_examples_cards_equal_the_data() {
         let plain = |t: &str| t.replace('\u{a0}', " ");
         assert!(spread.contains(&plain(&card.label)), "{} in {spread}", card.label);
         assert!(spread.contains(&plain(&card.value)), "{} in {spread}", card.value);
-        assert!(spread.contains(&plain(&format!("{} {}", change.figure, change.since))), "{} in {spread}", change.figure);
+        assert!(spread.contains(&plain(&change.figure)), "{} in {spread}", change.figure);
     }
 }
