@@ -103,9 +103,8 @@ pub fn build_with(
             (Ok(f), Ok(g), Ok(p), Some(Ok(c)), Some(Ok(k))) => (f, g, p, c, k),
             (f, g, p, c, k) => {
                 let mut all = Diagnostics::new();
-                for e in [f.err(), g.err(), p.err(), c.and_then(Result::err), k.and_then(Result::err)]
-                    .into_iter()
-                    .flatten()
+                for e in
+                    [f.err(), g.err(), p.err(), c.and_then(Result::err), k.and_then(Result::err)].into_iter().flatten()
                 {
                     all.extend(e);
                 }
@@ -127,8 +126,17 @@ pub fn build_with(
 
     let report = Report { root: project.root.clone(), config, theme: &theme };
     let mut unplaced_areas = Diagnostics::new();
-    let rendered =
-        render_chapters(&report, &data, &figures, (&charts, &spreads), &goals, people, &chapters, &mut unplaced_areas, &mut timer)?;
+    let rendered = render_chapters(
+        &report,
+        &data,
+        &figures,
+        (&charts, &spreads),
+        &goals,
+        people,
+        &chapters,
+        &mut unplaced_areas,
+        &mut timer,
+    )?;
     timer.lap("markdown");
     let lkbr = crate::law::completeness::check(&crate::law::completeness::Subject {
         config,

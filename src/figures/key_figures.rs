@@ -83,10 +83,9 @@ impl Spreads {
             let source = data.sources.get(&file).map(String::as_str).unwrap_or_default();
             let reader = Reader { file: &file, source, computed, labels };
             let Some(items) = list.as_seq() else {
-                diagnostics.push(reader.error(
-                    list,
-                    format!("expected a list of key-figure spreads, found {}", list.describe()),
-                ));
+                diagnostics.push(
+                    reader.error(list, format!("expected a list of key-figure spreads, found {}", list.describe())),
+                );
                 continue;
             };
             for item in items {
@@ -94,10 +93,9 @@ impl Spreads {
                 diagnostics.extend(found);
                 let Some(spread) = spread else { continue };
                 if spreads.get(&spread.figures.id).is_some() {
-                    diagnostics.push(reader.error(
-                        item,
-                        format!("the key-figure spread id `{}` is used twice", spread.figures.id),
-                    ));
+                    diagnostics.push(
+                        reader.error(item, format!("the key-figure spread id `{}` is used twice", spread.figures.id)),
+                    );
                 } else {
                     spreads.spreads.push(spread);
                 }
@@ -318,10 +316,10 @@ fn year_before(text: &str, year: i32, at: &Location) -> Option<String> {
         return None;
     }
     let earlier = (year - 1).to_string();
-    Some(text.replace(&format!("[{column}]"), &format!("[{earlier}]")).replace(
-        &format!("[\"{column}\"]"),
-        &format!("[\"{earlier}\"]"),
-    ))
+    Some(
+        text.replace(&format!("[{column}]"), &format!("[{earlier}]"))
+            .replace(&format!("[\"{column}\"]"), &format!("[\"{earlier}\"]")),
+    )
 }
 
 /// A card's texts: the figure and its change, both rounded as shown, so
@@ -472,7 +470,10 @@ tables:
             "      - {figure: \"rr.kostnader[2013]\"}\n",
         ));
         let up = &cards[0];
-        assert_eq!((up.label.as_str(), up.value.as_str(), up.unit.as_deref()), ("Årets resultat", "2\u{a0}702", Some("tkr")));
+        assert_eq!(
+            (up.label.as_str(), up.value.as_str(), up.unit.as_deref()),
+            ("Årets resultat", "2\u{a0}702", Some("tkr"))
+        );
         let change = up.change.as_ref().unwrap();
         assert_eq!(change.direction, Direction::Up);
         assert_eq!(change.figure, "+4\u{a0}012\u{a0}tkr");
@@ -512,7 +513,10 @@ tables:
         assert_eq!(cards[1].change.as_ref().unwrap().figure, "\u{2212}1\u{a0}000\u{a0}tkr");
         let text = warnings.to_string();
         assert_eq!(warnings.warning_count(), 1, "{text}");
-        assert!(text.contains("no change is shown on the card “Årets resultat”: there is no figure for 2011"), "{text}");
+        assert!(
+            text.contains("no change is shown on the card “Årets resultat”: there is no figure for 2011"),
+            "{text}"
+        );
         assert!(text.contains("content/data/figurer.yaml:21:18"), "{text}");
     }
 
@@ -539,7 +543,8 @@ tables:
 
     #[test]
     fn the_function_places_a_heading_and_a_block() {
-        let (spreads, _) = load("  - id: aret\n    year: 2013\n    cards: [{figure: \"rr.resultat[2013]\"}]\n").unwrap();
+        let (spreads, _) =
+            load("  - id: aret\n    year: 2013\n    cards: [{figure: \"rr.resultat[2013]\"}]\n").unwrap();
         let mut tera = crate::templates::engine();
         register(&mut tera, &spreads);
         let out = tera.render_str("{{ key_figures(id=\"aret\") }}", &tera::Context::new(), false).unwrap();
