@@ -91,19 +91,28 @@ pub fn build_with(
     let people = people::load(&data);
     // Charts point at computed figures, so they are checked once the figures are.
     let charts = figures.as_ref().ok().map(|(f, _)| crate::charts::Charts::load(&data, f));
+    let key_figure_labels = crate::figures::key_figures::KeyFigureLabels::new(|key| theme.label(key));
+    let spreads = figures
+        .as_ref()
+        .ok()
+        .map(|(f, _)| crate::figures::key_figures::Spreads::load(&data, &f.computed, &key_figure_labels));
     // The law's relations between the statements, once their figures are computed.
     let law = figures.as_ref().ok().map(|(f, _)| crate::law::check(f, &data)).unwrap_or_default();
-    let ((figures, mut warnings), goals, people, charts) = match (figures, goals, people, charts) {
-        (Ok(f), Ok(g), Ok(p), Some(Ok(c))) => (f, g, p, c),
-        (f, g, p, c) => {
-            let mut all = Diagnostics::new();
-            for e in [f.err(), g.err(), p.err(), c.and_then(Result::err)].into_iter().flatten() {
-                all.extend(e);
+    let ((figures, mut warnings), goals, people, charts, (spreads, spread_warnings)) =
+        match (figures, goals, people, charts, spreads) {
+            (Ok(f), Ok(g), Ok(p), Some(Ok(c)), Some(Ok(k))) => (f, g, p, c, k),
+            (f, g, p, c, k) => {
+                let mut all = Diagnostics::new();
+                for e in
+                    [f.err(), g.err(), p.err(), c.and_then(Result::err), k.and_then(Result::err)].into_iter().flatten()
+                {
+                    all.extend(e);
+                }
+                all.extend(law);
+                return Err(all);
             }
-            all.extend(law);
-            return Err(all);
-        }
-    };
+        };
+    warnings.extend(spread_warnings);
     if law.has_errors() {
         return Err(law);
     }
@@ -117,8 +126,17 @@ pub fn build_with(
 
     let report = Report { root: project.root.clone(), config, theme: &theme };
     let mut unplaced_areas = Diagnostics::new();
-    let rendered =
-        render_chapters(&report, &data, &figures, &charts, &goals, people, &chapters, &mut unplaced_areas, &mut timer)?;
+    let rendered = render_chapters(
+        &report,
+        &data,
+        &figures,
+        (&charts, &spreads),
+        &goals,
+        people,
+        &chapters,
+        &mut unplaced_areas,
+        &mut timer,
+    )?;
     timer.lap("markdown");
     let lkbr = crate::law::completeness::check(&crate::law::completeness::Subject {
         config,
@@ -184,13 +202,44 @@ pub fn build_with(
     Ok(Built { files, warnings, pages: pdf.pages, chapters: rendered, unplaced_areas, phases: timer.phases, lkbr })
 }
 
+/// An error for each block placed a second time, at the second place.
+fn placed_twice(
+    expanded: &[(&Chapter, templates::Expanded)],
+    what: &str,
+    placed: fn(&str) -> Vec<(String, usize)>,
+    hint: &str,
+) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    let mut first: HashMap<String, Location> = HashMap::new();
+    for (chapter, expansion) in expanded {
+        for (id, byte) in placed(&expansion.body) {
+            let (line, column) = expansion.lines.position(byte);
+            let here = Location::new(&chapter.file, line, column);
+            match first.get(&id) {
+                Some(at) => diagnostics.push(
+                    Diagnostic::error(
+                        Some(here),
+                        format!("the {what} `{id}` is placed twice (also at {}:{})", at.file, at.line),
+                    )
+                    .with_hint(hint)
+                    .with_source(&chapter.source),
+                ),
+                None => {
+                    first.insert(id, here);
+                }
+            }
+        }
+    }
+    diagnostics
+}
+
 /// Expands figures in each chapter and converts it for both outputs.
 #[allow(clippy::too_many_arguments)]
 fn render_chapters(
     report: &Report,
     data: &DataFiles,
     figures: &Figures,
-    charts: &crate::charts::Charts,
+    (charts, spreads): (&crate::charts::Charts, &crate::figures::key_figures::Spreads),
     goals: &Goals,
     people: Vec<people::Person>,
     chapters: &[Chapter],
@@ -201,6 +250,7 @@ fn render_chapters(
     let mut tera = templates::engine();
     templates::register_figures(&mut tera, figures, theme.label("note"));
     crate::charts::place::register(&mut tera, charts);
+    crate::figures::key_figures::register(&mut tera, spreads);
     let goal_view = match report.config.kind {
         DocumentKind::Verksamhetsplan => goals::View::Plan,
         DocumentKind::Arsredovisning => goals::View::FollowUp,
@@ -260,27 +310,12 @@ fn render_chapters(
             }
         }
     }
-    // A chart placed twice would get two numbers and repeat its SVG's ids.
-    let mut first_chart: HashMap<String, Location> = HashMap::new();
-    for (chapter, expansion) in &expanded {
-        for (id, byte) in crate::charts::place::placed_charts(&expansion.body) {
-            let (line, column) = expansion.lines.position(byte);
-            let here = Location::new(&chapter.file, line, column);
-            match first_chart.get(&id) {
-                Some(first) => diagnostics.push(
-                    Diagnostic::error(
-                        Some(here),
-                        format!("the chart `{id}` is placed twice (also at {}:{})", first.file, first.line),
-                    )
-                    .with_hint("place each chart once; refer to it elsewhere by its number")
-                    .with_source(&chapter.source),
-                ),
-                None => {
-                    first_chart.insert(id, here);
-                }
-            }
-        }
-    }
+    // A chart placed twice would get two numbers and repeat its SVG's ids;
+    // a spread placed twice would repeat its heading and ids.
+    let hint = "place each chart once; refer to it elsewhere by its number";
+    diagnostics.extend(placed_twice(&expanded, "chart", crate::charts::place::placed_charts, hint));
+    let hint = "place each key-figure spread once";
+    diagnostics.extend(placed_twice(&expanded, "key-figure spread", crate::figures::key_figures::placed_spreads, hint));
     let chart_labels = crate::charts::alt::ChartLabels::new(|key| theme.label(key));
     let chart_style = crate::charts::style::Style::from_theme(&theme.config);
     let placed = crate::charts::place::place_all(
@@ -292,8 +327,11 @@ fn render_chapters(
     let placed_charts: HashMap<String, crate::charts::place::PlacedChart> =
         placed.into_iter().map(|p| (p.id.clone(), p)).collect();
     timer.lap("templates");
+    let key_figures: HashMap<String, markdown::model::KeyFigures> =
+        spreads.spreads.iter().map(|s| (s.figures.id.clone(), s.figures.clone())).collect();
     let blocks = TableBlocks {
         charts: &placed_charts,
+        key_figures: &key_figures,
         views: &figures.views,
         placements: &placements,
         note: theme.label("note"),

@@ -283,6 +283,8 @@ fn hint_for(message: &str) -> &'static str {
         "`{{ figure(\"rr.arets_resultat[2013] / 4\") | belopp(decimaler=1) }}` computes exactly with the figures of tables; a line with `sum:` or `formula:` in content/data/ can be placed too"
     } else if message.contains("`figure(") {
         "`figure(\"…\")` computes with the figures of content/data/ tables, each written `table.line[column]`, as in a `formula:`"
+    } else if message.contains("there is no key-figure spread") {
+        "a spread is declared in content/data/*.yaml under `key_figures:` with its `id`, `year:` and `cards:`"
     } else if message.contains("there is no table") {
         "tables and notes are declared in content/data/*.yaml under `tables:` and `notes:`; use their `id`"
     } else if message.contains("not found") || message.contains("undefined") || message.contains("does not exist") {

@@ -9,6 +9,7 @@ pub mod budget;
 pub mod compute;
 pub mod expr;
 pub mod in_text;
+pub mod key_figures;
 pub mod model;
 pub mod unused;
 pub mod view;

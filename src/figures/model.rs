@@ -336,7 +336,7 @@ pub struct FileFigures {
 
 /// Whether a data file declares figures (rather than free data).
 pub fn is_figures_file(node: &Node) -> bool {
-    ["tables", "notes", "checks", "budgets", "charts"].iter().any(|k| node.get(k).is_some())
+    ["tables", "notes", "checks", "budgets", "charts", "key_figures"].iter().any(|k| node.get(k).is_some())
 }
 
 pub fn parse_file(node: &Node, file: &str, source: &str) -> Result<FileFigures, Diagnostics> {
@@ -402,6 +402,7 @@ pub fn parse_file(node: &Node, file: &str, source: &str) -> Result<FileFigures, 
     }
     // Charts point at these figures; they are read by `crate::charts`.
     f.optional("charts");
+    f.optional("key_figures");
     diagnostics.extend(f.finish());
     diagnostics.into_result().map(|_| out)
 }

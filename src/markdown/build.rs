@@ -222,6 +222,13 @@ impl Builder<'_, '_> {
                 let id = Self::text_until_end(events, i);
                 return self.chart(id.trim(), line);
             }
+            Tag::CodeBlock(CodeBlockKind::Fenced(lang))
+                if lang.as_ref() == crate::figures::key_figures::KEY_FIGURES_BLOCK =>
+            {
+                let id = Self::text_until_end(events, i);
+                let spread = self.ctx.tables.and_then(|b| b.key_figures.get(id.trim()));
+                return spread.map(|s| BlockKind::KeyFigures(Box::new(s.clone()))).into_iter().collect();
+            }
             Tag::CodeBlock(kind) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(lang) => lang.to_string(),

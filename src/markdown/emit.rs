@@ -75,6 +75,7 @@ pub trait Emitter: Sized {
     fn rule(&mut self);
     fn table(&mut self, chapter: &Chapter, table: &Table);
     fn chart(&mut self, chart: &crate::charts::place::PlacedChart);
+    fn key_figures(&mut self, spread: &super::model::KeyFigures);
     fn note_references(&mut self, chapter: &Chapter, lead: &str, links: &[(LinkTarget, String)]);
     fn code(&mut self, code: &str);
     fn line_break(&mut self, hard: bool);
@@ -113,6 +114,7 @@ pub fn blocks(e: &mut impl Emitter, chapter: &Chapter, blocks: &[Block]) {
             }),
             BlockKind::Table(table) => e.table(chapter, table),
             BlockKind::Chart(chart) => e.chart(chart),
+            BlockKind::KeyFigures(spread) => e.key_figures(spread),
             BlockKind::NoteReferences { lead, links } => e.note_references(chapter, lead, links),
         }
     }

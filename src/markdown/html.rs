@@ -5,7 +5,7 @@
 
 use super::emit::{self, Around, Emitter, Wrap};
 use super::language::Language;
-use super::model::{Align, Cell, Chapter, Heading, Image, LinkTarget, Table};
+use super::model::{Align, Cell, Chapter, Heading, Image, KeyFigures, LinkTarget, Table};
 use crate::figures::view::RowKind;
 
 pub fn escape_html(text: &str) -> String {
@@ -130,6 +130,35 @@ impl Emitter for Html {
 
     fn chart(&mut self, chart: &crate::charts::place::PlacedChart) {
         self.out.push_str(&crate::charts::place::html(chart));
+    }
+
+    fn key_figures(&mut self, spread: &KeyFigures) {
+        // A list, so a screen reader says how many cards there are; the arrow
+        // and the signed figure are for the eye, the words for the ear.
+        let mut out = format!("<ul class=\"key-figures\" id=\"nyckeltal-{}\">\n", escape_html(&spread.id));
+        for card in &spread.cards {
+            out.push_str("<li class=\"key-figure\">\n");
+            out.push_str(&format!("<p class=\"key-figure-label\">{}</p>\n", escape_html(&card.label)));
+            let unit = card
+                .unit
+                .as_ref()
+                .map(|u| format!(" <span class=\"key-figure-unit\">{}</span>", escape_html(u)))
+                .unwrap_or_default();
+            out.push_str(&format!("<p class=\"key-figure-value\">{}{unit}</p>\n", escape_html(&card.value)));
+            if let Some(change) = &card.change {
+                out.push_str(&format!(
+                    "<p class=\"key-figure-change key-figure-{}\"><span aria-hidden=\"true\"><span class=\"key-figure-arrow\">{}</span> {} <span class=\"key-figure-since\">{}</span></span><span class=\"visually-hidden\">{}</span></p>\n",
+                    change.direction.name(),
+                    change.direction.arrow(),
+                    escape_html(&change.figure),
+                    escape_html(&change.since),
+                    escape_html(&change.words)
+                ));
+            }
+            out.push_str("</li>\n");
+        }
+        out.push_str("</ul>\n");
+        self.out.push_str(&out);
     }
 
     fn note_references(&mut self, _chapter: &Chapter, lead: &str, links: &[(LinkTarget, String)]) {

@@ -41,6 +41,8 @@ pub struct TableBlocks<'a> {
     pub row_label: &'a str,
     /// The charts placed in the document, numbered, by id.
     pub charts: &'a HashMap<String, crate::charts::place::PlacedChart>,
+    /// The key-figure spreads, by id.
+    pub key_figures: &'a HashMap<String, model::KeyFigures>,
 }
 
 /// A link both renderers write in their own syntax.

@@ -22,6 +22,63 @@ pub struct Chapter {
     pub back_to_text_label: String,
 }
 
+/// "Året i siffror": cards of figures, each with its change against the year before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyFigures {
+    pub id: String,
+    pub cards: Vec<KeyFigure>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyFigure {
+    /// "Årets resultat".
+    pub label: String,
+    /// The figure as its line shows it: "2\u{a0}702".
+    pub value: String,
+    /// "tkr", "%"; none for plain counts.
+    pub unit: Option<String>,
+    /// None when there is no figure for the year before (never a zero).
+    pub change: Option<Change>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub direction: Direction,
+    /// The signed figure with its unit: "+918\u{a0}tkr", "\u{2212}1\u{a0}310".
+    pub figure: String,
+    /// "jämfört med 2012".
+    pub since: String,
+    /// The change in words, for screen readers: "ökning med 918 tkr jämfört med 2012".
+    pub words: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Up,
+    Down,
+    Same,
+}
+
+impl Direction {
+    /// The arrow shown before the signed figure; decoration only, the words say it.
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Direction::Up => "\u{25b2}",
+            Direction::Down => "\u{25bc}",
+            Direction::Same => "\u{2192}",
+        }
+    }
+
+    /// A name for styling: `up`, `down` or `same`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Up => "up",
+            Direction::Down => "down",
+            Direction::Same => "same",
+        }
+    }
+}
+
 /// A block and the chapter-file line it was written on (for typst's errors).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
@@ -51,6 +108,9 @@ pub enum BlockKind {
     /// A chart placed by `{{ chart(id=…) }}`: its numbered caption, SVG and
     /// alt text (its data table follows as a `Table`).
     Chart(Box<crate::charts::place::PlacedChart>),
+    /// A spread of key figures placed by `{{ key_figures(id=…) }}` (its
+    /// heading is the `Heading` before it).
+    KeyFigures(Box<KeyFigures>),
     Table(Box<Table>),
     /// Under a note: links back to the statement lines that refer to it.
     NoteReferences {

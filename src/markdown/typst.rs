@@ -5,7 +5,7 @@
 
 use super::emit::{self, Around, Emitter, Wrap};
 use super::language::Language;
-use super::model::{Align, Chapter, Heading, Image, LinkTarget, Table, TableText, Width};
+use super::model::{Align, Chapter, Heading, Image, KeyFigures, LinkTarget, Table, TableText, Width};
 /// Escapes text for typst markup. Every ASCII punctuation character that has a
 /// meaning in markup (or could start one: `//`, `--`, `1.`, `= `, `http://`,
 /// `@label`, `<label>`, smart quotes …) gets a backslash; newlines become spaces.
@@ -182,6 +182,44 @@ impl Emitter for Out {
     fn chart(&mut self, chart: &crate::charts::place::PlacedChart) {
         self.push(&crate::charts::place::typst_markup(chart));
         self.push("\n");
+    }
+
+    fn key_figures(&mut self, spread: &KeyFigures) {
+        // The arrow is an artifact: the signed figure and "jämfört med 2012" say it in words.
+        let columns = match spread.cards.len() {
+            1 => 1,
+            2 | 4 => 2,
+            _ => 3,
+        };
+        let cards: Vec<String> = spread
+            .cards
+            .iter()
+            .map(|card| {
+                let unit = card.unit.as_ref().map(|u| format!("~#text(size: 1.1em)[{}]", escape_markup(u))).unwrap_or_default();
+                let change = card
+                    .change
+                    .as_ref()
+                    .map(|c| {
+                        format!(
+                            "#par[#pdf.artifact[{}]~{}#linebreak()#text(size: 0.85em)[{}]]",
+                            c.direction.arrow(),
+                            escape_markup(&c.figure),
+                            escape_markup(&c.since)
+                        )
+                    })
+                    .unwrap_or_default();
+                format!(
+                    "block(width: 100%, inset: 9pt, stroke: 0.6pt + luma(150), radius: 3pt)[#set par(spacing: 0.55em, justify: false)\n#par[#text(size: 0.85em)[{}]]#par[#text(size: 1.9em, weight: \"bold\")[{}]{unit}]{change}]",
+                    escape_markup(&card.label),
+                    escape_markup(&card.value)
+                )
+            })
+            .collect();
+        self.push(&format!(
+            "#block(breakable: false, below: 1.4em)[#grid(columns: ({}), gutter: 8pt,\n{}\n)]\n\n",
+            vec!["1fr"; columns].join(", ") + if columns == 1 { "," } else { "" },
+            cards.join(",\n")
+        ));
     }
 
     fn note_references(&mut self, chapter: &Chapter, lead: &str, links: &[(LinkTarget, String)]) {

@@ -23,6 +23,7 @@ mod hardening;
 mod hardening_inputs;
 mod hardening_linear;
 mod hyphenation;
+mod key_figures;
 mod law_balanskrav;
 mod law_reconciliations;
 mod law_relations;
