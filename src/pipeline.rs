@@ -90,7 +90,10 @@ pub fn build_with(
     let goals = Goals::load(&data, figures.as_ref().ok().map(|(f, _)| &f.computed));
     let people = people::load(&data);
     // Charts point at computed figures, so they are checked once the figures are.
-    let charts = figures.as_ref().ok().map(|(f, _)| crate::charts::Charts::load(&data, f));
+    let charts = figures.as_ref().ok().map(|(f, _)| {
+        let goals = goals.as_ref().ok().map(|goals| crate::charts::GoalSource { goals, labels: &theme.labels });
+        crate::charts::Charts::load(&data, f, goals)
+    });
     // The law's relations between the statements, once their figures are computed.
     let law = figures.as_ref().ok().map(|(f, _)| crate::law::check(f, &data)).unwrap_or_default();
     let ((figures, mut warnings), goals, people, charts) = match (figures, goals, people, charts) {
@@ -294,6 +297,7 @@ fn render_chapters(
     timer.lap("templates");
     let blocks = TableBlocks {
         charts: &placed_charts,
+        status_colours: &theme.config.colours.status,
         views: &figures.views,
         placements: &placements,
         note: theme.label("note"),

@@ -11,7 +11,7 @@ pub mod spec;
 pub mod style;
 pub mod svg;
 
-pub use spec::{Chart, ChartKind, Charts};
+pub use spec::{Chart, ChartKind, Charts, GoalSource};
 
 #[cfg(test)]
 pub(crate) mod testing {
@@ -31,6 +31,6 @@ pub(crate) mod testing {
         data.sources.insert(FILE.into(), source.into());
         let labels = TableLabels { amounts_in: "belopp i", rounding: "Avrundningsdifferens" };
         let (figures, _) = Figures::load(&data, &labels).map_err(|d| d.to_string())?;
-        super::Charts::load(&data, &figures).map_err(|d: Diagnostics| d.to_string())
+        super::Charts::load(&data, &figures, None).map_err(|d: Diagnostics| d.to_string())
     }
 }

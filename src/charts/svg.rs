@@ -83,6 +83,7 @@ fn rect(out: &mut String, r: &Rect, fill: &str, stroke: &str) {
 /// ids unique on a page that shows several charts.
 pub fn render(chart: &Chart, style: &Style, labels: &ChartLabels) -> String {
     let l: Layout = layout(chart);
+    let style = &style.for_chart(chart);
     let id = &chart.id;
     let mut out = String::new();
     let _ = write!(

@@ -41,6 +41,8 @@ pub struct TableBlocks<'a> {
     pub row_label: &'a str,
     /// The charts placed in the document, numbered, by id.
     pub charts: &'a HashMap<String, crate::charts::place::PlacedChart>,
+    /// The theme's colour of each goal status.
+    pub status_colours: &'a crate::theme::StatusColours,
 }
 
 /// A link both renderers write in their own syntax.
