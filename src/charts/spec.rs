@@ -822,4 +822,48 @@ tables:
         assert!(errors.contains("the chart id `g` is used twice"), "{errors}");
         assert!(errors.contains("content/data/figurer.yaml:23:"), "located at the chart's line: {errors}");
     }
+
+    /// Goals counted per status and area: one series per status that some
+    /// goal has, the areas as categories, counts as the data table shows them.
+    #[test]
+    fn a_goal_chart_counts_goals_per_status_and_area() {
+        let goals = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/charts/goals.yaml"))
+            .unwrap();
+        let charts = crate::charts::testing::load_with_goals(crate::charts::svg::tests::GOAL_CHART, Some(&goals))
+            .unwrap();
+        let c = &charts.charts[0];
+        assert_eq!(c.categories, ["Navet", "Medarbetarcentrum"]);
+        let series: Vec<(&str, Option<Status>, Vec<String>)> =
+            c.series.iter().map(|s| (s.label.as_str(), s.status, s.texts.clone())).collect();
+        assert_eq!(
+            series,
+            [
+                ("✓ Uppfyllt", Some(Status::Met), vec!["2".to_owned(), "1".to_owned()]),
+                ("(✓) Delvis uppfyllt", Some(Status::Partly), vec!["1".to_owned(), "0".to_owned()]),
+                ("✗ Ej uppfyllt", Some(Status::NotMet), vec!["0".to_owned(), "1".to_owned()]),
+                ("– Ej rapporterat", Some(Status::NotReported), vec!["0".to_owned(), "1".to_owned()]),
+            ]
+        );
+        assert_eq!(c.unit, Unit::Antal);
+    }
+
+    #[test]
+    fn a_goal_chart_names_a_goal_set_that_exists() {
+        let goals = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/charts/goals.yaml"))
+            .unwrap();
+        let errors = crate::charts::testing::load_with_goals(
+            concat!(
+                "charts:\n",
+                "  - {id: a, type: stacked, title: T, source: {goals: mall, by: area}}\n",
+                "  - {id: b, type: stacked, title: T, source: {goals: mal, by: strategic}}\n",
+                "  - {id: c, type: stacked, title: T, source: {goals: mal}, series: [{row: rr.kansli}]}\n",
+            ),
+            Some(&goals),
+        )
+        .unwrap_err();
+        assert!(errors.contains("there is no goal set `mall`: no data file `mall` with `areas:`"), "{errors}");
+        assert!(errors.contains("content/data/figurer.yaml:2:54") && errors.contains("did you mean `mal`?"), "{errors}");
+        assert!(errors.contains("expected one of `area`, found `strategic`"), "{errors}");
+        assert!(errors.contains("from `series:` or from `source:`, not both"), "{errors}");
+    }
 }

@@ -196,7 +196,7 @@ pub fn render(chart: &Chart, style: &Style, labels: &ChartLabels) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::charts::alt::tests::labels;
     use crate::theme::ThemeConfig;
