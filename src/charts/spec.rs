@@ -16,8 +16,8 @@ use crate::figures::Figures;
 use crate::figures::model::{RowSource, Table, Unit};
 use crate::figures::view::shown;
 use crate::format::format_amount;
-use crate::project::{Fields, nearest};
 use crate::goals::{Goals, Status};
+use crate::project::{Fields, nearest};
 use crate::yaml::Node;
 
 /// What a chart of goal fulfilment counts: the project's goals and the
@@ -404,7 +404,8 @@ impl<'a> Reader<'a> {
             outer.diagnostics.push(self.error(set_node, format!("the goal set `{set}` has no goals to count")));
             return Vec::new();
         }
-        let count = |area: &crate::goals::Area, status: Status| area.goals.iter().filter(|g| g.status == status).count();
+        let count =
+            |area: &crate::goals::Area, status: Status| area.goals.iter().filter(|g| g.status == status).count();
         Status::ALL
             .iter()
             .filter(|s| areas.iter().any(|a| count(a, **s) > 0))
@@ -827,10 +828,10 @@ tables:
     /// goal has, the areas as categories, counts as the data table shows them.
     #[test]
     fn a_goal_chart_counts_goals_per_status_and_area() {
-        let goals = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/charts/goals.yaml"))
-            .unwrap();
-        let charts = crate::charts::testing::load_with_goals(crate::charts::svg::tests::GOAL_CHART, Some(&goals))
-            .unwrap();
+        let goals =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/charts/goals.yaml")).unwrap();
+        let charts =
+            crate::charts::testing::load_with_goals(crate::charts::svg::tests::GOAL_CHART, Some(&goals)).unwrap();
         let c = &charts.charts[0];
         assert_eq!(c.categories, ["Navet", "Medarbetarcentrum"]);
         let series: Vec<(&str, Option<Status>, Vec<String>)> =
@@ -849,8 +850,8 @@ tables:
 
     #[test]
     fn a_goal_chart_names_a_goal_set_that_exists() {
-        let goals = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/charts/goals.yaml"))
-            .unwrap();
+        let goals =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/charts/goals.yaml")).unwrap();
         let errors = crate::charts::testing::load_with_goals(
             concat!(
                 "charts:\n",
@@ -862,7 +863,10 @@ tables:
         )
         .unwrap_err();
         assert!(errors.contains("there is no goal set `mall`: no data file `mall` with `areas:`"), "{errors}");
-        assert!(errors.contains("content/data/figurer.yaml:2:54") && errors.contains("did you mean `mal`?"), "{errors}");
+        assert!(
+            errors.contains("content/data/figurer.yaml:2:54") && errors.contains("did you mean `mal`?"),
+            "{errors}"
+        );
         assert!(errors.contains("expected one of `area`, found `strategic`"), "{errors}");
         assert!(errors.contains("from `series:` or from `source:`, not both"), "{errors}");
     }

@@ -36,10 +36,9 @@ impl Style {
     pub fn for_chart(&self, chart: &super::Chart) -> Style {
         let statuses: Option<Vec<_>> = chart.series.iter().map(|s| s.status).collect();
         match statuses {
-            Some(statuses) if !statuses.is_empty() => Style {
-                palette: statuses.into_iter().map(|s| self.status.get(s).to_owned()).collect(),
-                ..self.clone()
-            },
+            Some(statuses) if !statuses.is_empty() => {
+                Style { palette: statuses.into_iter().map(|s| self.status.get(s).to_owned()).collect(), ..self.clone() }
+            }
             _ => self.clone(),
         }
     }

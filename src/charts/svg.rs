@@ -247,8 +247,7 @@ pub(crate) mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), format!("{svg}\n"), "differs from {path}");
     }
 
-    pub const GOAL_CHART: &str =
-        "charts:\n  - {id: goals, type: stacked, horizontal: true, title: Måluppfyllelse, source: {goals: mal, by: area}}\n";
+    pub const GOAL_CHART: &str = "charts:\n  - {id: goals, type: stacked, horizontal: true, title: Måluppfyllelse, source: {goals: mal, by: area}}\n";
 
     #[test]
     fn text_from_the_data_is_escaped() {

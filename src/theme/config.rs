@@ -685,9 +685,14 @@ mod tests {
 
     #[test]
     fn a_too_light_status_colour_is_an_error_at_its_line() {
-        let text = errors("colours:\n  status:\n    uppfyllt: \"#2e7d32\"\n    delvis_uppfyllt: \"#ffd966\"\n    ej_klart: \"#000000\"\n");
+        let text = errors(
+            "colours:\n  status:\n    uppfyllt: \"#2e7d32\"\n    delvis_uppfyllt: \"#ffd966\"\n    ej_klart: \"#000000\"\n",
+        );
         assert!(text.contains("theme.yaml:4:22"), "{text}");
-        assert!(text.contains("the status colour #ffd966 has a contrast of 1.4:1") && text.contains("need 3:1"), "{text}");
+        assert!(
+            text.contains("the status colour #ffd966 has a contrast of 1.4:1") && text.contains("need 3:1"),
+            "{text}"
+        );
         assert!(text.contains("unknown key `ej_klart`"), "{text}");
         let c = ThemeConfig::parse("colours:\n  status:\n    ej_uppfyllt: \"#8b0000\"\n", "t.yaml").unwrap();
         assert_eq!(c.colours.status.get(crate::goals::Status::NotMet), "#8b0000");

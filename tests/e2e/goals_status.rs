@@ -20,7 +20,8 @@ charts:
   - {id: mal, type: stacked, horizontal: true, title: Måluppfyllelse, source: {goals: mal, by: area}}
 ";
 
-const CHAPTER: &str = "# Mål\n\n{{ goals(area=\"hr\") }}\n\n{{ goal_summary() }}\n\n{{ goal_legend() }}\n\n{{ chart(id=\"mal\") }}\n";
+const CHAPTER: &str =
+    "# Mål\n\n{{ goals(area=\"hr\") }}\n\n{{ goal_summary() }}\n\n{{ goal_legend() }}\n\n{{ chart(id=\"mal\") }}\n";
 
 fn goals_project() -> tempfile::TempDir {
     let dir = project(&[("01-mal.md", CHAPTER)]);
