@@ -90,7 +90,10 @@ pub fn build_with(
     let goals = Goals::load(&data, figures.as_ref().ok().map(|(f, _)| &f.computed));
     let people = people::load(&data);
     // Charts point at computed figures, so they are checked once the figures are.
-    let charts = figures.as_ref().ok().map(|(f, _)| crate::charts::Charts::load(&data, f));
+    let charts = figures.as_ref().ok().map(|(f, _)| {
+        let goals = goals.as_ref().ok().map(|goals| crate::charts::GoalSource { goals, labels: &theme.labels });
+        crate::charts::Charts::load(&data, f, goals)
+    });
     let key_figure_labels = crate::figures::key_figures::KeyFigureLabels::new(|key| theme.label(key));
     let spreads = figures
         .as_ref()
@@ -332,6 +335,7 @@ fn render_chapters(
     let blocks = TableBlocks {
         charts: &placed_charts,
         key_figures: &key_figures,
+        status_colours: &theme.config.colours.status,
         views: &figures.views,
         placements: &placements,
         note: theme.label("note"),

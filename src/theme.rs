@@ -11,7 +11,7 @@ use crate::yaml::{self, NodeKind};
 
 mod config;
 
-pub use config::{THEME_ASSETS, ThemeConfig};
+pub use config::{StatusColours, THEME_ASSETS, ThemeConfig};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));

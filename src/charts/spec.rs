@@ -16,8 +16,17 @@ use crate::figures::Figures;
 use crate::figures::model::{RowSource, Table, Unit};
 use crate::figures::view::shown;
 use crate::format::format_amount;
+use crate::goals::{Goals, Status};
 use crate::project::{Fields, nearest};
 use crate::yaml::Node;
+
+/// What a chart of goal fulfilment counts: the project's goals and the
+/// words of their statuses (the series' names).
+#[derive(Clone, Copy)]
+pub struct GoalSource<'a> {
+    pub goals: &'a Goals,
+    pub labels: &'a crate::goals::render::Labels,
+}
 
 /// The kinds of chart. Pie charts are left out on purpose (see the README).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +86,8 @@ pub struct Series {
     pub texts: Vec<String>,
     /// Drawn as a line in a bar-line chart (always in a line chart).
     pub as_line: bool,
+    /// The goal status a series of a goal chart counts: drawn in its colour.
+    pub status: Option<Status>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -119,8 +130,9 @@ impl Charts {
         self.charts.iter().map(|c| c.id.as_str()).collect()
     }
 
-    /// Reads the `charts:` section of every data file against the computed figures.
-    pub fn load(data: &DataFiles, figures: &Figures) -> Result<Charts, Diagnostics> {
+    /// Reads the `charts:` section of every data file against the computed
+    /// figures and goals (`None` when the goals have errors of their own).
+    pub fn load(data: &DataFiles, figures: &Figures, goals: Option<GoalSource>) -> Result<Charts, Diagnostics> {
         let mut diagnostics = Diagnostics::new();
         let mut charts = Charts::default();
         let mut first: BTreeMap<String, Location> = BTreeMap::new();
@@ -128,7 +140,7 @@ impl Charts {
             let Some(list) = node.get("charts") else { continue };
             let file = data.paths.get(stem).cloned().unwrap_or_default();
             let source = data.sources.get(&file).map(String::as_str).unwrap_or_default();
-            let reader = Reader { file: &file, source, figures };
+            let reader = Reader { file: &file, source, figures, data, goals };
             let Some(items) = list.as_seq() else {
                 diagnostics.push(reader.error(list, format!("expected a list of charts, found {}", list.describe())));
                 continue;
@@ -164,6 +176,8 @@ struct Reader<'a> {
     file: &'a str,
     source: &'a str,
     figures: &'a Figures,
+    data: &'a DataFiles,
+    goals: Option<GoalSource<'a>>,
 }
 
 /// A series as read, before its categories are compared with the others'.
@@ -200,8 +214,19 @@ impl<'a> Reader<'a> {
         let horizontal_node = f.optional("horizontal");
         let horizontal = f.boolean(horizontal_node).unwrap_or(false);
         let alt = f.optional("alt").and_then(|n| f.string(Some(n)));
-        let series_node = f.required("series", "[{row: rr.arets_resultat}]");
+        let source_node = f.optional("source");
+        let series_node = match source_node {
+            Some(_) => f.optional("series"),
+            None => f.required("series", "[{row: rr.arets_resultat}]"),
+        };
         let mut read = Vec::new();
+        if let Some(n) = source_node {
+            if series_node.is_some() {
+                f.error(n, "a chart takes its series from `series:` or from `source:`, not both".into(), None);
+            } else {
+                read = self.goal_series(n, &mut f);
+            }
+        }
         if let Some(list) = series_node {
             match list.as_seq() {
                 Some(items) if !items.is_empty() => {
@@ -344,6 +369,64 @@ impl<'a> Reader<'a> {
             format!("expected a chart id made of ASCII letters, digits, `_` or `-`, found {}", node.describe()),
         ));
         None
+    }
+
+    /// `source: {goals: mal, by: area}`: the goals of the goals file `mal`
+    /// counted per status (one series each, in the status's colour) and area
+    /// (the categories). Statuses no goal has are left out.
+    fn goal_series(&self, node: &'a Node, outer: &mut Fields<'a>) -> Vec<ReadSeries> {
+        let Some(mut f) = outer.nested(node, "a source of goals (`goals:` and `by:`)") else { return Vec::new() };
+        let set = f.required("goals", "mal").and_then(|n| f.string(Some(n)).map(|s| (s, n)));
+        if let Some(by) = f.optional("by") {
+            f.one_of(Some(by), &[("area", ())]);
+        }
+        outer.diagnostics.extend(f.finish());
+        let Some((set, set_node)) = set else { return Vec::new() };
+        let Some(source) = self.goals else { return Vec::new() };
+        let sets: Vec<&str> =
+            self.data.files.iter().filter(|(_, n)| n.get("areas").is_some()).map(|(stem, _)| stem.as_str()).collect();
+        if !sets.contains(&set.as_str()) {
+            let hint = match nearest(&set, &sets) {
+                Some(n) => format!("did you mean `{n}`?"),
+                None if sets.is_empty() => "goals are written in a data file with `areas:`".to_owned(),
+                None => format!("the goal sets are: {}", sets.join(", ")),
+            };
+            outer.diagnostics.push(
+                self.error(set_node, format!("there is no goal set `{set}`: no data file `{set}` with `areas:`"))
+                    .with_hint(hint),
+            );
+            return Vec::new();
+        }
+        let file = self.data.paths.get(&set).cloned().unwrap_or_default();
+        let areas: Vec<&crate::goals::Area> =
+            source.goals.areas.iter().filter(|a| a.loc.file == file && !a.goals.is_empty()).collect();
+        if areas.is_empty() {
+            outer.diagnostics.push(self.error(set_node, format!("the goal set `{set}` has no goals to count")));
+            return Vec::new();
+        }
+        let count =
+            |area: &crate::goals::Area, status: Status| area.goals.iter().filter(|g| g.status == status).count();
+        Status::ALL
+            .iter()
+            .filter(|s| areas.iter().any(|a| count(a, **s) > 0))
+            .map(|&status| {
+                let counts: Vec<usize> = areas.iter().map(|a| count(a, status)).collect();
+                ReadSeries {
+                    series: Series {
+                        label: crate::goals::render::status_text(source.labels, status),
+                        values: counts.iter().map(|&n| Some(Decimal::from(n))).collect(),
+                        sources: Vec::new(),
+                        texts: counts.iter().map(usize::to_string).collect(),
+                        as_line: false,
+                        status: Some(status),
+                    },
+                    categories: areas.iter().map(|a| a.title.clone()).collect(),
+                    unit: Unit::Antal,
+                    decimals: 0,
+                    node: node.clone(),
+                }
+            })
+            .collect()
     }
 
     /// One entry of `series:`: `{row: t.r}`, `{column: t[c]}` or `{cells: [t.r[c], …]}`.
@@ -496,6 +579,7 @@ impl<'a> Reader<'a> {
                 sources: chosen.iter().map(|&c| self.cell(t, r, c)).collect(),
                 texts: chosen.iter().map(|&c| self.text(t, r, c)).collect(),
                 as_line: false,
+                status: None,
             },
             categories: chosen.iter().map(|&c| table.columns[c].label.clone()).collect(),
             unit: table.row_unit(r),
@@ -555,6 +639,7 @@ impl<'a> Reader<'a> {
                 sources: chosen.iter().map(|&r| self.cell(t, r, c)).collect(),
                 texts: chosen.iter().map(|&r| self.text(t, r, c)).collect(),
                 as_line: false,
+                status: None,
             },
             categories: chosen.iter().map(|&r| table.rows[r].label.clone()).collect(),
             unit: table.row_unit(chosen[0]),
@@ -632,7 +717,7 @@ impl<'a> Reader<'a> {
             return None;
         }
         Some(ReadSeries {
-            series: Series { label: String::new(), values, sources, texts, as_line: false },
+            series: Series { label: String::new(), values, sources, texts, as_line: false, status: None },
             categories,
             unit: units[0].0,
             decimals,
@@ -737,5 +822,52 @@ tables:
         assert!(errors.contains("a `bar` chart shows one series"), "{errors}");
         assert!(errors.contains("the chart id `g` is used twice"), "{errors}");
         assert!(errors.contains("content/data/figurer.yaml:23:"), "located at the chart's line: {errors}");
+    }
+
+    /// Goals counted per status and area: one series per status that some
+    /// goal has, the areas as categories, counts as the data table shows them.
+    #[test]
+    fn a_goal_chart_counts_goals_per_status_and_area() {
+        let goals =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/charts/goals.yaml")).unwrap();
+        let charts =
+            crate::charts::testing::load_with_goals(crate::charts::svg::tests::GOAL_CHART, Some(&goals)).unwrap();
+        let c = &charts.charts[0];
+        assert_eq!(c.categories, ["Navet", "Medarbetarcentrum"]);
+        let series: Vec<(&str, Option<Status>, Vec<String>)> =
+            c.series.iter().map(|s| (s.label.as_str(), s.status, s.texts.clone())).collect();
+        assert_eq!(
+            series,
+            [
+                ("✓ Uppfyllt", Some(Status::Met), vec!["2".to_owned(), "1".to_owned()]),
+                ("(✓) Delvis uppfyllt", Some(Status::Partly), vec!["1".to_owned(), "0".to_owned()]),
+                ("✗ Ej uppfyllt", Some(Status::NotMet), vec!["0".to_owned(), "1".to_owned()]),
+                ("– Ej rapporterat", Some(Status::NotReported), vec!["0".to_owned(), "1".to_owned()]),
+            ]
+        );
+        assert_eq!(c.unit, Unit::Antal);
+    }
+
+    #[test]
+    fn a_goal_chart_names_a_goal_set_that_exists() {
+        let goals =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/charts/goals.yaml")).unwrap();
+        let errors = crate::charts::testing::load_with_goals(
+            concat!(
+                "charts:\n",
+                "  - {id: a, type: stacked, title: T, source: {goals: mall, by: area}}\n",
+                "  - {id: b, type: stacked, title: T, source: {goals: mal, by: strategic}}\n",
+                "  - {id: c, type: stacked, title: T, source: {goals: mal}, series: [{row: rr.kansli}]}\n",
+            ),
+            Some(&goals),
+        )
+        .unwrap_err();
+        assert!(errors.contains("there is no goal set `mall`: no data file `mall` with `areas:`"), "{errors}");
+        assert!(
+            errors.contains("content/data/figurer.yaml:2:54") && errors.contains("did you mean `mal`?"),
+            "{errors}"
+        );
+        assert!(errors.contains("expected one of `area`, found `strategic`"), "{errors}");
+        assert!(errors.contains("from `series:` or from `source:`, not both"), "{errors}");
     }
 }

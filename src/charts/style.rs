@@ -16,6 +16,8 @@ pub struct Style {
     /// Grid lines.
     pub grid: String,
     pub font: String,
+    /// The colour of each goal status, for the series of a goal chart.
+    pub status: crate::theme::StatusColours,
 }
 
 impl Style {
@@ -25,6 +27,19 @@ impl Style {
             text: config.colours.text.clone(),
             grid: "#d0d0d0".into(),
             font: config.fonts.body.first().cloned().unwrap_or_else(|| "Inter".into()),
+            status: config.colours.status.clone(),
+        }
+    }
+
+    /// The style of one chart: a chart of goal statuses draws each series
+    /// in its status's colour instead of the series colours.
+    pub fn for_chart(&self, chart: &super::Chart) -> Style {
+        let statuses: Option<Vec<_>> = chart.series.iter().map(|s| s.status).collect();
+        match statuses {
+            Some(statuses) if !statuses.is_empty() => {
+                Style { palette: statuses.into_iter().map(|s| self.status.get(s).to_owned()).collect(), ..self.clone() }
+            }
+            _ => self.clone(),
         }
     }
 

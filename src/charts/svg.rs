@@ -83,6 +83,7 @@ fn rect(out: &mut String, r: &Rect, fill: &str, stroke: &str) {
 /// ids unique on a page that shows several charts.
 pub fn render(chart: &Chart, style: &Style, labels: &ChartLabels) -> String {
     let l: Layout = layout(chart);
+    let style = &style.for_chart(chart);
     let id = &chart.id;
     let mut out = String::new();
     let _ = write!(
@@ -195,7 +196,7 @@ pub fn render(chart: &Chart, style: &Style, labels: &ChartLabels) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::charts::alt::tests::labels;
     use crate::theme::ThemeConfig;
@@ -225,6 +226,28 @@ mod tests {
         }
         assert!(differ.is_empty(), "differs from the snapshot: {differ:?}");
     }
+
+    /// Goals counted per status and area, as a stacked horizontal bar in
+    /// the statuses' colours. (Drawing it in the series colours made this fail.)
+    #[test]
+    fn a_goal_chart_matches_its_reviewed_svg() {
+        let goals = std::fs::read_to_string(format!("{DIR}/goals.yaml")).unwrap();
+        let charts = crate::charts::testing::load_with_goals(GOAL_CHART, Some(&goals)).unwrap();
+        let chart = &charts.charts[0];
+        let style = Style::from_theme(&ThemeConfig::default());
+        let svg = render(chart, &style, &labels());
+        for status in [crate::goals::Status::Met, crate::goals::Status::NotMet] {
+            assert!(svg.contains(&format!("fill=\"{}\"", style.status.get(status))), "{svg}");
+        }
+        assert!(!svg.contains(&format!("fill=\"{}\"", style.palette[0])), "{svg}");
+        let path = format!("{DIR}/{}.svg", chart.id);
+        if std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "all" || v.split(',').any(|c| c == "charts")) {
+            std::fs::write(&path, format!("{svg}\n")).unwrap();
+        }
+        assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), format!("{svg}\n"), "differs from {path}");
+    }
+
+    pub const GOAL_CHART: &str = "charts:\n  - {id: goals, type: stacked, horizontal: true, title: Måluppfyllelse, source: {goals: mal, by: area}}\n";
 
     #[test]
     fn text_from_the_data_is_escaped() {

@@ -32,7 +32,8 @@ pub enum Status {
 impl Status {
     pub const ALL: [Status; 5] =
         [Status::Met, Status::Partly, Status::NotMet, Status::NotMeasurable, Status::NotReported];
-    const NAMES: [(&'static str, Status); 5] = [
+    /// The names goals files and the theme's `colours.status` use.
+    pub const NAMES: [(&'static str, Status); 5] = [
         ("uppfyllt", Status::Met),
         ("delvis_uppfyllt", Status::Partly),
         ("ej_uppfyllt", Status::NotMet),

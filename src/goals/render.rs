@@ -43,6 +43,20 @@ pub fn status_text(labels: &Labels, status: Status) -> String {
     format!("{} {}", label(labels, &format!("{key}_symbol")), label(labels, key))
 }
 
+/// The status's symbol and word as Markdown marked with the status
+/// (`[✓ Uppfyllt]{status=uppfyllt}`), so both outputs set the theme's
+/// colour for it as a marker beside them.
+pub fn status_markdown(labels: &Labels, status: Status) -> String {
+    let name = Status::NAMES.iter().find(|(_, s)| *s == status).map(|(n, _)| *n).unwrap_or_default();
+    format!("[{}]{{status={name}}}", escape_markdown(&status_text(labels, status)))
+}
+
+/// A legend of the statuses: each one's marker, symbol and word.
+pub fn status_legend(labels: &Labels) -> String {
+    let items: Vec<String> = Status::ALL.iter().map(|s| status_markdown(labels, *s)).collect();
+    format!("\n{} {}\n\n", escape_markdown(label(labels, "goals_legend")), items.join(", "))
+}
+
 fn target_text(labels: &Labels, kind: &TargetKind, unit: &str) -> String {
     // A no-break space keeps a figure and its unit on one line.
     let amount =
@@ -140,9 +154,17 @@ fn goal_cell(goals: &Goals, goal: &Goal, column: &str) -> Option<String> {
     }
 }
 
-/// The text of a measure's column; `named` when its description already
+/// A measure's column as Markdown; `named` when its description already
 /// stands in the row's first cell.
 fn measure_cell(labels: &Labels, measure: &Measure, column: &str, named: bool) -> String {
+    match column {
+        "status" => status_markdown(labels, measure.status),
+        _ => escape_markdown(&measure_text(labels, measure, column, named)),
+    }
+}
+
+/// The text of a measure's column other than its status.
+fn measure_text(labels: &Labels, measure: &Measure, column: &str, named: bool) -> String {
     match column {
         "target" => {
             let target = measure.target.as_ref().map(|t| target_text(labels, &t.kind, &t.unit)).unwrap_or_default();
@@ -153,24 +175,23 @@ fn measure_cell(labels: &Labels, measure: &Measure, column: &str, named: bool) -
             }
         }
         "outcome" => measure.outcome.as_ref().map(|o| outcome_text(labels, &o.achieved)).unwrap_or_default(),
-        "status" => status_text(labels, measure.status),
         "comment" => comment_text(labels, measure),
         "prognos" => prognos_text(labels, measure),
         _ => String::new(),
     }
 }
 
-/// The rows of one goal: one row when it has at most one measure; otherwise
-/// a row for the goal (with its derived status) and a row per measure.
+/// The rows of one goal, as Markdown cells: one row when it has at most one
+/// measure; otherwise a row for the goal (with its derived status) and a row per measure.
 fn goal_rows(labels: &Labels, goals: &Goals, goal: &Goal, columns: &[String]) -> Vec<Vec<String>> {
     let goal_row = |measure: Option<&Measure>| -> Vec<String> {
         columns
             .iter()
             .map(|c| match (goal_cell(goals, goal, c), measure) {
-                (Some(text), _) => text,
-                (None, _) if c == "status" => status_text(labels, goal.status),
+                (Some(text), _) => escape_markdown(&text),
+                (None, _) if c == "status" => status_markdown(labels, goal.status),
                 (None, _) if c == "prognos" && measure.is_none() => {
-                    goal.prognos_status.map(|s| judged_text(labels, s)).unwrap_or_default()
+                    escape_markdown(&goal.prognos_status.map(|s| judged_text(labels, s)).unwrap_or_default())
                 }
                 (None, Some(m)) => measure_cell(labels, m, c, false),
                 (None, None) => String::new(),
@@ -186,7 +207,7 @@ fn goal_rows(labels: &Labels, goals: &Goals, goal: &Goal, columns: &[String]) ->
             columns
                 .iter()
                 .map(|c| match c.as_str() {
-                    "goal" => format!("{}.{} {}", goal.number, i + 1, m.description).trim_end().to_owned(),
+                    "goal" => escape_markdown(format!("{}.{} {}", goal.number, i + 1, m.description).trim_end()),
                     _ if goal_cell(goals, goal, c).is_some() => String::new(),
                     _ => measure_cell(labels, m, c, true),
                 })
@@ -232,7 +253,7 @@ fn groups<'a>(labels: &Labels, goals: &Goals, area: &'a Area, by: &str) -> Vec<G
 
 /// How one group of goals fared: "Antal mål: 3 (✓ Uppfyllt 2, ✗ Ej uppfyllt 1)".
 fn group_summary(labels: &Labels, goals: &[&Goal], view: View) -> String {
-    let mut text = format!("{} {}", label(labels, "goals_group_count"), goals.len());
+    let mut text = escape_markdown(&format!("{} {}", label(labels, "goals_group_count"), goals.len()));
     let status = |g: &Goal| match view {
         View::Prognos => g.prognos_status,
         _ => Some(g.status),
@@ -242,15 +263,18 @@ fn group_summary(labels: &Labels, goals: &[&Goal], view: View) -> String {
             .iter()
             .filter_map(|s| {
                 let n = goals.iter().filter(|g| status(g) == Some(*s)).count();
-                let name = if view == View::Prognos { judged_text(labels, *s) } else { status_text(labels, *s) };
+                let name = match view {
+                    View::Prognos => escape_markdown(&judged_text(labels, *s)),
+                    _ => status_markdown(labels, *s),
+                };
                 (n > 0).then(|| format!("{name} {n}"))
             })
             .collect();
         if !parts.is_empty() {
-            text.push_str(&format!(" ({})", parts.join(", ")));
+            text.push_str(&format!(" \\({}\\)", parts.join(", ")));
         }
     }
-    escape_markdown(&text)
+    text
 }
 
 /// One table of goals with its caption.
@@ -268,7 +292,6 @@ fn table(labels: &Labels, goals: &Goals, area: &Area, list: &[&Goal], view: View
     out.push_str(&row(&vec!["---".to_owned(); header.len()]));
     for goal in list {
         for cells in goal_rows(labels, goals, goal, columns) {
-            let cells: Vec<String> = cells.iter().map(|c| escape_markdown(c)).collect();
             out.push_str(&row(&cells));
         }
     }
@@ -327,7 +350,7 @@ pub fn summary_table(labels: &Labels, areas: &[&Area]) -> String {
         (0..Status::ALL.len()).filter(|i| !(measurable_only && Status::ALL[*i] == Status::NotMeasurable)).collect();
     let mut header = vec![escape_markdown(label(labels, "area"))];
     for i in &shown {
-        header.push(escape_markdown(&status_text(labels, Status::ALL[*i])));
+        header.push(status_markdown(labels, Status::ALL[*i]));
     }
     header.push(escape_markdown(label(labels, "sum")));
     let scope = match areas {
@@ -509,6 +532,10 @@ pub fn register(
             _ => summary_table(labels, &areas),
         };
         Ok(Value::safe_string(&summary))
+    });
+    let s = shared.clone();
+    tera.register_function("goal_legend", move |_: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        Ok(Value::safe_string(&status_legend(&s.1)))
     });
     let (s, p) = (shared, placed.clone());
     tera.register_function("area", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {

@@ -145,6 +145,14 @@ impl Builder<'_, '_> {
         blocks
     }
 
+    /// The theme's colour of a goal status.
+    fn status_colour(&self, status: crate::goals::Status) -> String {
+        match self.ctx.tables {
+            Some(blocks) => blocks.status_colours.get(status).to_owned(),
+            None => crate::theme::ThemeConfig::default().colours.status.get(status).to_owned(),
+        }
+    }
+
     /// Inline text up to the next block or the end of the enclosing element (not consumed).
     fn plain(&mut self, events: &[Spanned], i: &mut usize) -> Vec<Inline> {
         let mut inlines = Vec::new();
@@ -278,6 +286,11 @@ impl Builder<'_, '_> {
                 Marker::Open(language) => {
                     Inline::Language { language: language.clone(), content: self.phrase(events, i) }
                 }
+                Marker::OpenStatus(status) => Inline::Status {
+                    status: *status,
+                    colour: self.status_colour(*status),
+                    content: self.phrase(events, i),
+                },
                 Marker::Close => return None,
             },
             Event::Text(t) => Inline::Text(super::keep::keep_numbers_together(t)),
@@ -540,7 +553,8 @@ fn text_length(inlines: &[Inline]) -> usize {
             | Inline::Superscript(inner)
             | Inline::Subscript(inner)
             | Inline::Link { content: inner, .. }
-            | Inline::Language { content: inner, .. } => text_length(inner),
+            | Inline::Language { content: inner, .. }
+            | Inline::Status { content: inner, .. } => text_length(inner),
             Inline::Image(image) => image.alt.chars().count(),
             _ => 0,
         })

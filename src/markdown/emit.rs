@@ -71,6 +71,8 @@ pub trait Emitter: Sized {
     fn link(&self, chapter: &Chapter, target: &LinkTarget, title: &str) -> Around;
     /// Around a phrase in another language than the document's.
     fn language(&self, language: &Language) -> Around;
+    /// Around a goal status's symbol and word: a marker in `colour` before them.
+    fn status(&self, colour: &str) -> Around;
     fn code_block(&mut self, lang: &str, text: &str);
     fn rule(&mut self);
     fn table(&mut self, chapter: &Chapter, table: &Table);
@@ -138,6 +140,9 @@ pub fn inlines(e: &mut impl Emitter, chapter: &Chapter, content: &[Inline]) {
             }
             Inline::Language { language, content } => {
                 around_content(e, e.language(language), |e| inlines(e, chapter, content))
+            }
+            Inline::Status { colour, content, .. } => {
+                around_content(e, e.status(colour), |e| inlines(e, chapter, content))
             }
             Inline::FootnoteRef(number) => e.footnote_ref(chapter, *number),
             Inline::Image(image) => e.image(image),

@@ -115,6 +115,19 @@ impl Emitter for Html {
         Around::new(format!("<span lang=\"{}\">", escape_html(&language.tag())), "</span>")
     }
 
+    /// The marker is a graphic beside the symbol and word, hidden from screen
+    /// readers (the word says it all); its fill is an attribute, so it shows
+    /// whatever the site's style sheet says and when printed.
+    fn status(&self, colour: &str) -> Around {
+        Around::new(
+            format!(
+                "<span class=\"goal-status\"><svg class=\"goal-status__marker\" aria-hidden=\"true\" focusable=\"false\" width=\"10\" height=\"10\" viewBox=\"0 0 10 10\"><circle cx=\"5\" cy=\"5\" r=\"5\" fill=\"{}\"/></svg> ",
+                escape_html(colour)
+            ),
+            "</span>",
+        )
+    }
+
     fn code_block(&mut self, lang: &str, text: &str) {
         let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape_html(lang)) };
         self.out.push_str(&format!("<pre><code{class}>{}</code></pre>\n", escape_html(text)));

@@ -52,7 +52,10 @@ impl Language {
 pub enum Marker {
     /// The `[` before a phrase in `language`.
     Open(Language),
-    /// The `]{lang=…}` after it.
+    /// The `[` before a goal status's symbol and word: `[✓ Uppfyllt]{status=uppfyllt}`,
+    /// shown with the status's colour as a marker beside it.
+    OpenStatus(crate::goals::Status),
+    /// The `]{lang=…}` or `]{status=…}` after it.
     Close,
 }
 
@@ -80,11 +83,18 @@ pub struct Problem {
     pub hint: &'static str,
 }
 
-/// One `[`…`]{lang=…}` found: the `[`, the `]{lang=…}` and the language.
+/// One `[`…`]{lang=…}` found: the `[`, the `]{lang=…}` and what it opens.
 struct Phrase {
     open: usize,
     close: Range<usize>,
-    language: Language,
+    marker: Marker,
+}
+
+/// The attribute that closes a phrase.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Attribute {
+    Lang,
+    Status,
 }
 
 /// Finds the phrases marked with a language in `events` (parsed from `body`)
@@ -97,7 +107,7 @@ pub fn mark<'a>(body: &'a str, events: Vec<Spanned<'a>>) -> (Vec<Spanned<'a>>, M
     let mut markers = HashMap::new();
     let mut cuts: Vec<Range<usize>> = Vec::new();
     for phrase in phrases {
-        markers.insert(phrase.open, Marker::Open(phrase.language));
+        markers.insert(phrase.open, phrase.marker);
         markers.insert(phrase.close.start, Marker::Close);
         cuts.push(phrase.open..phrase.open + 1);
         cuts.push(phrase.close);
@@ -121,10 +131,20 @@ fn escaped(body: &str, at: usize) -> bool {
 
 /// The language code after a `]` at `at`: `{lang=en}` → the range of `en` and the byte after `}`.
 fn code_after(body: &str, at: usize) -> Option<(Range<usize>, usize)> {
-    let rest = body.get(at + 1..)?.strip_prefix("{lang=")?;
-    let start = at + 1 + "{lang=".len();
+    attribute_after(body, at).filter(|(a, ..)| *a == Attribute::Lang).map(|(_, code, end)| (code, end))
+}
+
+/// The attribute after a `]` at `at`: `{lang=en}` or `{status=uppfyllt}` → which, the
+/// range of its value and the byte after `}`.
+fn attribute_after(body: &str, at: usize) -> Option<(Attribute, Range<usize>, usize)> {
+    let after = body.get(at + 1..)?;
+    let (attribute, key) = [(Attribute::Lang, "{lang="), (Attribute::Status, "{status=")]
+        .into_iter()
+        .find(|(_, key)| after.starts_with(key))?;
+    let rest = &after[key.len()..];
+    let start = at + 1 + key.len();
     let end = rest.bytes().take(MAX_CODE).position(|b| b == b'}' || b == b'\n')?;
-    (rest.as_bytes()[end] == b'}').then_some((start..start + end, start + end + 1))
+    (rest.as_bytes()[end] == b'}').then_some((attribute, start..start + end, start + end + 1))
 }
 
 /// The phrases in `events`, paired as brackets pair within one element.
@@ -203,18 +223,18 @@ fn find(body: &str, events: &[Spanned<'_>]) -> (Vec<Phrase>, Vec<Problem>) {
                     // `## Om [Science Center]{lang=en}`: the heading's last `]` closes
                     // the phrase its attribute marks.
                     let ends_heading = last_in_heading && i + 1 == text.len();
-                    let closes = match code_after(body, at) {
-                        Some((code, end)) => {
+                    let closes = match attribute_after(body, at) {
+                        Some((attribute, code, end)) => {
                             heading_code.take_if(|_| ends_heading);
-                            Some((code, at..end))
+                            Some((attribute, code, at..end))
                         }
-                        None if ends_heading => heading_code.take().map(|code| (code, at..at + 1)),
+                        None if ends_heading => heading_code.take().map(|code| (Attribute::Lang, code, at..at + 1)),
                         None => None,
                     };
                     if innermost.is_some() {
                         open.pop();
                     }
-                    let Some((code, close)) = closes else { continue };
+                    let Some((attribute, code, close)) = closes else { continue };
                     let Some(open) = innermost else {
                         problems.push(Problem {
                             at: at..at,
@@ -224,8 +244,22 @@ fn find(body: &str, events: &[Spanned<'_>]) -> (Vec<Phrase>, Vec<Problem>) {
                         });
                         continue;
                     };
+                    if attribute == Attribute::Status {
+                        match crate::goals::Status::NAMES.iter().find(|(name, _)| *name == &body[code.clone()]) {
+                            Some((_, status)) => phrases.push(Phrase { open, close, marker: Marker::OpenStatus(*status) }),
+                            None => problems.push(Problem {
+                                message: format!(
+                                    "expected a goal status (uppfyllt, delvis_uppfyllt, ej_uppfyllt, ej_matbart or ej_rapporterat), found `{}`",
+                                    &body[code.clone()]
+                                ),
+                                at: code,
+                                hint: "mark a status as `[✓ Uppfyllt]{status=uppfyllt}`",
+                            }),
+                        }
+                        continue;
+                    }
                     match Language::parse(&body[code.clone()]) {
-                        Some(language) => phrases.push(Phrase { open, close, language }),
+                        Some(language) => phrases.push(Phrase { open, close, marker: Marker::Open(language) }),
                         None => problems.push(Problem {
                             message: format!(
                                 "expected a language code of two or three letters (ISO 639) and an optional region of two (`en`, `sme`, `en-GB`), found `{}`",

@@ -43,6 +43,8 @@ pub struct TableBlocks<'a> {
     pub charts: &'a HashMap<String, crate::charts::place::PlacedChart>,
     /// The key-figure spreads, by id.
     pub key_figures: &'a HashMap<String, model::KeyFigures>,
+    /// The theme's colour of each goal status.
+    pub status_colours: &'a crate::theme::StatusColours,
 }
 
 /// A link both renderers write in their own syntax.

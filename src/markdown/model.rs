@@ -158,6 +158,13 @@ pub enum Inline {
         language: super::language::Language,
         content: Vec<Inline>,
     },
+    /// A goal status's symbol and word, `[✓ Uppfyllt]{status=uppfyllt}`: a
+    /// marker in the status's colour (`#rrggbb`, from the theme) goes before it.
+    Status {
+        status: crate::goals::Status,
+        colour: String,
+        content: Vec<Inline>,
+    },
     /// The number of a footnote in [`Chapter::footnotes`].
     FootnoteRef(usize),
     Image(Image),

@@ -162,6 +162,17 @@ impl Emitter for Out {
         Around::new(format!("#text(lang: \"{}\", region: {region})[", escape_string(&language.lang)), "]")
     }
 
+    /// The marker is an artifact of the tagged PDF: the symbol and word say it all.
+    fn status(&self, colour: &str) -> Around {
+        Around::new(
+            format!(
+                "#pdf.artifact(box(baseline: -0.1em, circle(radius: 0.3em, fill: rgb(\"{}\"))))#h(0.3em)",
+                escape_string(colour)
+            ),
+            "",
+        )
+    }
+
     fn link(&self, chapter: &Chapter, target: &LinkTarget, _title: &str) -> Around {
         Around::new(format!("#link({})[", link_target(target, &chapter.slug)), "]")
     }

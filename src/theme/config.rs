@@ -83,6 +83,44 @@ pub struct Colours {
     pub table_header: Option<String>,
     /// Series colours of charts, each at least 3:1 against the white page.
     pub chart: Vec<String>,
+    /// The marker of each goal status, each at least 3:1 against the white page.
+    pub status: StatusColours,
+}
+
+/// A colour per goal status, keyed as goals files name the statuses. It
+/// colours a marker beside the status's symbol and word; the text stays in
+/// the text colour.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatusColours {
+    pub uppfyllt: String,
+    pub delvis_uppfyllt: String,
+    pub ej_uppfyllt: String,
+    pub ej_matbart: String,
+    pub ej_rapporterat: String,
+}
+
+impl StatusColours {
+    pub fn get(&self, status: crate::goals::Status) -> &str {
+        use crate::goals::Status;
+        match status {
+            Status::Met => &self.uppfyllt,
+            Status::Partly => &self.delvis_uppfyllt,
+            Status::NotMet => &self.ej_uppfyllt,
+            Status::NotMeasurable => &self.ej_matbart,
+            Status::NotReported => &self.ej_rapporterat,
+        }
+    }
+
+    fn slot(&mut self, status: crate::goals::Status) -> &mut String {
+        use crate::goals::Status;
+        match status {
+            Status::Met => &mut self.uppfyllt,
+            Status::Partly => &mut self.delvis_uppfyllt,
+            Status::NotMet => &mut self.ej_uppfyllt,
+            Status::NotMeasurable => &mut self.ej_matbart,
+            Status::NotReported => &mut self.ej_rapporterat,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -152,6 +190,13 @@ impl Default for ThemeConfig {
                 rule: "#8c8c8c".into(),
                 table_header: None,
                 chart: ["#1f4e79", "#b34700", "#3b6e22", "#6f2f9e", "#8a6d00"].map(String::from).to_vec(),
+                status: StatusColours {
+                    uppfyllt: "#2e7d32".into(),
+                    delvis_uppfyllt: "#b06000".into(),
+                    ej_uppfyllt: "#c62828".into(),
+                    ej_matbart: "#8a8a8a".into(),
+                    ej_rapporterat: "#5f5f5f".into(),
+                },
             },
             chapters: ChapterConfig { start: "new-page".into() },
             tables: TableConfig { row_rules: true, landscape: true },
@@ -395,26 +440,41 @@ impl<'a> Reader<'a> {
             if let Some(list) = f.optional("chart") {
                 r.chart_colours(list, &mut colours.chart);
             }
+            if let Some(map) = f.optional("status") {
+                r.section(map, "the colours of goal statuses", |r, m| {
+                    for (name, status) in crate::goals::Status::NAMES {
+                        if let Some(n) = m.optional(name)
+                            && let Some(c) = r.graphic_colour(n, "the status colour")
+                        {
+                            *colours.status.slot(status) = c;
+                        }
+                    }
+                });
+            }
         });
     }
 
-    /// Chart colours: a list, each one standing out from the page (WCAG 1.4.11).
+    /// A colour of a graphic (a chart's series, a status marker): it must
+    /// stand out from the page at 3:1 (WCAG 1.4.11).
+    fn graphic_colour(&mut self, n: &Node, what: &str) -> Option<String> {
+        let c = self.colour(n)?;
+        match crate::charts::style::contrast(&c, crate::charts::style::BACKGROUND) {
+            Some(ratio) if ratio < 3.0 => {
+                self.error(
+                    n,
+                    format!("{what} {c} has a contrast of {ratio:.1}:1 against the white page; graphics need 3:1"),
+                    Some("choose a darker colour".into()),
+                );
+                None
+            }
+            _ => Some(c),
+        }
+    }
+
+    /// Chart colours: a list, each one standing out from the page.
     fn chart_colours(&mut self, list: &Node, slot: &mut Vec<String>) {
         let items = list.as_seq().unwrap_or_default();
-        let mut colours = Vec::new();
-        for n in items {
-            let Some(c) = self.colour(n) else { continue };
-            match crate::charts::style::contrast(&c, crate::charts::style::BACKGROUND) {
-                Some(ratio) if ratio < 3.0 => self.error(
-                    n,
-                    format!(
-                        "the chart colour {c} has a contrast of {ratio:.1}:1 against the white page; charts need 3:1"
-                    ),
-                    Some("choose a darker colour".into()),
-                ),
-                _ => colours.push(c),
-            }
-        }
+        let colours: Vec<String> = items.iter().filter_map(|n| self.graphic_colour(n, "the chart colour")).collect();
         if items.is_empty() {
             self.error(list, format!("expected a list of colours, found {}", list.describe()), None);
         } else if colours.len() == items.len() {
@@ -603,6 +663,40 @@ mod tests {
         ] {
             assert!(text.contains(expected), "{expected:?} missing in\n{text}");
         }
+    }
+
+    /// The default status markers stand out from the page as graphics must
+    /// (3:1); they colour a marker only, so no text colour needs 4.5:1.
+    /// (Setting `delvis_uppfyllt` to `#f0b000` made this fail.)
+    #[test]
+    fn the_default_status_colours_stand_out_from_the_page() {
+        let source =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/theme.yaml")).unwrap();
+        let config = ThemeConfig::parse(&source, "themes/default/theme.yaml").unwrap();
+        let mut seen = Vec::new();
+        for (name, status) in crate::goals::Status::NAMES {
+            let colour = config.colours.status.get(status);
+            let ratio = crate::charts::style::contrast(colour, crate::charts::style::BACKGROUND).unwrap();
+            assert!(ratio >= 3.0, "{name}: {colour} has {ratio:.2}:1 against the page");
+            assert!(!seen.contains(&colour), "{name} shares its colour {colour}");
+            seen.push(colour);
+        }
+    }
+
+    #[test]
+    fn a_too_light_status_colour_is_an_error_at_its_line() {
+        let text = errors(
+            "colours:\n  status:\n    uppfyllt: \"#2e7d32\"\n    delvis_uppfyllt: \"#ffd966\"\n    ej_klart: \"#000000\"\n",
+        );
+        assert!(text.contains("theme.yaml:4:22"), "{text}");
+        assert!(
+            text.contains("the status colour #ffd966 has a contrast of 1.4:1") && text.contains("need 3:1"),
+            "{text}"
+        );
+        assert!(text.contains("unknown key `ej_klart`"), "{text}");
+        let c = ThemeConfig::parse("colours:\n  status:\n    ej_uppfyllt: \"#8b0000\"\n", "t.yaml").unwrap();
+        assert_eq!(c.colours.status.get(crate::goals::Status::NotMet), "#8b0000");
+        assert_eq!(c.colours.status.uppfyllt, ThemeConfig::default().colours.status.uppfyllt);
     }
 
     #[test]

@@ -172,6 +172,10 @@ FOOTNOTES = [
 ]
 
 
+# Charts in the boards' chapters and the goal chart (`--no-charts` leaves them out).
+CHARTS = True
+
+
 def amount(n):
     """An integer written the Swedish way, as in the example: `-50 970`."""
     sign = "-" if n < 0 else ""
@@ -288,6 +292,8 @@ def board_chapter(board, rng, statements_file, footnote_counter):
         f"Resultaträkningen för hela regionen finns i [resultaträkningen]({statements_file}).\n"
     )
     out.append(f"{{{{ table(id=\"{b}_rr\") }}}}\n")
+    if CHARTS:
+        out.append(f"{{{{ chart(id=\"{b}_resultat\") }}}}\n")
     sections = rng.sample(HEADINGS_2[:-1], rng.randint(3, 5))
     for heading in sections:
         out.append(f"## {heading}\n")
@@ -320,6 +326,8 @@ def board_chapter(board, rng, statements_file, footnote_counter):
     out.append("## Verksamheten per kommun\n")
     out.append(paragraph(rng, 3) + "\n")
     out.append(f"{{{{ table(id=\"{b}_kommuner\") }}}}\n")
+    if CHARTS:
+        out.append(f"{{{{ chart(id=\"{b}_kommuner\") }}}}\n")
     out.append("## Framtiden\n")
     out.append(paragraph(rng) + "\n" + paragraph(rng) + "\n")
     return "\n".join(out)
@@ -551,6 +559,23 @@ def municipality_tables(boards, rng):
     return "\n".join(lines)
 
 
+def charts_file(boards):
+    """Two charts per board (its result, a column of its table per kommun) and
+    the goal fulfilment of all boards: charts only point at existing figures."""
+    lines = ["# Diagram över tabellernas siffror. Genererad för prestandamätning.", "charts:"]
+    for b in boards:
+        lines += [
+            f"  - {{id: {b.id}_resultat, type: grouped, title: {quote('Intäkter och nettokostnader, ' + b.title)}, "
+            f"series: [{{row: {b.id}_rr.intakter}}, {{row: {b.id}_rr.nettokostnader}}]}}",
+            f"  - {{id: {b.id}_kommuner, type: bar, horizontal: true, "
+            f"title: {quote(b.categories[0] + ' per kommun 2013, ' + b.title)}, "
+            f"series: [{{column: \"{b.id}_kommuner[k0]\"}}]}}",
+        ]
+    lines.append("  - {id: maluppfyllelse, type: stacked, horizontal: true, title: Måluppfyllelse per nämnd, "
+                 "source: {goals: mal, by: area}}")
+    return "\n".join(lines) + "\n"
+
+
 def goals_file(boards, rng):
     lines = [
         "# Mål och måluppföljning 2013 per nämnd. Genererad för prestandamätning.",
@@ -659,6 +684,10 @@ def common_chapters(boards, rng, files):
     fb.append("## God ekonomisk hushållning\n")
     fb.append(paragraph(rng, 3) + "\n")
     fb.append("{{ goal_summary() }}\n")
+    if CHARTS:
+        fb.append("## Måluppfyllelse\n")
+        fb.append("{{ goal_legend() }}\n")
+        fb.append("{{ chart(id=\"maluppfyllelse\") }}\n")
     chapters["forvaltningsberattelse"] = "\n".join(fb)
 
     rr = [front_matter("klar", "Ekonomidirektör"), "# Resultaträkning\n"]
@@ -727,6 +756,8 @@ def generate(pages, root, seed):
     w.write("content/data/noter.yaml", notes)
     w.write("content/data/statistik.yaml", municipality_tables(boards, rng))
     w.write("content/data/mal.yaml", goals_file(boards, rng))
+    if CHARTS:
+        w.write("content/data/diagram.yaml", charts_file(boards))
     w.write("content/data/nyckeltal.yaml", key_figures(boards, rng))
     return n_boards
 
@@ -736,7 +767,10 @@ def main():
     parser.add_argument("pages", type=int, help="about how many pages the report should have")
     parser.add_argument("dir", help="the project folder to create")
     parser.add_argument("--seed", type=int, default=2013)
+    parser.add_argument("--no-charts", action="store_true", help="leave out the charts (to measure what they cost)")
     args = parser.parse_args()
+    global CHARTS
+    CHARTS = not args.no_charts
     if args.pages < 1:
         parser.error("PAGES must be at least 1")
     if os.path.exists(args.dir) and os.listdir(args.dir):

@@ -23,7 +23,7 @@ fn every_value_in_a_charts_data_table_is_the_figure_it_references() {
     let rounding = theme.label("rounding_difference");
     let table_labels = TableLabels { amounts_in: theme.label("amounts_in"), rounding };
     let (figures, _) = Figures::load(&data, &table_labels).unwrap();
-    let charts = Charts::load(&data, &figures).unwrap();
+    let charts = Charts::load(&data, &figures, None).unwrap();
     let labels = ChartLabels::new(|key| theme.label(key));
     assert!(charts.charts.len() >= 3, "the example has charts");
     let mut compared = 0;

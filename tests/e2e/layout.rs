@@ -72,6 +72,31 @@ pub fn text_runs(root: &Path) -> Vec<(String, Abs)> {
     runs
 }
 
+/// The colour of every solid shape typst laid out in the project's documents.
+pub fn shape_fills(root: &Path) -> Vec<[u8; 3]> {
+    fn collect(frame: &Frame, out: &mut Vec<[u8; 3]>) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(group) => collect(&group.frame, out),
+                FrameItem::Shape(shape, _) => {
+                    if let Some(typst::visualize::Paint::Solid(colour)) = &shape.fill {
+                        let rgb = colour.to_rgb();
+                        out.push([rgb.red, rgb.green, rgb.blue].map(|c| (c * 255.0).round() as u8));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut fills = Vec::new();
+    for (_, document) in laid_out(root) {
+        for page in document.pages() {
+            collect(&page.frame, &mut fills);
+        }
+    }
+    fills
+}
+
 /// A table cell as the grid placed it.
 struct Cell {
     table: usize,

@@ -19,6 +19,7 @@ mod fixtures;
 mod goals_areas;
 mod goals_from_figures;
 mod goals_model;
+mod goals_status;
 mod hardening;
 mod hardening_inputs;
 mod hardening_linear;
