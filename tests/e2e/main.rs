@@ -22,6 +22,7 @@ mod goals_model;
 mod hardening;
 mod hardening_inputs;
 mod hardening_linear;
+mod hardening_typst;
 mod hyphenation;
 mod law_balanskrav;
 mod law_relations;
