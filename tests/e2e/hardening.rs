@@ -3,6 +3,7 @@
 //! costs the last good output. Property tests of the parsers are in
 //! `hardening/properties.rs`.
 
+mod fuzz;
 mod markdown;
 mod properties;
 
