@@ -118,7 +118,7 @@ impl Limits {
 }
 
 /// Watches a typst compile from another thread. Typst cannot be interrupted,
-/// so when it passes a limit the watchdog prints `stopped` and ends the
+/// so when it passes a limit the watchdog prints its error and ends the
 /// process with exit code 1: a build writes its output only after the
 /// compile, so the previous output is left as it was.
 pub struct Watchdog {

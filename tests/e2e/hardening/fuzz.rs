@@ -72,7 +72,7 @@ fn any_text() -> impl Strategy<Value = String> {
 
 // ---------------------------------------------------------------- Markdown
 
-fn check_markdown(body: &String) -> Result<(), TestCaseError> {
+fn check_markdown(body: &str) -> Result<(), TestCaseError> {
     use arsrapport::markdown::{self, ChapterContext, LineIndex};
     let file = "content/chapters/01-a.md";
     let doc = match markdown::parse(body, file, "content/chapters", 0) {
@@ -110,7 +110,7 @@ fn markdown_input() -> impl Strategy<Value = String> {
 
 // ---------------------------------------------------------------- YAML figures
 
-fn check_figures(text: &String) -> Result<(), TestCaseError> {
+fn check_figures(text: &str) -> Result<(), TestCaseError> {
     load_figures(text.as_bytes())
 }
 
@@ -137,7 +137,7 @@ fn template_setup() -> (tera::Tera, tera::Context) {
     (tera, context)
 }
 
-fn check_template(body: &String) -> Result<(), TestCaseError> {
+fn check_template(body: &str) -> Result<(), TestCaseError> {
     thread_local! {
         static SETUP: (tera::Tera, tera::Context) = template_setup();
     }
@@ -185,9 +185,9 @@ fn template_input() -> impl Strategy<Value = String> {
 
 // ---------------------------------------------------------------- SIE
 
-fn check_sie(text: &Vec<u8>) -> Result<(), TestCaseError> {
+fn check_sie(text: &[u8]) -> Result<(), TestCaseError> {
     let shown = "content/ledger/bokforing.se";
-    match arsrapport::ledger::sie::read(text.as_slice(), shown) {
+    match arsrapport::ledger::sie::read(text, shown) {
         Ok((_, warnings)) => {
             prop_assert!(!warnings.has_errors());
             for w in warnings.iter() {
@@ -397,22 +397,22 @@ proptest! {
 
     #[test]
     fn markdown_reader_gives_a_chapter_or_located_errors(body in markdown_input()) {
-        timed(body, check_markdown)?;
+        timed(body, |v: &String| check_markdown(v))?;
     }
 
     #[test]
     fn figures_reader_gives_figures_or_located_errors(text in figures_input()) {
-        timed(text, check_figures)?;
+        timed(text, |v: &String| check_figures(v))?;
     }
 
     #[test]
     fn template_expansion_gives_text_or_errors_in_the_chapter(body in template_input()) {
-        timed(body, check_template)?;
+        timed(body, |v: &String| check_template(v))?;
     }
 
     #[test]
     fn sie_reader_gives_a_ledger_or_located_errors(bytes in sie_input()) {
-        timed(bytes, check_sie)?;
+        timed(bytes, |v: &Vec<u8>| check_sie(v))?;
     }
 
     #[test]
@@ -426,25 +426,25 @@ proptest! {
 #[test]
 #[ignore = "long: FUZZ_SECONDS (default 300)"]
 fn fuzz_markdown_reader() {
-    fuzz_for_a_while("Markdown reader", markdown_input(), check_markdown);
+    fuzz_for_a_while("Markdown reader", markdown_input(), |v: &String| check_markdown(v));
 }
 
 #[test]
 #[ignore = "long: FUZZ_SECONDS (default 300)"]
 fn fuzz_figures_reader() {
-    fuzz_for_a_while("YAML figures reader", figures_input(), check_figures);
+    fuzz_for_a_while("YAML figures reader", figures_input(), |v: &String| check_figures(v));
 }
 
 #[test]
 #[ignore = "long: FUZZ_SECONDS (default 300)"]
 fn fuzz_template_expansion() {
-    fuzz_for_a_while("template expansion", template_input(), check_template);
+    fuzz_for_a_while("template expansion", template_input(), |v: &String| check_template(v));
 }
 
 #[test]
 #[ignore = "long: FUZZ_SECONDS (default 300)"]
 fn fuzz_sie_reader() {
-    fuzz_for_a_while("SIE reader", sie_input(), check_sie);
+    fuzz_for_a_while("SIE reader", sie_input(), |v: &Vec<u8>| check_sie(v));
 }
 
 #[test]
