@@ -1,6 +1,7 @@
 //! The two renderers. Both take the same [`Report`] and chapters and return
 //! files in memory; writing them is the output module's job.
 
+pub mod bounds;
 pub mod html;
 pub mod layout;
 pub mod measure;

@@ -13,6 +13,7 @@ use typst::syntax::DiagSpanKind;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+use super::bounds;
 use super::layout::{self, Caches};
 use super::measure::TableFonts;
 use super::world::ReportWorld;
@@ -20,6 +21,7 @@ use super::{RenderedChapter, Report};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::markdown::typst::escape_string;
 use crate::templates;
+use crate::theme::Origin;
 
 pub struct Pdf {
     pub bytes: Vec<u8>,
@@ -170,8 +172,19 @@ pub fn compile(report: &Report, chapters: &[RenderedChapter], caches: Caches) ->
         world.add_source(&format!("/measures/{}.typ", chapter.slug), module);
     }
 
+    let limits = bounds::Limits::from_env()?;
+    let document = report.config.output_name.clone();
+    let overridden: Vec<String> = theme
+        .files_under("typst/")
+        .filter_map(|(_, file)| match &file.origin {
+            Origin::Project(path) => Some(path.clone()),
+            Origin::BuiltIn => None,
+        })
+        .collect();
     let started = Instant::now();
+    let watchdog = bounds::Watchdog::start(limits, move |passed| bounds::stopped_error(&document, &overridden, passed));
     let warned = layout::layout(&world, caches);
+    drop(watchdog);
     let compile = started.elapsed();
     let mut warnings = Diagnostics::new();
     for w in &warned.warnings {

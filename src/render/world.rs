@@ -11,7 +11,7 @@ use typst::foundations::{Bytes, Datetime, Duration};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
-use typst::{Feature, Library, LibraryExt, World};
+use typst::{Library, World};
 use typst_kit::fonts::FontStore;
 
 pub struct ReportWorld {
@@ -45,11 +45,7 @@ impl ReportWorld {
         }
         store.extend(typst_kit::fonts::embedded());
         Self {
-            // `a11y-extras`: `pdf.header-cell`, with which the theme tags a
-            // table's label column as row headers.
-            library: LazyHash::new(
-                Library::builder().with_features([Feature::A11yExtras].into_iter().collect()).build(),
-            ),
+            library: LazyHash::new(super::bounds::library()),
             fonts: store,
             main: file_id("/report.typ"),
             sources: HashMap::new(),

@@ -1,7 +1,9 @@
 //! Helpers shared by the end-to-end tests.
 
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, ExitStatus, Output, Stdio};
+use std::time::Duration;
 
 pub fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_arsrapport"))
@@ -109,4 +111,46 @@ pub fn with_figures(figures: &str, tables: &[&str]) -> tempfile::TempDir {
 pub fn check(dir: &Path) -> (Option<i32>, String) {
     let (out, _, stderr) = run(bin().arg("check").arg("--root").arg(dir));
     (out.status.code(), stderr)
+}
+
+/// What one `check` cost: CPU time (user and system) and peak resident memory.
+#[derive(Debug, Clone, Copy)]
+pub struct Cost {
+    pub cpu: Duration,
+    pub peak_kib: i64,
+}
+
+/// Runs `command` and reads its cost from the kernel's account of that one process
+/// (`wait4`), so tests running beside it do not count; its stderr goes through
+/// `stderr_path`.
+#[allow(clippy::zombie_processes, reason = "the child is reaped by wait4, which std does not see")]
+pub fn measured(command: &mut Command, stderr_path: &Path) -> (ExitStatus, String, Cost) {
+    let child = command.stdout(Stdio::null()).stderr(std::fs::File::create(stderr_path).unwrap()).spawn().unwrap();
+    // A command still running after a minute is killed: the test should fail, not hang.
+    let pid = child.id() as libc::pid_t;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watchdog = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            for _ in 0..600 {
+                std::thread::sleep(Duration::from_millis(100));
+                if done.load(std::sync::atomic::Ordering::SeqCst) {
+                    return;
+                }
+            }
+            // SAFETY: the child has not been waited for, so `pid` is still ours.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        })
+    };
+    let mut status = 0;
+    // SAFETY: rusage is plain data the kernel fills in; the child is ours and
+    // not waited for elsewhere.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    watchdog.join().unwrap();
+    assert_eq!(waited, pid, "wait4 failed");
+    let time = |t: libc::timeval| Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64);
+    let cost = Cost { cpu: time(usage.ru_utime) + time(usage.ru_stime), peak_kib: usage.ru_maxrss };
+    (ExitStatus::from_raw(status), std::fs::read_to_string(stderr_path).unwrap_or_default(), cost)
 }

@@ -3,62 +3,14 @@
 //! faster than the input (a ratio, not an absolute time, so a loaded machine does not
 //! decide the result), and the memory it adds must stay within a fixed multiple of it.
 
-use std::fs::File;
-use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
-use std::process::{ExitStatus, Stdio};
-use std::time::Duration;
+use std::process::ExitStatus;
 
 use crate::common::*;
 
-/// What one `check` cost: CPU time (user and system) and peak resident memory.
-#[derive(Debug, Clone, Copy)]
-struct Cost {
-    cpu: Duration,
-    peak_kib: i64,
-}
-
-/// Runs `check` on `root` and reads its cost from the kernel's account of that one
-/// process (`wait4`), so tests running beside it do not count.
-#[allow(clippy::zombie_processes, reason = "the child is reaped by wait4, which std does not see")]
+/// Runs `check` on `root`, with what it cost.
 fn measured_check(root: &Path) -> (ExitStatus, String, Cost) {
-    let stderr_path = root.join("stderr.txt");
-    let child = bin()
-        .arg("check")
-        .arg("--root")
-        .arg(root)
-        .stdout(Stdio::null())
-        .stderr(File::create(&stderr_path).unwrap())
-        .spawn()
-        .unwrap();
-    // A check still running after a minute is killed: quadratic work at these sizes
-    // would take many minutes, and the test should fail, not hang.
-    let pid = child.id() as libc::pid_t;
-    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let watchdog = {
-        let done = done.clone();
-        std::thread::spawn(move || {
-            for _ in 0..600 {
-                std::thread::sleep(Duration::from_millis(100));
-                if done.load(std::sync::atomic::Ordering::SeqCst) {
-                    return;
-                }
-            }
-            // SAFETY: the child has not been waited for, so `pid` is still ours.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-        })
-    };
-    let mut status = 0;
-    // SAFETY: rusage is plain data the kernel fills in; the child is ours and
-    // not waited for elsewhere.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    done.store(true, std::sync::atomic::Ordering::SeqCst);
-    watchdog.join().unwrap();
-    assert_eq!(waited, pid, "wait4 failed");
-    let time = |t: libc::timeval| Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64);
-    let cost = Cost { cpu: time(usage.ru_utime) + time(usage.ru_stime), peak_kib: usage.ru_maxrss };
-    (ExitStatus::from_raw(status), std::fs::read_to_string(stderr_path).unwrap_or_default(), cost)
+    measured(bin().arg("check").arg("--root").arg(root), &root.join("stderr.txt"))
 }
 
 /// The base project with `file` holding `text`.

@@ -23,6 +23,7 @@ mod goals_status;
 mod hardening;
 mod hardening_inputs;
 mod hardening_linear;
+mod hardening_typst;
 mod hyphenation;
 mod key_figures;
 mod law_balanskrav;

@@ -136,7 +136,7 @@ fn write_inlines(inlines: &[Inline], out: &mut String, notes: &mut Vec<String>) 
 }
 
 /// A chapter: its title, then the blocks, then the footnote definitions.
-fn chapter() -> impl Strategy<Value = String> {
+pub(super) fn chapter() -> impl Strategy<Value = String> {
     (words(1..4), prop::collection::vec(block(), 0..8)).prop_map(|(title, blocks)| {
         let mut out = format!("# Titel {title}\n\n");
         let mut notes = Vec::new();

@@ -315,7 +315,7 @@ fn render_yaml(y: &Yaml, out: &mut String) {
 }
 
 /// A figures file: the top-level keys in block style, the rest in flow style.
-fn figures_file() -> impl Strategy<Value = String> {
+pub(super) fn figures_file() -> impl Strategy<Value = String> {
     prop::collection::vec((key(), yaml_value()), 1..5).prop_map(|entries| {
         let mut out = String::new();
         for (k, v) in &entries {
@@ -330,7 +330,7 @@ fn figures_file() -> impl Strategy<Value = String> {
 
 /// The base fixture's figures file with lines deleted, repeated or changed:
 /// the mistakes of real editing.
-fn mutated_base() -> impl Strategy<Value = String> {
+pub(super) fn mutated_base() -> impl Strategy<Value = String> {
     let base = std::fs::read_to_string(crate::common::repo().join("tests/fixtures/base/content/data/rakenskaper.yaml"))
         .unwrap();
     edits_of(base)
@@ -338,7 +338,7 @@ fn mutated_base() -> impl Strategy<Value = String> {
 
 /// A text with a few lines deleted, repeated, or with a value, a word or a
 /// piece of text changed.
-fn edits_of(base: String) -> impl Strategy<Value = String> {
+pub(super) fn edits_of(base: String) -> impl Strategy<Value = String> {
     let lines: Vec<String> = base.lines().map(str::to_owned).collect();
     let n = lines.len();
     prop::collection::vec((0..n, 0..5u8, scalar(), 0usize..80), 1..6).prop_map(move |edits| {
@@ -748,7 +748,7 @@ fn data_file_with_a_bad_byte() -> impl Strategy<Value = (Vec<u8>, usize)> {
 
 /// Loads one data file the way a build does, then its figures. Never panics;
 /// fails only with located errors.
-fn load_figures(text: &[u8]) -> Result<(), TestCaseError> {
+pub(super) fn load_figures(text: &[u8]) -> Result<(), TestCaseError> {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("content/data");
     std::fs::create_dir_all(&data).unwrap();
