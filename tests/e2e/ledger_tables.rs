@@ -437,3 +437,41 @@ fn a_period_sums_its_months_from_rows_or_from_psaldo() {
     assert_eq!(results[0], [dec("120.00"), dec("-40.50")]);
     assert_eq!(results[0], results[1]);
 }
+
+/// Without `ledger: {columns: …}`, a year-named column of an interim
+/// document (report.yaml's `period`) covers the document's months of that
+/// year; of an årsredovisning, the whole year. Fails when the column ignores
+/// the document's period.
+#[test]
+fn year_columns_bind_to_the_document_period_by_default() {
+    let sie = "#FLAGGA 0\n#SIETYP 4\n#RAR 0 20130101 20131231\n#KONTO 1930 Bank\n#KONTO 3010 Taxor\n#KONTO 2010 Kapital\n\
+#IB 0 1930 500.00\n#IB 0 2010 -500.00\n\
+#VER A 1 20130210 \"v\"\n{\n#TRANS 3010 {} -100.00\n#TRANS 1930 {} 100.00\n}\n\
+#VER A 2 20130910 \"v\"\n{\n#TRANS 3010 {} -1000.00\n#TRANS 1930 {} 1000.00\n}\n";
+    let figures = "defaults:\n  unit: kr\n  columns: [\"2013\"]\ntables:\n  - id: rr\n    title: RR\n    ledger: content/ledger/p.se\n    rows:\n      - {id: intakter, label: Intäkter, accounts: \"3\"}\n  - id: br\n    title: BR\n    ledger: content/ledger/p.se\n    rows:\n      - {id: kassa, label: Kassa, accounts: \"19\"}\n";
+    let dir = with_figures(figures, &["rr", "br"]);
+    write_file(dir.path(), "content/ledger/p.se", sie);
+    let mut data = DataFiles::load(dir.path()).unwrap();
+    let labels = TableLabels { amounts_in: "belopp i", rounding: "Avrundningsdifferens" };
+    let whole = Figures::load(&data, &labels).unwrap().0;
+    assert_eq!(value(&whole, "rr", "intakter", "2013"), dec("1100.00"));
+    assert_eq!(value(&whole, "br", "kassa", "2013"), dec("1600.00"));
+
+    data.period = Some(arsrapport::ledger::tables::ReportPeriod { first_month: 1, last_month: 4 });
+    let interim = Figures::load(&data, &labels).unwrap().0;
+    assert_eq!(value(&interim, "rr", "intakter", "2013"), dec("100.00"));
+    assert_eq!(value(&interim, "br", "kassa", "2013"), dec("600.00"));
+
+    // The same from report.yaml, through `check`: the figure printed for the
+    // tertial is the period's, not the year's.
+    let claimed = figures.replace("accounts: \"3\"}", "accounts: \"3\", claimed: [100]}");
+    write_file(dir.path(), "content/data/tal.yaml", &claimed);
+    let (code, stderr) = check(dir.path());
+    assert_eq!(code, Some(1), "the årsredovisning sums the whole year: {stderr}");
+    assert!(stderr.contains("but the line's figures is 1"), "{stderr}");
+    let report = std::fs::read_to_string(dir.path().join("content/report.yaml")).unwrap();
+    let report = report.replace("kind: arsredovisning", "kind: tertialrapport");
+    write_file(dir.path(), "content/report.yaml", &format!("{report}period: {{from: 2013-01-01, to: 2013-04-30}}\n"));
+    let (code, stderr) = check(dir.path());
+    assert_eq!(code, Some(0), "{stderr}");
+}
