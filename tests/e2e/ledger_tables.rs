@@ -475,3 +475,94 @@ fn year_columns_bind_to_the_document_period_by_default() {
     let (code, stderr) = check(dir.path());
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+/// Generates the synthetic kommun's SIE file (tests/bench/generate_sie.py)
+/// into `dir`/content/ledger/`name`, with its known answer beside it.
+fn generated_kommun(dir: &std::path::Path, name: &str) -> serde_json::Value {
+    let answer_file = dir.join("answer.json");
+    let sie = dir.join("content/ledger").join(name);
+    std::fs::create_dir_all(sie.parent().unwrap()).unwrap();
+    let out = std::process::Command::new("python3")
+        .arg(crate::common::repo().join("tests/bench/generate_sie.py"))
+        .args(["3000".as_ref(), sie.as_os_str(), "--answer".as_ref(), answer_file.as_os_str()])
+        .output()
+        .expect("python3 runs the SIE generator");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_str(&std::fs::read_to_string(&answer_file).unwrap()).unwrap()
+}
+
+/// The shipped Kommun-Bas mapping: every line it fills from accounts is a
+/// standard line of its role in the law's registry, each class 1–8 account of
+/// the generated kommun lands in exactly one of its lines, and the statements
+/// it sums balance. Fails when a line id is not standard, a group is left out
+/// or mapped twice.
+#[test]
+fn the_default_kommun_bas_mapping_targets_standard_lines_and_covers_each_account_once() {
+    use arsrapport::law::roles::Role;
+    use arsrapport::ledger::mapping::AccountRanges;
+
+    let mapping = arsrapport::ledger::KOMMUN_BAS_MAPPING;
+    let node = arsrapport::yaml::parse(mapping, "rakenskaper.yaml").unwrap();
+    let mut lines = Vec::new();
+    for table in node.get("tables").and_then(|t| t.as_seq()).unwrap() {
+        let role = Role::parse(table.get("role").and_then(|r| r.as_str()).unwrap()).unwrap();
+        assert!(matches!(role, Role::Resultatrakning | Role::Balansrakning));
+        for row in table.get("rows").and_then(|r| r.as_seq()).unwrap() {
+            let id = row.get("id").and_then(|i| i.as_str()).unwrap();
+            // The balance sheet's one helper line: eget kapital before the year's result.
+            if id != "eget_kapital_konton" {
+                assert!(role.standard_line(id).is_some(), "{id} is no standard line of {}", role.name());
+            }
+            if let Some(accounts) = row.get("accounts").and_then(|a| a.as_str()) {
+                let except = row.get("except").and_then(|e| e.as_str()).unwrap_or_default();
+                lines.push((id.to_owned(), AccountRanges::parse(accounts, except).unwrap()));
+            }
+        }
+    }
+    for required in [
+        "verksamhetens_intakter",
+        "verksamhetens_kostnader",
+        "avskrivningar",
+        "skatteintakter",
+        "generella_statsbidrag_och_utjamning",
+        "finansiella_intakter",
+        "finansiella_kostnader",
+        "immateriella_anlaggningstillgangar",
+        "materiella_anlaggningstillgangar",
+        "finansiella_anlaggningstillgangar",
+        "forrad",
+        "fordringar",
+        "kortfristiga_placeringar",
+        "kassa_och_bank",
+        "eget_kapital_konton",
+        "summa_avsattningar",
+        "langfristiga_skulder",
+        "kortfristiga_skulder",
+    ] {
+        assert!(lines.iter().any(|(id, _)| id == required), "{required} has no accounts");
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    generated_kommun(dir.path(), "bokslut.se");
+    let sie = std::fs::read(dir.path().join("content/ledger/bokslut.se")).unwrap();
+    let (ledger, _) = arsrapport::ledger::sie::read(sie.as_slice(), "bokslut.se").unwrap();
+    let classes_1_to_8: Vec<&String> =
+        ledger.accounts.keys().filter(|a| ('1'..='8').contains(&a.chars().next().unwrap())).collect();
+    assert!(classes_1_to_8.len() >= 20, "{classes_1_to_8:?}");
+    for account in classes_1_to_8 {
+        let landing: Vec<&str> = lines.iter().filter(|(_, r)| r.covers(account)).map(|(id, _)| id.as_str()).collect();
+        assert_eq!(landing.len(), 1, "account {account} lands in {landing:?}");
+    }
+
+    let project = with_figures(mapping, &["rr", "br"]);
+    crate::common::copy_dir(dir.path().join("content").as_path(), &project.path().join("content"));
+    let f = load(project.path()).unwrap_or_else(|e| panic!("{e}"));
+    for year in ["2024", "2023"] {
+        assert_eq!(
+            value(&f, "br", "summa_tillgangar", year),
+            value(&f, "br", "summa_eget_kapital_avsattningar_och_skulder", year),
+            "{year}"
+        );
+    }
+    assert_ne!(value(&f, "rr", "arets_resultat", "2024"), Some(rust_decimal::Decimal::ZERO));
+}
