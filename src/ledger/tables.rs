@@ -107,6 +107,30 @@ impl Ledgers {
     }
 }
 
+/// The account ranges the tables and notes of a figures file map from the
+/// ledger at `path` (as written under `ledger:`): each line's, and the
+/// internal accounts. Bad ranges are left to the build to report.
+pub fn ranges_for(node: &Node, path: &str) -> Vec<AccountRanges> {
+    let mut found = Vec::new();
+    let text = |n: Option<&Node>| n.and_then(Node::as_str).unwrap_or_default().to_owned();
+    for key in ["tables", "notes"] {
+        for item in node.get(key).and_then(Node::as_seq).unwrap_or_default() {
+            let Some(binding) = item.get("ledger") else { continue };
+            let file = binding.as_str().map(str::to_owned).unwrap_or_else(|| text(binding.get("file")));
+            if file.trim() != path {
+                continue;
+            }
+            found.extend(AccountRanges::parse(&text(binding.get("internal")), "").ok());
+            for row in item.get("rows").and_then(Node::as_seq).unwrap_or_default() {
+                if let Some(accounts) = row.get("accounts") {
+                    found.extend(AccountRanges::parse(&text(Some(accounts)), &text(row.get("except"))).ok());
+                }
+            }
+        }
+    }
+    found
+}
+
 /// Fills the lines with `accounts:` of the tables and notes of one figures
 /// file whose table has `ledger:`, and checks that every account lands in
 /// exactly one line.
