@@ -26,15 +26,17 @@ pub fn run(file: &Path, verbose: bool, root: Option<&Path>) -> ExitCode {
             }
             report(&warnings);
             print!("{}", describe(&ledger, verbose));
-            let root = root.map(Path::to_path_buf).or_else(|| {
-                std::env::current_dir().ok().and_then(|d| crate::project::find_root(&d))
-            });
+            let root = root
+                .map(Path::to_path_buf)
+                .or_else(|| std::env::current_dir().ok().and_then(|d| crate::project::find_root(&d)));
             match root {
                 Some(root) => match unmapped(&ledger, file, &root) {
                     Ok(text) => print!("{text}"),
                     Err(d) => return fail(&d, "cannot read the project's figures"),
                 },
-                None => println!("\nNo project here (content/report.yaml): run inside one, or give --root, to see the accounts its tables leave unmapped."),
+                None => println!(
+                    "\nNo project here (content/report.yaml): run inside one, or give --root, to see the accounts its tables leave unmapped."
+                ),
             }
             ExitCode::SUCCESS
         }
@@ -49,7 +51,8 @@ fn unmapped(ledger: &Ledger, file: &Path, root: &Path) -> Result<String, Diagnos
     let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let (file, root) = (canonical(file), canonical(root));
     let Ok(relative) = file.strip_prefix(&root) else {
-        let _ = writeln!(out, "\nThe file lies outside the project {}; no table of it can read the file.", root.display());
+        let _ =
+            writeln!(out, "\nThe file lies outside the project {}; no table of it can read the file.", root.display());
         return Ok(out);
     };
     let relative = relative.to_string_lossy().replace('\\', "/");
