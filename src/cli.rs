@@ -82,6 +82,9 @@ enum Command {
         /// Also list accounts without balances and the posts skipped.
         #[arg(long)]
         verbose: bool,
+        /// The project whose tables map the file (content/report.yaml). Default: found from the current folder upwards.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
     },
 }
 
@@ -140,6 +143,6 @@ pub fn run() -> ExitCode {
         Command::Check { args, options } => cmd::build::run(&args, options, cmd::build::Mode::Check),
         Command::Serve { args, port, host, verbose } => cmd::serve::run(&args, host, port, verbose),
         Command::Status { args } => cmd::status::run(&args),
-        Command::Ledger { file, verbose } => cmd::ledger::run(&file, verbose),
+        Command::Ledger { file, verbose, root } => cmd::ledger::run(&file, verbose, root.as_deref()),
     }
 }

@@ -21,6 +21,9 @@ pub struct DataFiles {
     pub sources: BTreeMap<String, String>,
     /// The project folder, which ledger files are named relative to.
     pub root: PathBuf,
+    /// The months an interim document reports on: its ledger-fed columns
+    /// named like a year cover these months of that year.
+    pub period: Option<crate::ledger::tables::ReportPeriod>,
 }
 
 impl DataFiles {

@@ -2,6 +2,7 @@
 //! figures in chapters → parse Markdown once → render PDF and HTML in
 //! parallel. Every stage collects all its problems before the build stops.
 
+use crate::ledger::tables::ReportPeriod;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -70,7 +71,11 @@ pub fn build_with(
     let mut timer = Timer { last: Instant::now(), phases: Vec::new() };
 
     let theme = Theme::load(&project.root, &config.theme, &config.language);
-    let data = DataFiles::load(&project.root);
+    let data = DataFiles::load(&project.root).map(|mut data| {
+        data.period =
+            config.period.as_ref().map(|p| ReportPeriod { first_month: p.first_month, last_month: p.last_month });
+        data
+    });
     let chapters = content::load_chapters(&project.root, &config.chapters_dir);
     let (theme, data, chapters) = match (theme, data, chapters) {
         (Ok(t), Ok(d), Ok(c)) => (t, d, c),

@@ -10,19 +10,90 @@ use std::process::ExitCode;
 use rust_decimal::Decimal;
 
 use super::{count, fail, report};
+use crate::diagnostics::Diagnostics;
 use crate::format::format_amount;
 use crate::ledger::{self, AccountKind, Ledger};
 
-pub fn run(file: &Path, verbose: bool) -> ExitCode {
+/// Describes the file; inside a project (or with `--root`) also lists the
+/// accounts its tables leave unmapped. The file's consistency (Σ result =
+/// årets resultat, IB 0 = UB −1, a balancing balance sheet) is warned about.
+pub fn run(file: &Path, verbose: bool, root: Option<&Path>) -> ExitCode {
     let shown = file.to_string_lossy().replace('\\', "/");
     match ledger::read_file(file, &shown) {
-        Ok((ledger, warnings)) => {
+        Ok((ledger, mut warnings)) => {
+            for problem in ledger::consistency::check(&ledger) {
+                warnings.push(problem);
+            }
             report(&warnings);
             print!("{}", describe(&ledger, verbose));
+            let root = root
+                .map(Path::to_path_buf)
+                .or_else(|| std::env::current_dir().ok().and_then(|d| crate::project::find_root(&d)));
+            match root {
+                Some(root) => match unmapped(&ledger, file, &root) {
+                    Ok(text) => print!("{text}"),
+                    Err(d) => return fail(&d, "cannot read the project's figures"),
+                },
+                None => println!(
+                    "\nNo project here (content/report.yaml): run inside one, or give --root, to see the accounts its tables leave unmapped."
+                ),
+            }
             ExitCode::SUCCESS
         }
         Err(d) => fail(&d, "cannot read the ledger"),
     }
+}
+
+/// The accounts with a balance in year 0 that no table of the project at
+/// `root` reading this file maps (nor declares internal).
+fn unmapped(ledger: &Ledger, file: &Path, root: &Path) -> Result<String, Diagnostics> {
+    let mut out = String::new();
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (file, root) = (canonical(file), canonical(root));
+    let Ok(relative) = file.strip_prefix(&root) else {
+        let _ =
+            writeln!(out, "\nThe file lies outside the project {}; no table of it can read the file.", root.display());
+        return Ok(out);
+    };
+    let relative = relative.to_string_lossy().replace('\\', "/");
+    let data = crate::data::DataFiles::load(&root)?;
+    let ranges: Vec<_> = data
+        .files
+        .values()
+        .filter(|node| crate::figures::model::is_figures_file(node))
+        .flat_map(|node| ledger::tables::ranges_for(node, &relative))
+        .collect();
+    if ranges.is_empty() {
+        let _ = writeln!(out, "\nNo table of the project reads {relative} (`ledger: {relative}`).");
+        return Ok(out);
+    }
+    let mut rows = Vec::new();
+    for account in ledger::mapping::accounts(ledger) {
+        let balance = ledger::mapping::balance(ledger, account, 0);
+        if balance.is_zero() || ranges.iter().any(|r| r.covers(account)) {
+            continue;
+        }
+        let known = ledger.accounts.get(account.as_str());
+        rows.push([
+            account.clone(),
+            known.map_or_else(|| "(no #KONTO)".to_owned(), |a| a.name.clone()),
+            amount(Some(balance)),
+            known.map_or_else(String::new, |a| format!("{}:{}", ledger.file, a.line)),
+        ]);
+    }
+    if rows.is_empty() {
+        let _ = writeln!(out, "\nEvery account with a balance in year 0 is mapped by the project's tables.");
+    } else {
+        let _ = writeln!(
+            out,
+            "\n{} with a balance in year 0 that no table of the project maps:",
+            count(rows.len(), "account", "accounts")
+        );
+        for [number, name, balance, line] in rows {
+            let _ = writeln!(out, "  {number:<8} {name:<36} {balance:>20}  {line}");
+        }
+    }
+    Ok(out)
 }
 
 /// Whether an account's year is told by `#RES` (result accounts) rather than

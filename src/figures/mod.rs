@@ -37,7 +37,7 @@ impl Figures {
         let mut tables = Vec::new();
         let mut notes = Vec::new();
         let mut checks = Vec::new();
-        let mut ledgers = crate::ledger::tables::Ledgers::new(&data.root);
+        let mut ledgers = crate::ledger::tables::Ledgers::new(&data.root, data.period);
         for (stem, node) in &data.files {
             if !model::is_figures_file(node) {
                 continue;

@@ -60,6 +60,24 @@ pub fn decode_into(bytes: &[u8], encoding: Encoding, out: &mut String) {
     }
 }
 
+/// Appends `text` encoded back as `encoding` to `out`, as the file held it;
+/// a character the encoding cannot hold (U+FFFD for unreadable bytes) becomes `?`.
+pub fn encode_into(text: &str, encoding: Encoding, out: &mut Vec<u8>) {
+    if encoding == Encoding::Utf8 || text.is_ascii() {
+        out.extend_from_slice(text.as_bytes());
+        return;
+    }
+    out.extend(text.chars().map(|c| {
+        let high = |table: &[char]| table.iter().position(|&t| t == c).map(|i| (i + 0x80) as u8);
+        match encoding {
+            _ if c.is_ascii() => Some(c as u8),
+            Encoding::Cp437 => high(&CP437_HIGH),
+            _ => high(&WINDOWS_1252_C1).or_else(|| u8::try_from(u32::from(c)).ok().filter(|&b| b >= 0xA0)),
+        }
+        .unwrap_or(b'?')
+    }));
+}
+
 /// The encoding a line with bytes above 0x7F is most likely in: UTF-8 if it
 /// is valid UTF-8 (code page 437 text almost never is), Windows-1252 if every
 /// such byte is a Latin letter there (in code page 437 they are box-drawing and
@@ -99,6 +117,16 @@ mod tests {
             decoded(b"#KONTO 1930 \"F\x94retagskonto \x86\x84\x94 \x8f\x8e\x99\"", Encoding::Cp437),
             "#KONTO 1930 \"Företagskonto åäö ÅÄÖ\""
         );
+    }
+
+    #[test]
+    fn decoded_text_encodes_back_to_its_bytes() {
+        let all: Vec<u8> = (0x20..=0xFF).filter(|&b| b != 0x7F).collect();
+        for encoding in [Encoding::Cp437, Encoding::Windows1252] {
+            let mut back = Vec::new();
+            encode_into(&decoded(&all, encoding), encoding, &mut back);
+            assert_eq!(back, all, "{}", encoding.name());
+        }
     }
 
     #[test]

@@ -9,6 +9,10 @@ pub mod mapping;
 pub mod sie;
 pub mod tables;
 
+/// The default mapping of Kommun-Bas account groups to the standard lines of
+/// the resultaträkning and balansräkning: a figures file users copy and adapt.
+pub const KOMMUN_BAS_MAPPING: &str = include_str!("kommun-bas/rakenskaper.yaml");
+
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 

@@ -158,6 +158,10 @@ struct Reader {
     voucher: Option<Voucher>,
     /// The last `#RTRANS`, while its repetition as `#TRANS` may follow.
     last_added_row: Option<RowKey>,
+    /// The CRC-32 running from an opening `#KSUMMA`, and that post's line.
+    checksum: Option<(crc32fast::Hasher, usize)>,
+    /// A field encoded back to the file's bytes, for the checksum.
+    field_bytes: Vec<u8>,
 }
 
 impl Reader {
@@ -174,6 +178,8 @@ impl Reader {
             format_line: None,
             voucher: None,
             last_added_row: None,
+            checksum: None,
+            field_bytes: Vec::new(),
         }
     }
 
@@ -273,6 +279,9 @@ impl Reader {
         };
         let label = label.to_ascii_uppercase();
         let column = *column;
+        if label != "#KSUMMA" {
+            self.add_to_checksum(&fields);
+        }
         if label != "#RTRANS" && label != "#TRANS" {
             self.last_added_row = None;
         }
@@ -487,9 +496,7 @@ impl Reader {
                 }
             }
             "#VER" => self.voucher_head(fields),
-            "#KSUMMA" => {
-                self.ledger.checksum = args.optional(1).map(|(t, _)| t);
-            }
+            "#KSUMMA" => self.checksum_post(fields),
             _ if IGNORED_POSTS.contains(&label) => {}
             _ if label.starts_with('#') => {
                 let line = self.number;
@@ -504,6 +511,56 @@ impl Reader {
                 };
                 self.error_at(column, format!("expected a post label such as `#KONTO`, found `{found}`"), "");
             }
+        }
+    }
+
+    /// Adds a post's fields to the running checksum. SIE 4B §#KSUMMA: the
+    /// CRC-32 covers the fields' characters as the file holds them, label
+    /// included; not the spaces and tabs between fields, the quotes around
+    /// them, the braces of object lists and vouchers, nor the line ends.
+    fn add_to_checksum(&mut self, fields: &[Field]) {
+        let Some((hasher, _)) = &mut self.checksum else { return };
+        let bytes = &mut self.field_bytes;
+        bytes.clear();
+        for field in fields {
+            match field {
+                Field::Text { text, .. } => encoding::encode_into(text, self.encoding, bytes),
+                Field::List { items, .. } => {
+                    for (item, _) in items {
+                        encoding::encode_into(item, self.encoding, bytes);
+                    }
+                }
+            }
+        }
+        hasher.update(bytes);
+    }
+
+    /// An opening `#KSUMMA` starts the checksum; the closing one carries the
+    /// value it must come to.
+    fn checksum_post(&mut self, fields: &[Field]) {
+        let Some((hasher, opened)) = self.checksum.take() else {
+            match fields.get(1) {
+                None => self.checksum = Some((crc32fast::Hasher::new(), self.number)),
+                Some(value) => self.error_at(
+                    value.column(),
+                    "this `#KSUMMA` closes a checksum that no `#KSUMMA` opened: expected `#KSUMMA` without a value before the posts it covers".into(),
+                    "",
+                ),
+            }
+            return;
+        };
+        let computed = hasher.finalize();
+        let mut args = Args { reader: self, fields, label: "#KSUMMA" };
+        let Some((text, column)) = args.text(1, "the checksum") else { return };
+        self.ledger.checksum = Some(text.clone());
+        match text.parse::<u32>() {
+            Ok(stated) if stated == computed => {}
+            Ok(_) => self.error_at(
+                column,
+                format!("the file's checksum does not match its content: `#KSUMMA` states {text}, the posts since line {opened} come to {computed}"),
+                "the file was changed or damaged after the finance system wrote it; export it again, or, if it was corrected by hand on purpose, remove both `#KSUMMA` lines",
+            ),
+            Err(_) => self.error_at(column, format!("expected the checksum as a whole number, found `{text}`"), ""),
         }
     }
 
@@ -624,6 +681,15 @@ impl Reader {
             .with_hint("the file may be cut short; export it again");
             d.source_line = Some(v.source);
             self.problems.push(d);
+        }
+        if let Some((_, line)) = self.checksum.take() {
+            self.problems.push(
+                Diagnostic::error(
+                    Some(Location::new(&self.ledger.file, line, 1)),
+                    "the file ends before the `#KSUMMA` closing the checksum this one opens",
+                )
+                .with_hint("the file may be cut short; export it again"),
+            );
         }
         if self.number == 0 {
             self.problems.push(Diagnostic::error(Some(Location::file(&self.ledger.file)), "the ledger file is empty"));

@@ -38,9 +38,19 @@ use crate::figures::model::{Amount, FileFigures, RowSource, Table};
 use crate::project::Fields;
 use crate::yaml::Node;
 
+/// The months of the year an interim document (delårsrapport,
+/// tertialrapport) reports on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportPeriod {
+    pub first_month: u32,
+    pub last_month: u32,
+}
+
 /// The ledger files a build reads, each read once however many tables use it.
 pub struct Ledgers {
     root: PathBuf,
+    /// An interim document's months, which year-named columns cover.
+    period: Option<ReportPeriod>,
     /// Path as written → the ledger, or `None` when it could not be read (said once).
     read: HashMap<String, Option<Ledger>>,
     /// Warnings of the reader (an encoding other than the one declared).
@@ -48,8 +58,8 @@ pub struct Ledgers {
 }
 
 impl Ledgers {
-    pub fn new(root: &Path) -> Self {
-        Ledgers { root: root.to_path_buf(), read: HashMap::new(), warnings: Diagnostics::new() }
+    pub fn new(root: &Path, period: Option<ReportPeriod>) -> Self {
+        Ledgers { root: root.to_path_buf(), period, read: HashMap::new(), warnings: Diagnostics::new() }
     }
 
     /// The ledger at `path` (relative to the project), read on first use.
@@ -95,6 +105,30 @@ impl Ledgers {
             }
         }
     }
+}
+
+/// The account ranges the tables and notes of a figures file map from the
+/// ledger at `path` (as written under `ledger:`): each line's, and the
+/// internal accounts. Bad ranges are left to the build to report.
+pub fn ranges_for(node: &Node, path: &str) -> Vec<AccountRanges> {
+    let mut found = Vec::new();
+    let text = |n: Option<&Node>| n.and_then(Node::as_str).unwrap_or_default().to_owned();
+    for key in ["tables", "notes"] {
+        for item in node.get(key).and_then(Node::as_seq).unwrap_or_default() {
+            let Some(binding) = item.get("ledger") else { continue };
+            let file = binding.as_str().map(str::to_owned).unwrap_or_else(|| text(binding.get("file")));
+            if file.trim() != path {
+                continue;
+            }
+            found.extend(AccountRanges::parse(&text(binding.get("internal")), "").ok());
+            for row in item.get("rows").and_then(Node::as_seq).unwrap_or_default() {
+                if let Some(accounts) = row.get("accounts") {
+                    found.extend(AccountRanges::parse(&text(Some(accounts)), &text(row.get("except"))).ok());
+                }
+            }
+        }
+    }
+    found
 }
 
 /// Fills the lines with `accounts:` of the tables and notes of one figures
@@ -246,12 +280,14 @@ fn parse_column_source(text: &str, ledger: &Ledger) -> Result<ColumnSource, Stri
 }
 
 /// What each typed column holds, in the order of the typed values: as bound
-/// under `columns:`, else the year that ends in the column's id; `None` for a
-/// column typed on the lines.
+/// under `columns:`, else the year that ends in the column's id (in an interim
+/// document, the document's months of that year); `None` for a column typed
+/// on the lines.
 fn column_sources(
     table: &Table,
     binding: &Binding,
     ledger: &Ledger,
+    period: Option<ReportPeriod>,
     context: &Context,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Option<ColumnSource>> {
@@ -295,7 +331,15 @@ fn column_sources(
                         .with_source(context.source),
                     );
                 }
-                ending.map(|y| ColumnSource::Year(y.index))
+                ending.map(|y| match period {
+                    // The months are the document's; the year is the column's.
+                    Some(p) => ColumnSource::Period {
+                        year: y.index,
+                        from: u32::from(y.end.year) * 100 + p.first_month,
+                        to: u32::from(y.end.year) * 100 + p.last_month,
+                    },
+                    None => ColumnSource::Year(y.index),
+                })
             }
             None => None,
         };
@@ -453,8 +497,9 @@ fn fill_table(
 ) {
     let Some(binding) = parse_binding(binding, context, diagnostics) else { return };
     let at = binding.path_node.location(context.file);
+    let period = ledgers.period;
     let Some(ledger) = ledgers.get(&binding.path, at, context.source, diagnostics) else { return };
-    let sources = column_sources(table, &binding, ledger, context, diagnostics);
+    let sources = column_sources(table, &binding, ledger, period, context, diagnostics);
     let sums = Sums::new(ledger);
     let all_accounts: Vec<&String> =
         mapping::accounts(ledger).into_iter().filter(|a| !binding.internal.covers(a)).collect();

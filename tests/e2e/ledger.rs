@@ -282,3 +282,32 @@ fn real_files_are_checked_for_balance() {
     assert_eq!(problems.len(), 5, "{problems:#?}");
     assert_eq!(problems[0], "the opening balances (#IB) of 2016 do not balance: they sum to \u{2212}15 209 719,54");
 }
+
+/// Inside a project, `ledger` lists the accounts with a balance that the
+/// project's ledger-fed tables leave unmapped (number, #KONTO name, balance,
+/// SIE line) and warns about the file's consistency (here: year 0 does not
+/// open where year −1 closed). Fails when the listing or the checks are missing.
+#[test]
+fn the_ledger_command_lists_unmapped_accounts_of_the_project() {
+    use crate::ledger_tables::{FIGURES, SIE};
+    let figures = FIGURES.replace("accounts: \"30-36\"", "accounts: \"30-34\"");
+    let dir = with_figures(&figures, &["rr", "br"]);
+    let sie = SIE.replace("#IB 0 1930 700000.00", "#IB 0 1930 700001.00");
+    write_file(dir.path(), "content/ledger/bokslut-2024.se", &sie);
+    let file = dir.path().join("content/ledger/bokslut-2024.se");
+    let (out, stdout, stderr) = run(bin().arg("ledger").arg(&file).arg("--root").arg(dir.path()));
+    assert!(out.status.success(), "{stderr}");
+    let stdout = stdout.replace('\u{a0}', " ");
+    assert!(stdout.contains("1 account with a balance in year 0 that no table of the project maps:"), "{stdout}");
+    let row = stdout.lines().find(|l| l.trim_start().starts_with("3510 ")).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        row.contains("Hyror") && row.contains("\u{2212}100 000,00") && row.ends_with("bokslut-2024.se:14"),
+        "{row}"
+    );
+    assert!(stderr.contains("1930"), "the opening balance differs from last year's closing: {stderr}");
+
+    // All mapped: said so.
+    write_file(dir.path(), "content/data/tal.yaml", FIGURES);
+    let (_, stdout, _) = run(bin().arg("ledger").arg(&file).arg("--root").arg(dir.path()));
+    assert!(stdout.contains("Every account with a balance in year 0 is mapped"), "{stdout}");
+}

@@ -437,3 +437,132 @@ fn a_period_sums_its_months_from_rows_or_from_psaldo() {
     assert_eq!(results[0], [dec("120.00"), dec("-40.50")]);
     assert_eq!(results[0], results[1]);
 }
+
+/// Without `ledger: {columns: …}`, a year-named column of an interim
+/// document (report.yaml's `period`) covers the document's months of that
+/// year; of an årsredovisning, the whole year. Fails when the column ignores
+/// the document's period.
+#[test]
+fn year_columns_bind_to_the_document_period_by_default() {
+    let sie = "#FLAGGA 0\n#SIETYP 4\n#RAR 0 20130101 20131231\n#KONTO 1930 Bank\n#KONTO 3010 Taxor\n#KONTO 2010 Kapital\n\
+#IB 0 1930 500.00\n#IB 0 2010 -500.00\n\
+#VER A 1 20130210 \"v\"\n{\n#TRANS 3010 {} -100.00\n#TRANS 1930 {} 100.00\n}\n\
+#VER A 2 20130910 \"v\"\n{\n#TRANS 3010 {} -1000.00\n#TRANS 1930 {} 1000.00\n}\n";
+    let figures = "defaults:\n  unit: kr\n  columns: [\"2013\"]\ntables:\n  - id: rr\n    title: RR\n    ledger: content/ledger/p.se\n    rows:\n      - {id: intakter, label: Intäkter, accounts: \"3\"}\n  - id: br\n    title: BR\n    ledger: content/ledger/p.se\n    rows:\n      - {id: kassa, label: Kassa, accounts: \"19\"}\n";
+    let dir = with_figures(figures, &["rr", "br"]);
+    write_file(dir.path(), "content/ledger/p.se", sie);
+    let mut data = DataFiles::load(dir.path()).unwrap();
+    let labels = TableLabels { amounts_in: "belopp i", rounding: "Avrundningsdifferens" };
+    let whole = Figures::load(&data, &labels).unwrap().0;
+    assert_eq!(value(&whole, "rr", "intakter", "2013"), dec("1100.00"));
+    assert_eq!(value(&whole, "br", "kassa", "2013"), dec("1600.00"));
+
+    data.period = Some(arsrapport::ledger::tables::ReportPeriod { first_month: 1, last_month: 4 });
+    let interim = Figures::load(&data, &labels).unwrap().0;
+    assert_eq!(value(&interim, "rr", "intakter", "2013"), dec("100.00"));
+    assert_eq!(value(&interim, "br", "kassa", "2013"), dec("600.00"));
+
+    // The same from report.yaml, through `check`: the figure printed for the
+    // tertial is the period's, not the year's.
+    let claimed = figures.replace("accounts: \"3\"}", "accounts: \"3\", claimed: [100]}");
+    write_file(dir.path(), "content/data/tal.yaml", &claimed);
+    let (code, stderr) = check(dir.path());
+    assert_eq!(code, Some(1), "the årsredovisning sums the whole year: {stderr}");
+    assert!(stderr.contains("but the line's figures is 1"), "{stderr}");
+    let report = std::fs::read_to_string(dir.path().join("content/report.yaml")).unwrap();
+    let report = report.replace("kind: arsredovisning", "kind: tertialrapport");
+    write_file(dir.path(), "content/report.yaml", &format!("{report}period: {{from: 2013-01-01, to: 2013-04-30}}\n"));
+    let (code, stderr) = check(dir.path());
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+/// Generates the synthetic kommun's SIE file (tests/bench/generate_sie.py)
+/// into `dir`/content/ledger/`name`, with its known answer beside it.
+fn generated_kommun(dir: &std::path::Path, name: &str) -> serde_json::Value {
+    let answer_file = dir.join("answer.json");
+    let sie = dir.join("content/ledger").join(name);
+    std::fs::create_dir_all(sie.parent().unwrap()).unwrap();
+    let out = std::process::Command::new("python3")
+        .arg(crate::common::repo().join("tests/bench/generate_sie.py"))
+        .args(["3000".as_ref(), sie.as_os_str(), "--answer".as_ref(), answer_file.as_os_str()])
+        .output()
+        .expect("python3 runs the SIE generator");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_str(&std::fs::read_to_string(&answer_file).unwrap()).unwrap()
+}
+
+/// The shipped Kommun-Bas mapping: every line it fills from accounts is a
+/// standard line of its role in the law's registry, each class 1–8 account of
+/// the generated kommun lands in exactly one of its lines, and the statements
+/// it sums balance. Fails when a line id is not standard, a group is left out
+/// or mapped twice.
+#[test]
+fn the_default_kommun_bas_mapping_targets_standard_lines_and_covers_each_account_once() {
+    use arsrapport::law::roles::Role;
+    use arsrapport::ledger::mapping::AccountRanges;
+
+    let mapping = arsrapport::ledger::KOMMUN_BAS_MAPPING;
+    let node = arsrapport::yaml::parse(mapping, "rakenskaper.yaml").unwrap();
+    let mut lines = Vec::new();
+    for table in node.get("tables").and_then(|t| t.as_seq()).unwrap() {
+        let role = Role::parse(table.get("role").and_then(|r| r.as_str()).unwrap()).unwrap();
+        assert!(matches!(role, Role::Resultatrakning | Role::Balansrakning));
+        for row in table.get("rows").and_then(|r| r.as_seq()).unwrap() {
+            let id = row.get("id").and_then(|i| i.as_str()).unwrap();
+            // The balance sheet's one helper line: eget kapital before the year's result.
+            if id != "eget_kapital_konton" {
+                assert!(role.standard_line(id).is_some(), "{id} is no standard line of {}", role.name());
+            }
+            if let Some(accounts) = row.get("accounts").and_then(|a| a.as_str()) {
+                let except = row.get("except").and_then(|e| e.as_str()).unwrap_or_default();
+                lines.push((id.to_owned(), AccountRanges::parse(accounts, except).unwrap()));
+            }
+        }
+    }
+    for required in [
+        "verksamhetens_intakter",
+        "verksamhetens_kostnader",
+        "avskrivningar",
+        "skatteintakter",
+        "generella_statsbidrag_och_utjamning",
+        "finansiella_intakter",
+        "finansiella_kostnader",
+        "immateriella_anlaggningstillgangar",
+        "materiella_anlaggningstillgangar",
+        "finansiella_anlaggningstillgangar",
+        "forrad",
+        "fordringar",
+        "kortfristiga_placeringar",
+        "kassa_och_bank",
+        "eget_kapital_konton",
+        "summa_avsattningar",
+        "langfristiga_skulder",
+        "kortfristiga_skulder",
+    ] {
+        assert!(lines.iter().any(|(id, _)| id == required), "{required} has no accounts");
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    generated_kommun(dir.path(), "bokslut.se");
+    let sie = std::fs::read(dir.path().join("content/ledger/bokslut.se")).unwrap();
+    let (ledger, _) = arsrapport::ledger::sie::read(sie.as_slice(), "bokslut.se").unwrap();
+    let classes_1_to_8: Vec<&String> =
+        ledger.accounts.keys().filter(|a| ('1'..='8').contains(&a.chars().next().unwrap())).collect();
+    assert!(classes_1_to_8.len() >= 20, "{classes_1_to_8:?}");
+    for account in classes_1_to_8 {
+        let landing: Vec<&str> = lines.iter().filter(|(_, r)| r.covers(account)).map(|(id, _)| id.as_str()).collect();
+        assert_eq!(landing.len(), 1, "account {account} lands in {landing:?}");
+    }
+
+    let project = with_figures(mapping, &["rr", "br"]);
+    crate::common::copy_dir(dir.path().join("content").as_path(), &project.path().join("content"));
+    let f = load(project.path()).unwrap_or_else(|e| panic!("{e}"));
+    for year in ["2024", "2023"] {
+        assert_eq!(
+            value(&f, "br", "summa_tillgangar", year),
+            value(&f, "br", "summa_eget_kapital_avsattningar_och_skulder", year),
+            "{year}"
+        );
+    }
+    assert_ne!(value(&f, "rr", "arets_resultat", "2024"), Some(rust_decimal::Decimal::ZERO));
+}

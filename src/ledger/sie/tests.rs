@@ -18,7 +18,11 @@ fn ok(text: &str) -> Ledger {
 
 /// The problems of a file that must not be read, as `line:column message`.
 fn problems(text: &str) -> Vec<String> {
-    let d = read_text(text).expect_err("the file should not be read");
+    problems_of(text.as_bytes())
+}
+
+fn problems_of(bytes: &[u8]) -> Vec<String> {
+    let d = read(bytes, FILE).expect_err("the file should not be read");
     d.iter()
         .map(|d| {
             let at = d
@@ -136,12 +140,9 @@ fn added_rows_count_once_and_removed_rows_never() {
 
 #[test]
 fn unknown_posts_are_skipped_and_listed() {
-    let l = ok(&format!(
-        "{HEAD}#ADRESS \"a\" \"b\" \"c\" \"d\"\n#FUTURE 1 2\n#FUTURE x\n#TAXAR 2025\n#KSUMMA 1234567\n\u{1a}\n"
-    ));
+    let l = ok(&format!("{HEAD}#ADRESS \"a\" \"b\" \"c\" \"d\"\n#FUTURE 1 2\n#FUTURE x\n#TAXAR 2025\n\u{1a}\n"));
     assert_eq!(l.skipped.len(), 1);
     assert_eq!(l.skipped["#FUTURE"], Skipped { count: 2, first_line: 12 });
-    assert_eq!(l.checksum.as_deref(), Some("1234567"));
 }
 
 #[test]
@@ -271,4 +272,62 @@ fn an_unbalanced_voucher_is_a_warning() {
         w[0].message,
         "the rows of voucher B 9 do not balance: they sum to 0.5, not 0; they are summed as they are"
     );
+}
+
+/// The checksum as SIE 4B defines it, over the posts written out here by hand:
+/// each post's fields run together, without separators, quotes or braces.
+#[test]
+fn ksumma_is_the_crc32_of_the_fields_between_the_two_posts() {
+    let covered = "#FLAGGA0#SIETYP4#RAR02024010120241231#KONTO1930Bank konto#VERA120240105\
+                   #TRANS19301Nämnd100.00#TRANS3010-100.00";
+    let mut cp437 = Vec::new();
+    super::encoding::encode_into(covered, super::encoding::Encoding::Cp437, &mut cp437);
+    let sum = crc32fast::hash(&cp437);
+    let file = |sum: u32| {
+        let mut bytes = b"#KSUMMA\r\n#FLAGGA 0\r\n#SIETYP 4\r\n#RAR 0 20240101 20241231\r\n#KONTO 1930 \"Bank konto\"\r\n\
+                          #VER A 1 20240105\r\n{\r\n\t#TRANS 1930 {1 \"N\x84mnd\"} 100.00\r\n\t#TRANS 3010 {} -100.00\r\n}\r\n"
+            .to_vec();
+        bytes.extend_from_slice(format!("#KSUMMA {sum}\r\n").as_bytes());
+        bytes
+    };
+    let (l, warnings) = read(file(sum).as_slice(), FILE).unwrap();
+    assert!(warnings.is_empty());
+    assert_eq!(l.checksum, Some(sum.to_string()));
+
+    let wrong = problems_of(&file(sum ^ 1));
+    assert_eq!(wrong.len(), 1);
+    assert!(wrong[0].starts_with("11:9 the file's checksum does not match its content"), "{wrong:?}");
+    assert!(wrong[0].contains(&format!("states {}, the posts since line 1 come to {sum}", sum ^ 1)), "{wrong:?}");
+}
+
+#[test]
+fn ksumma_must_open_and_close() {
+    let closing_only = problems(&format!("{HEAD}#KSUMMA 12345\n"));
+    assert_eq!(closing_only.len(), 1);
+    assert!(
+        closing_only[0].starts_with("11:9 this `#KSUMMA` closes a checksum that no `#KSUMMA` opened"),
+        "{closing_only:?}"
+    );
+    let opening_only = problems(&format!("#KSUMMA\n{HEAD}"));
+    assert_eq!(opening_only, ["1:1 the file ends before the `#KSUMMA` closing the checksum this one opens"]);
+}
+
+/// Norstedts Bokslut wrote this file and its `#KSUMMA` (tests/fixtures/ledger/README.md).
+#[test]
+fn ksumma_written_by_another_program_is_verified() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ledger/norstedts-bokslut-sie4e.se");
+    let bytes = std::fs::read(path).unwrap();
+    let (l, _) = read(bytes.as_slice(), FILE).unwrap();
+    assert_eq!(l.checksum.as_deref(), Some("854227682"));
+
+    // One digit of one amount changed, as a hand edit would.
+    let row = b"#TRANS\t2440 {}      18919";
+    let at = bytes.windows(row.len()).position(|w| w == row).unwrap() + row.len() - 1;
+    let mut edited = bytes.clone();
+    edited[at] = b'8';
+    let message = problems_of(&edited);
+    // The edit also unbalances its voucher, which is reported too.
+    assert_eq!(message.len(), 2, "{message:?}");
+    assert!(message[1].starts_with("1819:10 the file's checksum does not match its content"), "{message:?}");
 }
