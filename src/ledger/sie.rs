@@ -840,13 +840,24 @@ impl Args<'_> {
     fn amount(&mut self, i: usize, what: &str) -> Option<Decimal> {
         let (text, column) = self.text(i, what)?;
         let amount = parse_amount(&text);
-        if amount.is_none() {
-            let hint = if text.contains(',') { "SIE amounts use a decimal point: `-1234.50`" } else { "" };
-            self.reader.error_at(
-                column,
-                format!("expected {what} as an amount such as -1234.50, found `{text}`"),
-                hint,
-            );
+        match amount {
+            None => {
+                let hint = if text.contains(',') { "SIE amounts use a decimal point: `-1234.50`" } else { "" };
+                self.reader.error_at(
+                    column,
+                    format!("expected {what} as an amount such as -1234.50, found `{text}`"),
+                    hint,
+                );
+            }
+            Some(a) if a.abs() > Decimal::from(MAX_AMOUNT) => {
+                self.reader.error_at(
+                    column,
+                    format!("expected {what} of at most {MAX_AMOUNT} kronor either way, found `{text}`"),
+                    "no ledger holds such an amount; the field may be corrupt",
+                );
+                return None;
+            }
+            Some(_) => {}
         }
         amount
     }
@@ -904,6 +915,11 @@ impl Args<'_> {
 
 /// `-1234.50` → the decimal; `None` for anything else (a comma, an exponent,
 /// more digits than a decimal holds).
+/// The largest amount a ledger row may carry, in kronor. Far above any
+/// organisation's turnover, and small enough that no file within the ledger
+/// size limit can sum its rows past what a decimal holds.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
+
 pub fn parse_amount(text: &str) -> Option<Decimal> {
     let unsigned = text.strip_prefix('-').unwrap_or(text);
     let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));

@@ -294,10 +294,8 @@ mod regressions {
     /// Found by `fuzz_sie_reader`: an amount as large as a decimal can be, added to
     /// another in a voucher's or an account's sum, overflows and panics
     /// (`Addition overflowed` in `ledger::sie::Reader::line`) instead of an
-    /// error at the line. Not fixed yet: the sums in `src/ledger/sie.rs` need
-    /// checked addition with an error at the row.
+    /// error at the line. Amounts beyond `MAX_AMOUNT` are now refused where read.
     #[test]
-    #[ignore = "known crash in the SIE reader, not fixed yet"]
     fn sie_amounts_whose_sum_overflows_are_an_error_at_their_line() {
         let max = "79228162514264337593543950335";
         let text = format!(
