@@ -122,12 +122,13 @@ pub fn place_all<'b>(
 /// The chart in the PDF: a figure typst numbers with the same number, the
 /// SVG as an image with its alt text (a Figure with /Alt in the tagged PDF).
 /// Before it a bookmark under its chapter: typst bookmarks only headings, so
-/// a hidden, unnumbered heading outside the table of contents, marked an
-/// artifact so the tag tree (and its heading levels) never sees it.
+/// a hidden, unnumbered heading outside the table of contents. It is not
+/// marked an artifact: typst refuses an artifact holding a heading wherever
+/// the heading becomes a link target, which depends on where pages break.
 pub fn typst_markup(placed: &PlacedChart) -> String {
     use crate::markdown::typst::{escape_markup, escape_string};
     format!(
-        "#pdf.artifact(place(hide(heading(level: 2, numbering: none, outlined: false, bookmarked: true)[{}])))\n\
+        "#place(hide(heading(level: 2, numbering: none, outlined: false, bookmarked: true)[{}]))\n\
          #figure(image(bytes(\"{}\"), format: \"svg\", alt: \"{}\", width: 100%), caption: figure.caption(separator: none)[{}], numbering: none, kind: \"{CHART_BLOCK}\", supplement: none)\n",
         escape_markup(&placed.caption),
         escape_string(&placed.svg),

@@ -237,9 +237,10 @@ impl<'a> Reader<'a> {
                     f.error(
                         figure_node,
                         format!("this figure names no column `{year}`, the spread's year, so the figure of {earlier} cannot be found"),
-                        Some(format!(
+                        Some(
                             "name the figure it is compared with in `previous:`, or write `previous: none` to show no change"
-                        )),
+                                .to_owned(),
+                        ),
                     );
                     None
                 }

@@ -275,6 +275,10 @@ impl Cell {
                 Inline::Link { content, .. } | Inline::Language { content, .. } => {
                     walk(content, in_strong, text, strong)
                 }
+                Inline::Status { content, .. } => {
+                    text.push_str(STATUS_MARKER);
+                    walk(content, in_strong, text, strong)
+                }
                 _ => false,
             })
         }
@@ -285,6 +289,10 @@ impl Cell {
         })
     }
 }
+
+/// What the PDF sets before a goal status, in the status's colour: a glyph of
+/// the theme's font and a no-break space, so table widths can be measured.
+pub const STATUS_MARKER: &str = "●\u{a0}";
 
 /// The text of a table as typst will set it, row by row, header rows first.
 #[derive(Debug, Clone, PartialEq, Hash)]

@@ -5,7 +5,7 @@
 
 use super::emit::{self, Around, Emitter, Wrap};
 use super::language::Language;
-use super::model::{Align, Chapter, Heading, Image, KeyFigures, LinkTarget, Table, TableText, Width};
+use super::model::{Align, Chapter, Heading, Image, KeyFigures, LinkTarget, STATUS_MARKER, Table, TableText, Width};
 /// Escapes text for typst markup. Every ASCII punctuation character that has a
 /// meaning in markup (or could start one: `//`, `--`, `1.`, `= `, `http://`,
 /// `@label`, `<label>`, smart quotes …) gets a backslash; newlines become spaces.
@@ -164,13 +164,7 @@ impl Emitter for Out {
 
     /// The marker is an artifact of the tagged PDF: the symbol and word say it all.
     fn status(&self, colour: &str) -> Around {
-        Around::new(
-            format!(
-                "#pdf.artifact(box(baseline: -0.1em, circle(radius: 0.3em, fill: rgb(\"{}\"))))#h(0.3em)",
-                escape_string(colour)
-            ),
-            "",
-        )
+        Around::new(format!("#pdf.artifact(text(fill: rgb(\"{}\"))[{STATUS_MARKER}])", escape_string(colour)), "")
     }
 
     fn link(&self, chapter: &Chapter, target: &LinkTarget, _title: &str) -> Around {

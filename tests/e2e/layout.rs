@@ -72,19 +72,23 @@ pub fn text_runs(root: &Path) -> Vec<(String, Abs)> {
     runs
 }
 
-/// The colour of every solid shape typst laid out in the project's documents.
-pub fn shape_fills(root: &Path) -> Vec<[u8; 3]> {
+/// The colour of every solid shape and run of text typst laid out in the
+/// project's documents.
+pub fn fills(root: &Path) -> Vec<[u8; 3]> {
     fn collect(frame: &Frame, out: &mut Vec<[u8; 3]>) {
         for (_, item) in frame.items() {
-            match item {
-                FrameItem::Group(group) => collect(&group.frame, out),
-                FrameItem::Shape(shape, _) => {
-                    if let Some(typst::visualize::Paint::Solid(colour)) = &shape.fill {
-                        let rgb = colour.to_rgb();
-                        out.push([rgb.red, rgb.green, rgb.blue].map(|c| (c * 255.0).round() as u8));
-                    }
+            let fill = match item {
+                FrameItem::Group(group) => {
+                    collect(&group.frame, out);
+                    None
                 }
-                _ => {}
+                FrameItem::Shape(shape, _) => shape.fill.as_ref(),
+                FrameItem::Text(text) => Some(&text.fill),
+                _ => None,
+            };
+            if let Some(typst::visualize::Paint::Solid(colour)) = fill {
+                let rgb = colour.to_rgb();
+                out.push([rgb.red, rgb.green, rgb.blue].map(|c| (c * 255.0).round() as u8));
             }
         }
     }
