@@ -471,7 +471,7 @@ fn year_columns_bind_to_the_document_period_by_default() {
     assert!(stderr.contains("but the line's figures is 1"), "{stderr}");
     let report = std::fs::read_to_string(dir.path().join("content/report.yaml")).unwrap();
     let report = report.replace("kind: arsredovisning", "kind: tertialrapport");
-    write_file(dir.path(), "content/report.yaml", &format!("{report}period: {{from: 2013-01-01, to: 2013-04-30}}\n"));
+    write_file(dir.path(), "content/report.yaml", format!("{report}period: {{from: 2013-01-01, to: 2013-04-30}}\n"));
     let (code, stderr) = check(dir.path());
     assert_eq!(code, Some(0), "{stderr}");
 }
