@@ -57,17 +57,10 @@ fn every_value_in_a_charts_data_table_is_the_figure_it_references() {
 
 /// The base project with one chart placed in its chapter.
 fn project_with_chart(call: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("tests/fixtures/base"), dir.path());
-    let data = dir.path().join("content/data/rakenskaper.yaml");
-    let mut yaml = std::fs::read_to_string(&data).unwrap();
-    yaml.push_str("\ncharts:\n  - id: resultat\n    type: bar\n    title: Årets resultat 2012–2013\n    series: [{row: rr.arets_resultat, columns: [\"2012\", \"2013\"]}]\n");
-    std::fs::write(&data, yaml).unwrap();
-    let chapter = dir.path().join("content/chapters/01-ekonomi.md");
-    let mut text = std::fs::read_to_string(&chapter).unwrap();
-    text.push_str(&format!("\n{call}\n"));
-    std::fs::write(&chapter, text).unwrap();
-    dir
+    base_with(
+        "\ncharts:\n  - id: resultat\n    type: bar\n    title: Årets resultat 2012–2013\n    series: [{row: rr.arets_resultat, columns: [\"2012\", \"2013\"]}]\n",
+        call,
+    )
 }
 
 /// A placed chart is a numbered figure in both outputs: on the site an

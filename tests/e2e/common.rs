@@ -154,3 +154,18 @@ pub fn measured(command: &mut Command, stderr_path: &Path) -> (ExitStatus, Strin
     let cost = Cost { cpu: time(usage.ru_utime) + time(usage.ru_stime), peak_kib: usage.ru_maxrss };
     (ExitStatus::from_raw(status), std::fs::read_to_string(stderr_path).unwrap_or_default(), cost)
 }
+
+/// The fixtures' base project with `data` added to its figures file and
+/// `call` placed at the end of its chapter.
+pub fn base_with(data: &str, call: &str) -> tempfile::TempDir {
+    let dir = fixtures_base();
+    let append = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        let mut whole = std::fs::read_to_string(&path).unwrap();
+        whole.push_str(text);
+        std::fs::write(&path, whole).unwrap();
+    };
+    append("content/data/rakenskaper.yaml", data);
+    append("content/chapters/01-ekonomi.md", &format!("\n{call}\n"));
+    dir
+}

@@ -17,18 +17,6 @@ fn words(text: &str) -> String {
 
 /// The base project with a spread of three cards (an increase, a decrease and
 /// an unchanged figure) placed at the end of its chapter.
-fn project_with_spread(spread: &str, call: &str) -> tempfile::TempDir {
-    let dir = fixtures_base();
-    let data = dir.path().join("content/data/rakenskaper.yaml");
-    let mut yaml = std::fs::read_to_string(&data).unwrap();
-    yaml.push_str(spread);
-    std::fs::write(&data, yaml).unwrap();
-    let chapter = dir.path().join("content/chapters/01-ekonomi.md");
-    let mut text = std::fs::read_to_string(&chapter).unwrap();
-    text.push_str(&format!("\n{call}\n"));
-    std::fs::write(&chapter, text).unwrap();
-    dir
-}
 
 const SPREAD: &str = "\nkey_figures:\n  - id: aret\n    year: 2013\n    cards:\n      - {figure: \"br.kassa[2013]\"}\n      - {figure: \"rr.netto[2013]\"}\n      - {figure: \"rr.arets_resultat[2013]\"}\n";
 
@@ -39,7 +27,7 @@ const SPREAD: &str = "\nkey_figures:\n  - id: aret\n    year: 2013\n    cards:\n
 /// `aria-hidden`, or a change computed the wrong way round, made this fail.)
 #[test]
 fn cards_show_the_figure_and_its_change_in_both_outputs() {
-    let dir = project_with_spread(SPREAD, "{{ key_figures(id=\"aret\") }}");
+    let dir = base_with(SPREAD, "{{ key_figures(id=\"aret\") }}");
     let (out, _, stderr) = build(dir.path());
     assert!(out.status.success(), "{stderr}");
     let page = std::fs::read_to_string(dir.path().join("output/html/01-ekonomi.html")).unwrap();
@@ -79,7 +67,7 @@ fn cards_show_the_figure_and_its_change_in_both_outputs() {
 #[test]
 fn a_missing_previous_year_shows_no_change() {
     let spread = "\nkey_figures:\n  - id: aret\n    year: 2012\n    cards:\n      - {figure: \"br.kassa[2012]\"}\n";
-    let dir = project_with_spread(spread, "{{ key_figures(id=\"aret\") }}");
+    let dir = base_with(spread, "{{ key_figures(id=\"aret\") }}");
     let (code, stderr) = check(dir.path());
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
