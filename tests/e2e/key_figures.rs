@@ -15,9 +15,7 @@ fn words(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The base project with a spread of three cards (an increase, a decrease and
-/// an unchanged figure) placed at the end of its chapter.
-
+/// A spread of three cards: an increase, a decrease and an unchanged figure.
 const SPREAD: &str = "\nkey_figures:\n  - id: aret\n    year: 2013\n    cards:\n      - {figure: \"br.kassa[2013]\"}\n      - {figure: \"rr.netto[2013]\"}\n      - {figure: \"rr.arets_resultat[2013]\"}\n";
 
 /// The base data: Kassa 300 against 250, nettokostnader −100 against −90,
